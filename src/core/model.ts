@@ -1,0 +1,96 @@
+// The data every collector produces and every front end (CLI, extension) consumes.
+// Collectors differ per platform; this shape does not.
+
+export type Protocol = 'tcp' | 'udp';
+export type Family = 4 | 6;
+
+/** TCP states use the kernel's names; UDP sockets are UNCONN (bound, unconnected) or ESTABLISHED (connected). */
+export type SocketState =
+  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT' | 'CLOSE'
+  | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV' | 'BOUND' | 'UNCONN' | 'UNKNOWN';
+
+/** One row of the kernel's socket table, before owners are known. */
+export interface SocketRecord {
+  protocol: Protocol;
+  family: Family;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  state: SocketState;
+  /** Kernel socket inode (Linux); 0 where the platform has no such id. */
+  inode: number;
+  /** Owning uid from the socket table; -1 where the platform does not report it. */
+  uid: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  name: string;
+  commandLine: string;
+  /** Working directory; '' when it cannot be read (another user's process, vanished). */
+  cwd: string;
+  user: string;
+  /** Start time in ms since the epoch. Together with pid it identifies a process across PID reuse. */
+  startTime: number;
+}
+
+/** A process holding a socket through one file descriptor (one socket can have several). */
+export interface SocketOwner extends ProcessInfo {
+  /** File descriptor number in that process; -1 where the platform does not say. */
+  fd: number;
+}
+
+export interface SocketEntry extends SocketRecord {
+  /** User name of `uid` ('' when unknown). */
+  user: string;
+  /** False when the socket's owner cannot be seen (another user's process without privileges). */
+  ownerVisible: boolean;
+  processes: SocketOwner[];
+}
+
+/** Things skipped while collecting; normal on a live system, reported rather than fatal. */
+export interface CollectStats {
+  malformedLines: number;
+  vanishedProcesses: number;
+  unreadableEntries: number;
+  /** Processes whose fds were walked in this collection (0 on a fully warm refresh). */
+  processesWalked: number;
+  /** Whether this collection walked every process (cold start or periodic full walk). */
+  fullWalk: boolean;
+}
+
+export interface Snapshot {
+  takenAt: number;
+  backend: string;
+  sockets: SocketEntry[];
+  stats: CollectStats;
+}
+
+export interface CollectOptions {
+  /** Only LISTEN TCP sockets and bound UDP sockets. */
+  listeningOnly?: boolean;
+  protocols?: readonly Protocol[];
+  /** Resolve owners (pid walk). Default true. */
+  owners?: boolean;
+  /** Force a walk of every process even when the cache could answer. */
+  fullWalk?: boolean;
+}
+
+/** One platform back end. Implementations keep whatever cache makes a repeated collect cheap. */
+export interface Collector {
+  readonly name: string;
+  collect(options?: CollectOptions): Promise<Snapshot>;
+  /** Details of one process, or undefined when it does not exist (or cannot be seen). */
+  processInfo(pid: number): Promise<ProcessInfo | undefined>;
+}
+
+export function emptyStats(): CollectStats {
+  return { malformedLines: 0, vanishedProcesses: 0, unreadableEntries: 0, processesWalked: 0, fullWalk: false };
+}
+
+/** A socket that a server is bound on: LISTEN TCP or bound-but-unconnected UDP. */
+export function isListening(s: SocketRecord): boolean {
+  return s.protocol === 'tcp' ? s.state === 'LISTEN' : s.state === 'UNCONN';
+}
