@@ -1,0 +1,34 @@
+// Flags and argument checks shared by the socket commands.
+import type { FlagSpec, ParsedArgs } from './args';
+import { UsageError } from './args';
+import type { Protocol } from '../core/model';
+import { parsePortNumber } from '../core/portNumber';
+import { BACKENDS, type BackendName } from '../core/collect/createCollector';
+
+export const PROTOCOL_FLAGS: FlagSpec[] = [{ names: ['--tcp'] }, { names: ['--udp'] }];
+export const BACKEND_FLAG: FlagSpec = { names: ['--backend'], value: true };
+
+/** undefined = both protocols. */
+export function protocolFilter(args: ParsedArgs): Protocol | undefined {
+  const tcp = args.flags.has('--tcp'), udp = args.flags.has('--udp');
+  return tcp && !udp ? 'tcp' : udp && !tcp ? 'udp' : undefined;
+}
+
+export function backendOption(args: ParsedArgs): BackendName | undefined {
+  const b = args.flags.get('--backend');
+  if (b === undefined) { return undefined; }
+  if (!BACKENDS.includes(b as BackendName)) { throw new UsageError(`unknown back end "${b}" (use ${BACKENDS.join(' or ')})`); }
+  return b as BackendName;
+}
+
+export function onePort(args: ParsedArgs): number {
+  if (args.positionals.length === 0) { throw new UsageError('missing PORT'); }
+  if (args.positionals.length > 1) { throw new UsageError(`unexpected argument "${args.positionals[1]}"`); }
+  const parsed = parsePortNumber(args.positionals[0]);
+  if (!parsed.ok) { throw new UsageError(parsed.message); }
+  return parsed.port;
+}
+
+export function noPositionals(args: ParsedArgs): void {
+  if (args.positionals.length > 0) { throw new UsageError(`unexpected argument "${args.positionals[0]}"`); }
+}

@@ -1,0 +1,23 @@
+import { parseArgs } from './args';
+import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, noPositionals, protocolFilter } from './common';
+import { SOCKET_HEADER, socketJson, socketRows, table } from './format';
+import { createCollector } from '../core/collect/createCollector';
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [{ names: ['--listening', '-l'] }, { names: ['--json'] }, ...PROTOCOL_FLAGS, BACKEND_FLAG]);
+  noPositionals(args);
+  const protocol = protocolFilter(args);
+  const collector = createCollector(backendOption(args));
+  const snapshot = await collector.collect({ listeningOnly: args.flags.has('--listening'), protocols: protocol ? [protocol] : undefined });
+  const sockets = [...snapshot.sockets].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.localPort - b.localPort || a.family - b.family || a.remotePort - b.remotePort);
+  if (args.flags.has('--json')) {
+    process.stdout.write(JSON.stringify(sockets.map(socketJson), null, 2) + '\n');
+  } else {
+    process.stdout.write(table(SOCKET_HEADER, socketRows(sockets)));
+    const hidden = sockets.filter(s => !s.ownerVisible && s.state !== 'TIME_WAIT').length;
+    if (hidden > 0 && process.getuid?.() !== 0) {
+      process.stderr.write(`${hidden} socket(s): owner not visible (another user's process); run as root to see them.\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,113 @@
+// Ending the processes that hold a port, carefully: same process as when listed (start time),
+// still holding the port, never a protected pid; SIGTERM, wait for the port, SIGKILL only on request.
+import type { Collector, Protocol } from '../model';
+import { socketsOnPort } from '../socketQueries';
+import { sendSignal } from './signal';
+
+export interface KillRequest {
+  pid: number;
+  /** Start time seen when the pid was listed (ProcessInfo.startTime). */
+  startTime: number;
+  port: number;
+  protocol?: Protocol;
+}
+
+export type KillStatus =
+  | 'released' | 'still-held' | 'not-same-process' | 'no-longer-holds-port'
+  | 'protected' | 'permission-denied' | 'gone';
+
+export interface KillResult {
+  pid: number;
+  status: KillStatus;
+  /** One sentence for the user. */
+  message: string;
+  /** Signal actually sent last, if any. */
+  signal?: 'SIGTERM' | 'SIGKILL';
+}
+
+export interface KillOptions {
+  collector: Collector;
+  /** SIGKILL when SIGTERM did not release the port within waitMs (or right away with `immediate`). */
+  force?: boolean;
+  /** Skip SIGTERM: send SIGKILL straight away (the UI's "Force Kill"). */
+  immediate?: boolean;
+  waitMs?: number;
+  pollMs?: number;
+  /** pids never to signal (the caller adds itself and its ancestors). 0 and 1 are always protected. */
+  protectedPids?: readonly number[];
+  /** Called when the signal is sent and the wait begins (progress messages). */
+  onWaiting?: (pid: number, signal: 'SIGTERM' | 'SIGKILL') => void;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function pidHoldsPort(collector: Collector, pid: number, port: number, protocol?: Protocol): Promise<boolean> {
+  const snap = await collector.collect({ protocols: protocol ? [protocol] : undefined, fullWalk: true });
+  return socketsOnPort(snap.sockets, port, protocol).some(s => s.processes.some(p => p.pid === pid));
+}
+
+async function waitForRelease(options: KillOptions, req: KillRequest, waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const info = await options.collector.processInfo(req.pid);
+    if (!info || info.startTime !== req.startTime) { return true; }
+    if (!(await pidHoldsPort(options.collector, req.pid, req.port, req.protocol))) { return true; }
+    if (Date.now() >= deadline) { return false; }
+    await sleep(options.pollMs ?? 100);
+  }
+}
+
+export async function killPortOwner(req: KillRequest, options: KillOptions): Promise<KillResult> {
+  const { pid, port } = req;
+  const protectedSet = new Set([0, 1, ...(options.protectedPids ?? [])]);
+  if (!Number.isInteger(pid) || pid <= 0 || protectedSet.has(pid)) {
+    return { pid, status: 'protected', message: `Refusing to signal pid ${pid}: it is PID 1, this program or one of its parents.` };
+  }
+  const info = await options.collector.processInfo(pid);
+  if (!info) {
+    return { pid, status: 'gone', message: `Process ${pid} no longer exists.` };
+  }
+  if (info.startTime !== req.startTime) {
+    return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
+  }
+  if (!(await pidHoldsPort(options.collector, pid, port, req.protocol))) {
+    return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) no longer holds port ${port}; not signalled.` };
+  }
+  const waitMs = options.waitMs ?? 3000;
+  const signals: ('SIGTERM' | 'SIGKILL')[] = options.immediate ? ['SIGKILL'] : options.force ? ['SIGTERM', 'SIGKILL'] : ['SIGTERM'];
+  let last: 'SIGTERM' | 'SIGKILL' | undefined;
+  for (const signal of signals) {
+    const sent = sendSignal(pid, signal);
+    if (sent === 'permission-denied') {
+      return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`, signal: last };
+    }
+    last = signal;
+    if (sent === 'gone') { return { pid, status: 'released', message: `${info.name} (pid ${pid}) exited.`, signal }; }
+    options.onWaiting?.(pid, signal);
+    if (await waitForRelease(options, req, waitMs)) {
+      return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
+    }
+  }
+  return {
+    pid, status: 'still-held', signal: last,
+    message: `${info.name} (pid ${pid}) still holds port ${port} ${waitMs / 1000} s after ${last}${last === 'SIGTERM' ? '; use force to send SIGKILL' : ''}.`,
+  };
+}
+
+/** Kills each requested owner in turn (a pre-fork server's workers often exit with their master). */
+export async function killPortOwners(requests: readonly KillRequest[], options: KillOptions): Promise<KillResult[]> {
+  const results: KillResult[] = [];
+  for (const req of requests) {
+    const done = results.find(r => r.status === 'released');
+    if (done) {
+      // An earlier kill may have taken this one with it.
+      const info = await options.collector.processInfo(req.pid);
+      if (!info || info.startTime !== req.startTime) {
+        results.push({ pid: req.pid, status: 'released', message: `Process ${req.pid} exited with its parent.` });
+        continue;
+      }
+    }
+    results.push(await killPortOwner(req, options));
+  }
+  return results;
+}
