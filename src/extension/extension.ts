@@ -2,15 +2,22 @@
 // Features own their disposables and push them onto context.subscriptions.
 import * as vscode from 'vscode';
 import { createServices } from './services';
+import { registerPortsView, type PortsViewApi } from './portsView';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns (vscode.extensions.getExtension(...).exports): used by the integration tests. */
+export interface PortInspectorApi {
+  ports: PortsViewApi;
+}
+
+export function activate(context: vscode.ExtensionContext): PortInspectorApi {
   const started = performance.now();
   const services = createServices(context);
-  void services;
   // Feature registrations (one line each): Ports view + commands, scan, dev-port status bar.
+  const ports = registerPortsView(context, services);
 
   // Read by scripts/run-integration-tests.mjs, which reports it (README "Testing"); keep the wording.
   services.log.info(`activate took ${(performance.now() - started).toFixed(1)} ms`);
+  return { ports };
 }
 
 export function deactivate(): void {

@@ -1,10 +1,14 @@
 // Shared, long-lived objects of the extension: one collector (it keeps the warm owner cache) and
 // the output channel. Features get them from here rather than making their own.
 import * as vscode from 'vscode';
-import { createCollector } from '../core/collect/createCollector';
 import type { Collector } from '../core/model';
+import { WorkerCollector } from './collectorWorker/workerCollector';
 
 export interface Services {
+  /**
+   * Runs in a worker thread (started on first use): the /proc walk is synchronous and would
+   * otherwise block the extension host. Same interface as any other collector.
+   */
   collector: Collector;
   log: vscode.LogOutputChannel;
 }
@@ -12,5 +16,10 @@ export interface Services {
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Port Inspector', { log: true });
   context.subscriptions.push(log);
-  return { collector: createCollector(), log };
+  const collector = new WorkerCollector({
+    scriptPath: context.asAbsolutePath('dist/collectorWorker.js'),
+    onFallback: reason => log.warn(`Collecting on the extension host thread instead of a worker: ${reason}`),
+  });
+  context.subscriptions.push(collector);
+  return { collector, log };
 }
