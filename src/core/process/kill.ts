@@ -2,7 +2,7 @@
 // still holding the port, never a protected pid; SIGTERM, wait for the port, SIGKILL only on request.
 import type { Collector, Protocol } from '../model';
 import { socketsOnPort } from '../socketQueries';
-import { sendSignal } from './signal';
+import { signalProcess } from './signal';
 
 export interface KillRequest {
   pid: number;
@@ -77,7 +77,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   const signals: ('SIGTERM' | 'SIGKILL')[] = options.immediate ? ['SIGKILL'] : options.force ? ['SIGTERM', 'SIGKILL'] : ['SIGTERM'];
   let last: 'SIGTERM' | 'SIGKILL' | undefined;
   for (const signal of signals) {
-    const sent = sendSignal(pid, signal);
+    const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
       return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`, signal: last };
     }

@@ -1,4 +1,5 @@
 // Sending a signal, with the platform's errors turned into outcomes a user can act on.
+import { taskkill } from './windowsKill';
 
 export type SignalOutcome = 'sent' | 'gone' | 'permission-denied';
 
@@ -12,4 +13,16 @@ export function sendSignal(pid: number, signal: 'SIGTERM' | 'SIGKILL'): SignalOu
     if (code === 'EPERM') { return 'permission-denied'; }
     throw e;
   }
+}
+
+/**
+ * sendSignal, with Windows handled by taskkill (added for the Windows back end): there
+ * process.kill() is TerminateProcess for any signal and would skip the process's children.
+ * SIGTERM -> taskkill /T, SIGKILL -> taskkill /T /F.
+ */
+export async function signalProcess(pid: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<SignalOutcome> {
+  if (process.platform === 'win32') {
+    return taskkill(pid, signal === 'SIGKILL');
+  }
+  return sendSignal(pid, signal);
 }

@@ -1,0 +1,208 @@
+// Back end for macOS and any Unix with lsof (also runs on Linux, where the tests compare it with
+// the /proc back end). One `lsof -F` call lists the internet sockets and their processes; `ps`
+// adds what lsof lacks (parent, start time, full command line, user) for only the pids that own
+// a socket, and `lsof -d cwd` the working directories of those pids.
+//
+// Visibility: without root, lsof shows only the caller's own processes (macOS, and Linux for
+// other users' fds), so other users' sockets are simply absent from the snapshot — lsof gives no
+// ownerless rows to mark "owner not visible".
+import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../model';
+import { emptyStats, isListening } from '../model';
+import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
+import { parseableEnv, runCommand } from './runCommand';
+
+export interface LsofOptions {
+  lsofPath?: string;
+  psPath?: string;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/** Pids per ps / lsof -p call: keeps the argument well under any ARG_MAX. */
+const PID_CHUNK = 500;
+
+export class LsofCollector implements Collector {
+  readonly name = 'lsof';
+  private readonly lsof: string;
+  private readonly ps: string;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  /** cwd by "pid:startTime": a working directory rarely changes, a reused pid gets a new key. */
+  private cwdCache = new Map<string, string>();
+
+  constructor(options: LsofOptions = {}) {
+    this.lsof = options.lsofPath ?? 'lsof';
+    this.ps = options.psPath ?? 'ps';
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async collect(options: CollectOptions = {}): Promise<Snapshot> {
+    const stats = emptyStats();
+    stats.fullWalk = true;
+    const protocols = options.protocols ?? ['tcp', 'udp'];
+    const selectors = protocols.map(p => (p === 'tcp' ? '-iTCP' : '-iUDP'));
+    if (selectors.length === 0) { return { takenAt: this.now(), backend: this.name, sockets: [], stats }; }
+    // -n/-P: no DNS or service names; -w: no warnings on stderr; +c 0: untruncated command names;
+    // -Ts: TCP state only. Exit code 1 means "nothing matched", not failure.
+    const result = await runCommand(this.lsof, ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
+      timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
+    });
+    const parsed = parseLsofFields(result.stdout.toString('utf8'));
+    const { sockets: raw, malformed } = lsofSockets(parsed);
+    stats.malformedLines += parsed.malformed + malformed;
+    const kept = raw.filter(s => !options.listeningOnly || isListening({ ...s, inode: 0, uid: -1 }));
+    const groups = groupSockets(kept);
+    const wantOwners = options.owners !== false;
+    const pids = [...new Set(kept.map(s => s.pid))].sort((a, b) => a - b);
+    const details = wantOwners ? await this.details(pids, parsed.processes, stats) : new Map<number, ProcessInfo>();
+    stats.processesWalked = pids.length;
+
+    const sockets: SocketEntry[] = [];
+    for (const g of groups) {
+      const first = parsed.processes.get(g.owners[0].pid);
+      const processes: SocketOwner[] = [];
+      if (wantOwners) {
+        for (const o of g.owners) {
+          const info = details.get(o.pid);
+          if (info) { processes.push({ ...info, fd: o.fd }); }
+        }
+        processes.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+      }
+      sockets.push({
+        protocol: g.protocol, family: g.family,
+        localAddress: g.localAddress, localPort: g.localPort,
+        remoteAddress: g.remoteAddress, remotePort: g.remotePort,
+        state: g.state,
+        inode: /^\d+$/.test(g.device) ? Number(g.device) : 0,
+        uid: first?.uid ?? -1,
+        user: first?.login ?? '',
+        ownerVisible: processes.length > 0,
+        processes,
+      });
+    }
+    return { takenAt: this.now(), backend: this.name, sockets, stats };
+  }
+
+  async processInfo(pid: number): Promise<ProcessInfo | undefined> {
+    if (!Number.isInteger(pid) || pid <= 0) { return undefined; }
+    const stats = emptyStats();
+    const rows = await this.psRows([pid], stats);
+    const row = rows.get(pid);
+    if (!row) { return undefined; }
+    const cwd = (await this.cwds([{ pid, startTime: row.startTime }], stats)).get(pid) ?? '';
+    return { pid, ppid: row.ppid, name: commandName(row.commandLine), commandLine: row.commandLine, cwd, user: row.user, startTime: row.startTime };
+  }
+
+  private async details(pids: number[], lsofProcs: Map<number, LsofProcess>, stats: CollectStats): Promise<Map<number, ProcessInfo>> {
+    const out = new Map<number, ProcessInfo>();
+    if (pids.length === 0) { return out; }
+    const rows = await this.psRows(pids, stats);
+    const cwds = await this.cwds(pids.filter(p => rows.has(p)).map(p => ({ pid: p, startTime: rows.get(p)?.startTime ?? 0 })), stats, true);
+    for (const pid of pids) {
+      const lp = lsofProcs.get(pid);
+      const row = rows.get(pid);
+      // Gone between the lsof and ps calls: its sockets are closed now, leave it out.
+      if (!row) { stats.vanishedProcesses++; continue; }
+      out.set(pid, {
+        pid,
+        ppid: row.ppid,
+        name: lp?.command || commandName(row.commandLine),
+        commandLine: row.commandLine || lp?.command || '',
+        cwd: cwds.get(pid) ?? '',
+        user: row.user || lp?.login || '',
+        startTime: row.startTime,
+      });
+    }
+    return out;
+  }
+
+  private async psRows(pids: number[], stats: CollectStats): Promise<Map<number, PsRow>> {
+    const rows = new Map<number, PsRow>();
+    for (let i = 0; i < pids.length; i += PID_CHUNK) {
+      const chunk = pids.slice(i, i + PID_CHUNK);
+      // ps exits 1 when none of the pids exists any more.
+      const r = await runCommand(this.ps, ['-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
+        timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
+      });
+      const parsed = parsePsRows(r.stdout.toString('utf8'));
+      stats.malformedLines += parsed.malformed;
+      for (const [pid, row] of parsed.rows) { rows.set(pid, row); }
+    }
+    return rows;
+  }
+
+  private async cwds(procs: { pid: number; startTime: number }[], stats: CollectStats, prune = false): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const missing: number[] = [];
+    const live = new Set<string>();
+    for (const p of procs) {
+      const key = `${p.pid}:${p.startTime}`;
+      live.add(key);
+      const cached = this.cwdCache.get(key);
+      if (cached !== undefined) { out.set(p.pid, cached); } else { missing.push(p.pid); }
+    }
+    for (let i = 0; i < missing.length; i += PID_CHUNK) {
+      const chunk = missing.slice(i, i + PID_CHUNK);
+      let text = '';
+      try {
+        const r = await runCommand(this.lsof, ['-nP', '-w', '-a', '-d', 'cwd', '-p', chunk.join(','), '-F', 'pfn0'], {
+          timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
+        });
+        text = r.stdout.toString('utf8');
+      } catch {
+        // cwd is a nicety: without it the snapshot is still right.
+        stats.unreadableEntries += chunk.length;
+        continue;
+      }
+      const found = lsofCwds(parseLsofFields(text));
+      for (const pid of chunk) {
+        const cwd = found.get(pid);
+        if (cwd === undefined) { stats.unreadableEntries++; continue; }
+        out.set(pid, cwd);
+        const p = procs.find(x => x.pid === pid);
+        if (p) { this.cwdCache.set(`${pid}:${p.startTime}`, cwd); }
+      }
+    }
+    if (prune) { for (const key of this.cwdCache.keys()) { if (!live.has(key)) { this.cwdCache.delete(key); } } }
+    return out;
+  }
+}
+
+interface SocketGroup {
+  protocol: LsofSocket['protocol'];
+  family: LsofSocket['family'];
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  state: LsofSocket['state'];
+  device: string;
+  owners: { pid: number; fd: number }[];
+}
+
+/**
+ * One entry per socket: lsof prints a shared socket once per process (and per fd). Its device
+ * field names the socket (Linux: inode; macOS: kernel address), so rows with the same device and
+ * endpoints are one socket with several owners.
+ */
+export function groupSockets(sockets: readonly LsofSocket[]): SocketGroup[] {
+  const byKey = new Map<string, SocketGroup>();
+  for (const s of sockets) {
+    const id = s.device !== '' ? s.device : `${s.pid}/${s.fd}`;
+    const key = `${s.protocol}|${s.family}|${id}|${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}|${s.state}`;
+    let g = byKey.get(key);
+    if (!g) {
+      g = { ...s, owners: [] };
+      byKey.set(key, g);
+    }
+    if (!g.owners.some(o => o.pid === s.pid && o.fd === s.fd)) { g.owners.push({ pid: s.pid, fd: s.fd }); }
+  }
+  return [...byKey.values()];
+}
+
+/** Executable name from a command line, when lsof gave none: last path part of the first word. */
+function commandName(commandLine: string): string {
+  const first = commandLine.split(' ')[0] ?? '';
+  return first.slice(first.lastIndexOf('/') + 1);
+}

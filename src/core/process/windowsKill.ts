@@ -1,0 +1,31 @@
+// Ending a process on Windows: `taskkill /PID n /T` (the whole tree: a dev server started through
+// npm/cmd is a tree, and the port usually belongs to a child), with /F for force. Without /F
+// taskkill only asks (WM_CLOSE), which console programs such as node ignore — the caller's wait
+// then reports the port still held and offers force, as SIGTERM does on Unix.
+// Exit codes, not messages, decide: taskkill's messages are localised.
+import * as path from 'node:path';
+import { CommandError, runCommand } from '../collect/runCommand';
+import type { SignalOutcome } from './signal';
+
+/** taskkill's exit code when no process has that pid. */
+const NOT_FOUND = 128;
+
+export function taskkillArgs(pid: number, force: boolean): string[] {
+  return ['/PID', String(pid), '/T', ...(force ? ['/F'] : [])];
+}
+
+export async function taskkill(pid: number, force: boolean): Promise<SignalOutcome> {
+  if (!Number.isInteger(pid) || pid <= 0) { throw new Error(`invalid pid ${pid}`); }
+  const root = process.env.SystemRoot ?? process.env.windir;
+  const exe = root ? path.win32.join(root, 'System32', 'taskkill.exe') : 'taskkill.exe';
+  try {
+    await runCommand(exe, taskkillArgs(pid, force), { timeoutMs: 15_000 });
+    return 'sent';
+  } catch (e) {
+    if (!(e instanceof CommandError) || e.kind !== 'failed') { throw e; }
+    if (e.exitCode === NOT_FOUND) { return 'gone'; }
+    // Exit 1: access denied, or (without /F) "can only be terminated forcefully". A polite request
+    // that was refused is left to the caller's wait; a refused /F is a permission problem.
+    return force ? 'permission-denied' : 'sent';
+  }
+}
