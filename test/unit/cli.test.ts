@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runHolder, TCP_LISTENER, type Holder } from './support/children';
+
+const cli = path.join(__dirname, '../../../dist/cli.js');
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('port-inspector CLI', function () {
+  let holder: Holder<{ port: number; pid: number }>;
+  before(async function () {
+    if (process.platform !== 'linux') { this.skip(); }
+    holder = await runHolder(TCP_LISTENER('127.0.0.1'));
+  });
+  after(async () => { await holder?.stop(); });
+
+  for (const [args, message] of [
+    [['who', '80a'], /"80a" is not a port number/],
+    [['who', '70000'], /70000 is out of range/],
+    [['who'], /missing PORT/],
+    [['who', '80', '81'], /unexpected argument "81"/],
+    [['list', '--bogus'], /unknown option --bogus/],
+    [['kill', '-1'], /unknown option -1|not a port number/],
+    [['kill', '80', '--timeout', 'soon'], /--timeout must be a number/],
+    [['list', '--backend', 'carrier-pigeon'], /unknown back end/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ] as [string[], RegExp][]) {
+    it(`rejects ${args.join(' ')} with one line and exit 2`, () => {
+      const r = run(...args);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  it('documents every command in --help', () => {
+    const r = run('--help');
+    assert.equal(r.code, 0);
+    for (const c of ['list', 'who', 'kill', 'scan']) { assert.match(r.stdout, new RegExp(`port-inspector ${c}`)); }
+    assert.match(run('kill', '--help').stdout, /--force/);
+  });
+
+  it('who: exit 0 with the owner when the port is held, exit 1 when free', () => {
+    const held = run('who', String(holder.info.port));
+    assert.equal(held.code, 0, held.stderr);
+    assert.match(held.stdout, new RegExp(`\\b${holder.info.pid}\\b`));
+    assert.match(held.stdout, /LISTEN/);
+    const json = JSON.parse(run('who', String(holder.info.port), '--json').stdout);
+    assert.deepEqual(json.map((s: { localPort: number; processes: { pid: number }[] }) => [s.localPort, s.processes.map(p => p.pid)]), [[holder.info.port, [holder.info.pid]]]);
+    const other = run('who', String(holder.info.port), '--udp');
+    assert.equal(other.code, 1);
+    assert.match(other.stdout, /is free \(udp\)/);
+  });
+
+  it('list --json --listening carries the documented fields', () => {
+    const r = run('list', '--listening', '--tcp', '--json');
+    assert.equal(r.code, 0);
+    const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const mine = rows.find(s => s.localPort === holder.info.port);
+    assert.ok(mine);
+    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'ownerVisible', 'processes']);
+    assert.equal(mine.state, 'LISTEN');
+    assert.equal(mine.ownerVisible, true);
+    const [p] = mine.processes as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(p), ['pid', 'ppid', 'name', 'commandLine', 'cwd', 'user', 'startTime', 'fd']);
+    assert.equal(p.pid, holder.info.pid);
+    assert.ok(rows.every(s => s.protocol === 'tcp' && s.state === 'LISTEN'));
+  });
+
+  it('kill: refuses without --yes when stdin is not a terminal, then kills with --yes', async () => {
+    const h = await runHolder(TCP_LISTENER('127.0.0.1'));
+    try {
+      const refused = run('kill', String(h.info.port));
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /stdin is not a terminal/);
+      assert.equal(h.child.exitCode, null);
+      const killed = run('kill', String(h.info.port), '--yes');
+      assert.equal(killed.code, 0, killed.stderr);
+      assert.match(killed.stdout, /released port/);
+      assert.equal(run('who', String(h.info.port)).code, 1);
+    } finally { await h.stop(); }
+  });
+});

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { decodeIpv4Hex, decodeIpv6Hex, parseProcNet } from '../../src/core/collect/procNetParser';
+import { parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid, parseBootTime } from '../../src/core/collect/procPidParser';
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../../../test/fixtures/proc', name), 'utf8');
+
+describe('procNetParser', () => {
+  it('decodes every TCP state, addresses and ports of a recorded IPv4 table', () => {
+    const { records, malformed } = parseProcNet(fixture('tcp'), 'tcp', 4);
+    assert.equal(malformed, 2, 'the garbage line and the bad port are counted');
+    assert.deepEqual(records.map(r => r.state), [
+      'LISTEN', 'LISTEN', 'ESTABLISHED', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2',
+      'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'ESTABLISHED']);
+    assert.deepEqual(records[0], { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 50001, uid: 1000 });
+    assert.equal(records[1].localAddress, '0.0.0.0');
+    assert.equal(records[1].localPort, 80);
+    assert.equal(records[2].remotePort, 50000);
+    assert.deepEqual([records[13].localAddress, records[13].localPort, records[13].remoteAddress, records[13].remotePort], ['192.168.1.1', 22, '192.168.1.100', 54321]);
+    assert.equal(records[8].inode, 0, 'TIME_WAIT rows have no inode');
+  });
+
+  it('decodes IPv6, the wildcard, link-local and IPv4-mapped addresses', () => {
+    const { records, malformed } = parseProcNet(fixture('tcp6'), 'tcp', 6);
+    assert.equal(malformed, 1);
+    assert.deepEqual(records.map(r => [r.localAddress, r.localPort, r.remoteAddress, r.remotePort, r.state]), [
+      ['::1', 3000, '::', 0, 'LISTEN'],
+      ['::', 5432, '::', 0, 'LISTEN'],
+      ['127.0.0.1', 8080, '127.0.0.1', 55000, 'ESTABLISHED'],
+      ['fe80::1', 22, '2001:db8::5', 61440, 'ESTABLISHED'],
+    ]);
+    assert.ok(records.every(r => r.family === 6));
+  });
+
+  it('names UDP states unconnected and connected', () => {
+    const udp = parseProcNet(fixture('udp'), 'udp', 4).records;
+    assert.deepEqual(udp.map(r => [r.localAddress, r.localPort, r.state, r.uid]), [['0.0.0.0', 53, 'UNCONN', 101], ['127.0.0.1', 42001, 'ESTABLISHED', 1000]]);
+    const udp6 = parseProcNet(fixture('udp6'), 'udp', 6).records;
+    assert.deepEqual(udp6.map(r => [r.localAddress, r.localPort, r.state, r.inode]), [['::', 5353, 'UNCONN', 70003]]);
+  });
+
+  it('filters listening rows and exact local ports', () => {
+    const listening = parseProcNet(fixture('tcp'), 'tcp', 4, { listeningOnly: true }).records;
+    assert.deepEqual(listening.map(r => r.localPort), [8080, 80]);
+    const on8080 = parseProcNet(fixture('tcp'), 'tcp', 4, { localPorts: new Set([8080]) }).records;
+    assert.deepEqual(on8080.map(r => r.inode), [50001, 50003]);
+    const on80 = parseProcNet(fixture('tcp'), 'tcp', 4, { localPorts: new Set([80]) }).records;
+    assert.deepEqual(on80.map(r => r.localPort), [80], '80 never matches 8080');
+  });
+
+  it('decodes addresses the way the kernel stores them', () => {
+    assert.equal(decodeIpv4Hex('0100007F'), '127.0.0.1');
+    assert.equal(decodeIpv4Hex('FFFFFFFF'), '255.255.255.255');
+    assert.equal(decodeIpv4Hex('0100007'), undefined);
+    assert.equal(decodeIpv6Hex('00000000000000000000000000000000'), '::');
+    assert.equal(decodeIpv6Hex('B80D0120000000000000000005000000'), '2001:db8::5');
+    assert.equal(decodeIpv6Hex('B80D01200000000000000100000000FF'), '2001:db8::1:0:ff00:0', 'the longest zero run is compressed');
+    assert.equal(decodeIpv6Hex('xyz'), undefined);
+  });
+
+  it('never throws on arbitrary input and only returns well-formed records', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), fc.constantFrom('tcp' as const, 'udp' as const), fc.constantFrom(4 as const, 6 as const), (text, protocol, family) => {
+      const { records, malformed } = parseProcNet(text, protocol, family);
+      assert.ok(malformed >= 0);
+      for (const r of records) {
+        assert.ok(r.localPort >= 0 && r.localPort <= 65535 && r.remotePort >= 0 && r.remotePort <= 65535);
+        assert.ok(Number.isInteger(r.inode) && Number.isInteger(r.uid));
+      }
+    }), { numRuns: 500 });
+    // Lines that look almost right: real rows with random damage.
+    const lines = fixture('tcp').split('\n');
+    fc.assert(fc.property(fc.integer({ min: 1, max: lines.length - 1 }), fc.nat(), fc.string({ maxLength: 5 }), (i, at, junk) => {
+      const line = lines[i];
+      const p = at % (line.length + 1);
+      parseProcNet(lines[0] + '\n' + line.slice(0, p) + junk + line.slice(p), 'tcp', 4);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('procPidParser', () => {
+  it('reads stat fields even when the name has spaces and parentheses', () => {
+    const text = '4242 (my (weird) name) S 17 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 1 0 987654 1000 200 0 0\n';
+    assert.deepEqual(parseProcStat(text), { pid: 4242, comm: 'my (weird) name', state: 'S', ppid: 17, startTicks: 987654 });
+    assert.equal(parseProcStat('garbage'), undefined);
+    assert.equal(parseProcStat('1 (x) S'), undefined);
+  });
+
+  it('reads uid, cmdline, socket links, passwd and btime', () => {
+    assert.equal(parseStatusUid('Name:\tnode\nUid:\t1000\t1000\t1000\t1000\n'), 1000);
+    assert.equal(parseStatusUid('Name: x'), undefined);
+    assert.equal(parseCmdline('node\u0000server.js\u0000--port\u00003000\u0000'), 'node server.js --port 3000');
+    assert.equal(parseSocketLink('socket:[12345]'), 12345);
+    assert.equal(parseSocketLink('pipe:[12345]'), undefined);
+    assert.equal(parseSocketLink('/dev/null'), undefined);
+    const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\n# comment\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\nbroken\n');
+    assert.deepEqual([...users], [[0, 'root'], [65534, 'nobody']]);
+    assert.equal(parseBootTime('cpu 1 2 3\nbtime 1764000000\n'), 1764000000);
+  });
+
+  it('never throws on arbitrary input', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), s => {
+      parseProcStat(s); parseStatusUid(s); parseCmdline(s); parseSocketLink(s); parsePasswd(s); parseBootTime(s);
+    }), { numRuns: 500 });
+  });
+});
