@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import type * as dgram from 'node:dgram';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { SocketEntry } from '../../src/core/model';
 import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, stopChild, TCP_LISTENER, type Holder } from './support/children';
@@ -183,7 +183,6 @@ describe('ProcfsCollector on live sockets', function () {
     const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
     // nobody's own socket must still come out with its owner.
     const own = await new Promise<Holder<{ port: number; pid: number }>>((resolve, reject) => {
-      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const c = spawn('setpriv', [...asNobody, process.execPath, '-e', TCP_LISTENER('127.0.0.1')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
       c.stdout.once('data', d => resolve({ child: c, info: JSON.parse(String(d)), stop: () => stopChild(c) }));
       c.once('error', reject);
