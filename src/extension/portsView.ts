@@ -41,6 +41,10 @@ export interface PortsViewApi {
   viewVisible(): boolean;
   polling(): boolean;
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
+  /** Refresh, then select and focus a port's row (false when it is not listed). Used by the dev-port status bar (H5). */
+  revealPort(protocol: Protocol, port: number): Promise<boolean>;
+  /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
+  killFlow: KillFlow;
 }
 
 /** What the commands share. */
@@ -166,5 +170,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       viewState, description: view.description, message: view.message,
       groupByProcess: options.groupByProcess, showConnections: options.showConnections, filter: options.filter?.text,
     }),
+    revealPort: (protocol, port) => ctx.revealPort(protocol, port),
+    killFlow,
   };
 }
