@@ -119,7 +119,7 @@ const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|
 let exited = false;
 let finish;
 const finished = new Promise(resolve => { finish = resolve; });
-const timer = setTimeout(() => { console.error(`TIMEOUT after ${timeoutMs} ms waiting for the tests to finish`); finish(1); }, timeoutMs);
+const timer = setTimeout(() => { console.error(`TIMEOUT after ${timeoutMs} ms waiting for the tests to finish (rerun with VERBOSE=1 KEEP_TMP=1 to see why)`); finish(1); }, timeoutMs);
 {
   // Workbench log output, including everything the extension host writes to its console (mocha's spec reporter),
   // arrives here through VS Code's ConsoleLogInAutomationLogger.

@@ -83,6 +83,9 @@ else
   skip_step vsix "package, build or setup failed"
 fi
 
+# Leave a development build behind (source maps), as `npm run build` would, not the minified package build.
+node esbuild.mjs >/dev/null 2>&1 || true
+
 echo
 echo "=== summary ($((SECONDS - total_start)) s)"
 printf '%s\n' "${summary[@]}"
