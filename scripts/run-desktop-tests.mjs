@@ -23,7 +23,10 @@ const commonEnv = {
 const quietArgs = ['--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--disable-telemetry'];
 
 let failed = false;
-const vscodeExecutablePath = await downloadAndUnzipVSCode(process.env.VSCODE_VERSION ?? 'stable');
+const vscodeExecutablePath = await downloadAndUnzipVSCode(process.env.VSCODE_VERSION ?? 'stable').catch(e => {
+  console.error(`cannot download VS Code (test:desktop needs internet; npm test runs the same suites in code-server): ${e.message}`);
+  process.exit(1);
+});
 
 try {
   await runTests({
