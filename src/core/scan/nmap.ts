@@ -56,7 +56,26 @@ export function parseNmapXml(xml: string): NmapHostReport[] {
         reason: (sa.reason ?? 'no-response') as PortReason, service: sv ? attrs(sv[0]).name ?? '' : '',
       });
     }
-    const extra = [...h.matchAll(/<extraports\s[^>]*>/g)].map(m => { const a = attrs(m[0]); return { state: a.state, count: Number(a.count) }; });
+    // Summarised ports: nmap >= 7.80 lists them in <extrareasons ports="1-100,102">; expand those.
+    const extra: { state: string; count: number }[] = [];
+    for (const em of h.matchAll(/<extraports\s[^>]*>[\s\S]*?<\/extraports>|<extraports\s[^>]*\/>/g)) {
+      const a = attrs(/<extraports\s[^>]*>/.exec(em[0])![0]);
+      const state = KNOWN_STATES.has(a.state) ? a.state as PortState : 'filtered';
+      let expanded = 0;
+      for (const rm of em[0].matchAll(/<extrareasons\s[^>]*>/g)) {
+        const r = attrs(rm[0]);
+        if (!r.ports) { continue; }
+        for (const range of r.ports.split(',')) {
+          const [lo, hi] = range.split('-').map(Number);
+          for (let port = lo; port <= (hi ?? lo); port++) {
+            ports.push({ port, protocol: r.proto === 'udp' ? 'udp' : 'tcp', state, reason: r.reason as PortReason, service: '' });
+            expanded++;
+          }
+        }
+      }
+      if (expanded < Number(a.count)) { extra.push({ state: a.state, count: Number(a.count) - expanded }); }
+    }
+    ports.sort((x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol));
     hosts.push({
       address: ip?.addr ?? '', hostname: name ? attrs(name[0]).name ?? '' : '',
       status: status ? attrs(status[0]).state ?? '' : '', ports, extra,
