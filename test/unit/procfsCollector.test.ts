@@ -56,7 +56,7 @@ describe('ProcfsCollector on live sockets', function () {
     udpAny6 = await bindUdp('udp6', '::');
     client = await connectTcp('127.0.0.1', portOf(tcp4));
     for (const s of [tcp4, tcp6, tcpAny4, tcpAny6]) { closers.push(() => closeServer(s)); }
-    for (const u of [udp4, udp6, udpAny4, udpAny6]) { closers.push(() => u.close()); }
+    for (const u of [udp4, udp6, udpAny4, udpAny6]) { closers.push(() => { u.close(); }); }
     closers.push(() => { client.destroy(); });
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-holder-'));
     child = await runHolder(TCP_LISTENER('127.0.0.1'), cwd);

@@ -68,12 +68,25 @@ export function formatIpv6Groups(groups: readonly number[]): string {
   return `${hexes.slice(0, bestStart).join(':')}::${hexes.slice(bestStart + bestLen).join(':')}`;
 }
 
+// Addresses repeat across thousands of rows (127.0.0.1, ::1, …): decode each distinct one once.
+const addressCache = new Map<string, string | undefined>();
+
+function decodeAddress(hex: string, family: Family): string | undefined {
+  let address = addressCache.get(hex);
+  if (address === undefined && !addressCache.has(hex)) {
+    address = family === 4 ? decodeIpv4Hex(hex) : decodeIpv6Hex(hex);
+    if (addressCache.size > 50_000) { addressCache.clear(); }
+    addressCache.set(hex, address);
+  }
+  return address;
+}
+
 function decodeEndpoint(text: string, family: Family): { address: string; port: number } | undefined {
   const colon = text.indexOf(':');
-  if (colon < 0) { return undefined; }
+  if (colon !== (family === 4 ? 8 : 32)) { return undefined; }
   const portHex = text.slice(colon + 1);
   if (portHex.length === 0 || portHex.length > 4 || !HEX.test(portHex)) { return undefined; }
-  const address = family === 4 ? decodeIpv4Hex(text.slice(0, colon)) : decodeIpv6Hex(text.slice(0, colon));
+  const address = decodeAddress(text.slice(0, colon), family);
   if (address === undefined) { return undefined; }
   return { address, port: parseInt(portHex, 16) };
 }
@@ -82,6 +95,57 @@ function portOfEndpoint(text: string): number {
   const colon = text.indexOf(':');
   const portHex = colon < 0 ? '' : text.slice(colon + 1);
   return portHex.length > 0 && portHex.length <= 4 && HEX.test(portHex) ? parseInt(portHex, 16) : -1;
+}
+
+/** The first `max` space-separated fields of a line (the kernel pads with runs of spaces). */
+function fields(line: string, max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  while (out.length < max) {
+    while (i < n && line.charCodeAt(i) === 32) { i++; }
+    if (i >= n) { break; }
+    let j = i;
+    while (j < n && line.charCodeAt(j) !== 32) { j++; }
+    out.push(line.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * One row without its leading "sl:" slot number (which shifts as rows come and go, so the rest
+ * of the line is what identifies an unchanged row). undefined = malformed;
+ * null = well-formed but excluded by the filter.
+ */
+export function parseProcNetRow(body: string, protocol: Protocol, family: Family, filter: ProcNetFilter = {}): SocketRecord | undefined | null {
+  const f = fields(body, 9);
+  if (f.length < 9) { return undefined; }
+  const stHex = f[2].toUpperCase();
+  if (stHex.length !== 2 || !HEX.test(stHex)) { return undefined; }
+  const state = protocol === 'tcp' ? (TCP_STATES[stHex] ?? 'UNKNOWN') : udpState(stHex);
+  if (filter.listeningOnly && state !== (protocol === 'tcp' ? 'LISTEN' : 'UNCONN')) { return null; }
+  if (filter.localPorts && !filter.localPorts.has(portOfEndpoint(f[0]))) { return null; }
+  const local = decodeEndpoint(f[0], family);
+  const remote = decodeEndpoint(f[1], family);
+  if (!local || !remote || !/^\d+$/.test(f[6]) || !/^\d+$/.test(f[8])) { return undefined; }
+  return {
+    protocol, family,
+    localAddress: local.address, localPort: local.port,
+    remoteAddress: remote.address, remotePort: remote.port,
+    state, inode: Number(f[8]), uid: Number(f[6]),
+  };
+}
+
+/** Splits "  12: rest" into the rest; undefined when the slot prefix is missing. */
+export function rowBody(line: string): string | undefined {
+  const colon = line.indexOf(':');
+  if (colon < 0 || colon > 12) { return undefined; }
+  for (let i = 0; i < colon; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && (c < 48 || c > 57)) { return undefined; }
+  }
+  return line.slice(colon + 1);
 }
 
 /**
@@ -94,26 +158,10 @@ export function parseProcNet(text: string, protocol: Protocol, family: Family, f
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.length === 0) { continue; }
-    const f = line.trim().split(/\s+/);
-    if (i === 0 && f[0] === 'sl') { continue; }
-    if (f.length < 10 || !f[0].endsWith(':')) { malformed++; continue; }
-    const stHex = f[3].toUpperCase();
-    if (stHex.length !== 2 || !HEX.test(stHex)) { malformed++; continue; }
-    const state = protocol === 'tcp' ? (TCP_STATES[stHex] ?? 'UNKNOWN') : udpState(stHex);
-    if (filter.listeningOnly && state !== (protocol === 'tcp' ? 'LISTEN' : 'UNCONN')) { continue; }
-    if (filter.localPorts && !filter.localPorts.has(portOfEndpoint(f[1]))) { continue; }
-    const local = decodeEndpoint(f[1], family);
-    const remote = decodeEndpoint(f[2], family);
-    const uid = Number(f[7]);
-    const inode = Number(f[9]);
-    if (!local || !remote || !Number.isInteger(uid) || !Number.isInteger(inode) || uid < 0 || inode < 0) { malformed++; continue; }
-    records.push({
-      protocol, family,
-      localAddress: local.address, localPort: local.port,
-      remoteAddress: remote.address, remotePort: remote.port,
-      state, inode, uid,
-    });
+    if (line.length === 0 || (i === 0 && line.trimStart().startsWith('sl '))) { continue; }
+    const body = rowBody(line);
+    const record = body === undefined ? undefined : parseProcNetRow(body, protocol, family, filter);
+    if (record === undefined) { malformed++; } else if (record !== null) { records.push(record); }
   }
   return { records, malformed };
 }

@@ -1,27 +1,39 @@
 // Linux back end: sockets from /proc/net, owners by walking /proc/<pid>/fd.
 //
-// The walk is the expensive part (~4–5 µs per fd on the whole machine), so it is cached:
-// each process's socket fds are remembered with the process's start time and fd count, and a
-// refresh re-walks only processes that are new, were replaced (pid reuse), or whose fd count
-// changed (Linux ≥ 6.2 reports it as the size of /proc/<pid>/fd). A socket inode nobody in the
-// cache holds triggers a walk of everything; every FULL_WALK_MS a full walk runs regardless, so
-// an fd passed between existing processes is picked up within that period.
+// Both halves are cached so that a refresh that finds the same sockets as last time is cheap:
+// - Owners. The walk costs ~4–5 µs per fd on the whole machine. Each process's socket fds are
+//   remembered with its start time and fd count; a refresh re-walks only processes that are new,
+//   were replaced (pid reuse: different start time), or whose fd count changed (Linux ≥ 6.2
+//   reports it as the size of /proc/<pid>/fd). A socket inode that no cached process holds
+//   triggers a walk of every process, and every `fullWalkMs` (30 s) a full walk runs anyway, so
+//   an fd handed between two existing processes is picked up within that period.
+// - Rows. A /proc/net row whose text is unchanged since the last read maps to the same record
+//   object, and when its owners are unchanged too, to the same entry object.
+// Snapshots are therefore immutable: entries and owner arrays may be shared between snapshots.
 import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
-import { parseProcNet } from './procNetParser';
+import { parseProcNetRow, rowBody } from './procNetParser';
 import { parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from './procPidParser';
 import { errorCode, readProcText, tryRead, tryReadlink } from './procFiles';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux ABI Node runs on. */
 const CLOCK_TICKS = 100;
 const FULL_WALK_MS = 30_000;
+const NO_OWNERS: readonly SocketOwner[] = Object.freeze([]);
 
 interface PidEntry {
   startTicks: number;
   /** -1 when the kernel does not report the fd count. */
   fdCount: number;
+  /** inode → fds of this process. */
   sockets: Map<number, number[]>;
+  info: ProcessInfo | undefined;
+}
+
+interface CachedRow {
+  record: SocketRecord;
+  entry?: SocketEntry;
 }
 
 export interface ProcfsOptions {
@@ -46,7 +58,8 @@ export class ProcfsCollector implements Collector {
   private readonly fullWalkMs: number;
   private readonly now: () => number;
   private pids = new Map<number, PidEntry>();
-  private infos = new Map<string, ProcessInfo>();
+  private owners = new Map<number, readonly SocketOwner[]>();
+  private rows = new Map<string, Map<string, CachedRow>>();
   private knownUnowned = new Set<number>();
   private lastFullWalk = -Infinity;
   private fdCountSupported: boolean | undefined;
@@ -67,24 +80,28 @@ export class ProcfsCollector implements Collector {
   collectSync(options: CollectOptions = {}): Snapshot {
     const stats = emptyStats();
     this.refreshUsers();
-    const records = this.readTables(options, stats);
-    const sockets: SocketEntry[] = [];
-    if (options.owners === false) {
-      for (const r of records) { sockets.push({ ...r, user: this.userName(r.uid), ownerVisible: false, processes: [] }); }
-      return { takenAt: this.now(), backend: this.name, sockets, stats };
-    }
-    const owners = this.resolveOwners(records, options.fullWalk === true, stats);
-    for (const r of records) {
-      const holders = r.inode === 0 ? undefined : owners.get(r.inode);
-      const processes: SocketOwner[] = [];
-      if (holders) {
-        for (const [pid, fd] of holders) {
-          const info = this.processInfoCached(pid);
-          if (info) { processes.push({ ...info, fd }); }
-        }
-        processes.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+    const rows = this.readTables(options, stats);
+    const withOwners = options.owners !== false;
+    if (withOwners) { this.resolveOwners(rows, options.fullWalk === true, stats); }
+    const sockets: SocketEntry[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const r = row.record;
+      const processes = withOwners && r.inode !== 0 ? (this.owners.get(r.inode) ?? NO_OWNERS) : NO_OWNERS;
+      let entry = row.entry;
+      if (!entry || entry.processes !== processes) {
+        entry = {
+          protocol: r.protocol, family: r.family,
+          localAddress: r.localAddress, localPort: r.localPort,
+          remoteAddress: r.remoteAddress, remotePort: r.remotePort,
+          state: r.state, inode: r.inode, uid: r.uid,
+          user: this.userName(r.uid),
+          ownerVisible: processes.length > 0,
+          processes: processes as SocketOwner[],
+        };
+        row.entry = entry;
       }
-      sockets.push({ ...r, user: this.userName(r.uid), ownerVisible: processes.length > 0, processes });
+      sockets[i] = entry;
     }
     return { takenAt: this.now(), backend: this.name, sockets, stats };
   }
@@ -95,10 +112,13 @@ export class ProcfsCollector implements Collector {
   }
 
   /** Fresh (uncached) process details; undefined for a vanished pid or a zombie (its fds are gone). */
-  readProcessInfo(pid: number): ProcessInfo | undefined {
+  readProcessInfo(pid: number, known?: { ppid: number; comm: string; startTicks: number; state: string }): ProcessInfo | undefined {
     const base = `${this.proc}/${pid}`;
-    const statText = tryRead(`${base}/stat`);
-    const stat = statText === undefined ? undefined : parseProcStat(statText);
+    let stat = known;
+    if (!stat) {
+      const statText = tryRead(`${base}/stat`);
+      stat = statText === undefined ? undefined : parseProcStat(statText);
+    }
     if (!stat || stat.state === 'Z' || stat.state === 'X') { return undefined; }
     const uid = parseStatusUid(tryRead(`${base}/status`) ?? '');
     const cmdline = parseCmdline(tryRead(`${base}/cmdline`) ?? '');
@@ -113,9 +133,9 @@ export class ProcfsCollector implements Collector {
     };
   }
 
-  private readTables(options: CollectOptions, stats: CollectStats): SocketRecord[] {
+  private readTables(options: CollectOptions, stats: CollectStats): CachedRow[] {
     const protocols = options.protocols ?? ['tcp', 'udp'];
-    const records: SocketRecord[] = [];
+    const out: CachedRow[] = [];
     for (const t of TABLES) {
       if (!protocols.includes(t.protocol)) { continue; }
       let text: string;
@@ -126,54 +146,64 @@ export class ProcfsCollector implements Collector {
         if (errorCode(e) === 'ENOENT') { continue; }
         throw new Error(`cannot read ${this.proc}/${t.file}: ${errorCode(e) ?? String(e)}`);
       }
-      const parsed = parseProcNet(text, t.protocol, t.family, { listeningOnly: options.listeningOnly });
-      stats.malformedLines += parsed.malformed;
-      for (const r of parsed.records) { records.push(r); }
+      const previous = this.rows.get(t.file);
+      const next = new Map<string, CachedRow>();
+      const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
+      const lines = text.split('\n');
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i];
+        if (line.length === 0) { continue; }
+        const body = rowBody(line);
+        if (body === undefined) { stats.malformedLines++; continue; }
+        let row = previous?.get(body) ?? next.get(body);
+        if (!row) {
+          const record = parseProcNetRow(body, t.protocol, t.family);
+          if (!record) { stats.malformedLines++; continue; }
+          row = { record };
+        }
+        next.set(body, row);
+        if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
+      }
+      this.rows.set(t.file, next);
     }
-    return records;
+    return out;
   }
 
-  private resolveOwners(records: SocketRecord[], forceFull: boolean, stats: CollectStats): Map<number, [number, number][]> {
-    const pidList = this.listPids(stats);
+  private resolveOwners(rows: readonly CachedRow[], forceFull: boolean, stats: CollectStats): void {
+    const pidList = this.listPids();
     let full = forceFull || this.now() - this.lastFullWalk >= this.fullWalkMs;
     const present = new Set(pidList);
-    for (const pid of this.pids.keys()) { if (!present.has(pid)) { this.pids.delete(pid); } }
+    for (const pid of [...this.pids.keys()]) { if (!present.has(pid)) { this.forgetPid(pid); } }
 
     const walked = new Set<number>();
-    const walkPid = (pid: number) => { walked.add(pid); this.walkPid(pid, stats); };
+    const walk = (pid: number) => { walked.add(pid); this.walkPid(pid, full, stats); };
     if (full) {
-      for (const pid of pidList) { walkPid(pid); }
+      for (const pid of pidList) { walk(pid); }
     } else {
       const counts = this.fdCountsUsable();
       for (const pid of pidList) {
         const cached = this.pids.get(pid);
-        if (!cached || (counts && this.fdCount(pid) !== cached.fdCount)) { walkPid(pid); }
+        if (!cached || (counts && this.fdCount(pid) !== cached.fdCount)) { walk(pid); }
       }
-    }
-
-    let owners = this.ownerMap();
-    if (!full) {
-      // A socket nobody in the cache holds was opened by a process we did not re-walk: walk all.
-      const unknown = records.some(r => r.inode !== 0 && !owners.has(r.inode) && !this.knownUnowned.has(r.inode));
+      // A socket nobody in the cache holds was opened by a process that was not re-walked.
+      const unknown = rows.some(r => r.record.inode !== 0 && !this.owners.has(r.record.inode) && !this.knownUnowned.has(r.record.inode));
       if (unknown) {
-        for (const pid of pidList) { if (!walked.has(pid)) { walkPid(pid); } }
-        owners = this.ownerMap();
         full = true;
+        for (const pid of pidList) { if (!walked.has(pid)) { walk(pid); } }
       }
     }
     if (full) {
       this.lastFullWalk = this.now();
       // Sockets a complete walk cannot attribute (other users' processes, kernel sockets) stay
-      // unattributed until a later full walk; they must not force a full walk on every refresh.
-      this.knownUnowned = new Set(records.filter(r => r.inode !== 0 && !owners.has(r.inode)).map(r => r.inode));
-      this.pruneInfos();
+      // unattributed until the next full walk; they must not force a full walk on every refresh.
+      this.knownUnowned = new Set();
+      for (const r of rows) { if (r.record.inode !== 0 && !this.owners.has(r.record.inode)) { this.knownUnowned.add(r.record.inode); } }
     }
     stats.fullWalk = full;
     stats.processesWalked = walked.size;
-    return owners;
   }
 
-  private listPids(stats: CollectStats): number[] {
+  private listPids(): number[] {
     let names: string[];
     try {
       names = fs.readdirSync(this.proc);
@@ -183,27 +213,27 @@ export class ProcfsCollector implements Collector {
     const pids: number[] = [];
     for (const n of names) {
       const c = n.charCodeAt(0);
-      if (c < 48 || c > 57) { continue; }
-      const pid = Number(n);
-      if (Number.isInteger(pid)) { pids.push(pid); } else { stats.unreadableEntries++; }
+      if (c >= 48 && c <= 57) { pids.push(Number(n)); }
     }
     return pids;
   }
 
-  private walkPid(pid: number, stats: CollectStats): void {
+  private walkPid(pid: number, refreshInfo: boolean, stats: CollectStats): void {
     const base = `${this.proc}/${pid}`;
     const statText = tryRead(`${base}/stat`);
     const stat = statText === undefined ? undefined : parseProcStat(statText);
-    if (!stat) { this.pids.delete(pid); stats.vanishedProcesses++; return; }
+    if (!stat) { this.forgetPid(pid); stats.vanishedProcesses++; return; }
+    const previous = this.pids.get(pid);
     let fds: string[];
     try {
       fds = fs.readdirSync(`${base}/fd`);
     } catch (e) {
       const code = errorCode(e);
-      if (code === 'ENOENT' || code === 'ESRCH') { stats.vanishedProcesses++; this.pids.delete(pid); return; }
+      this.forgetPid(pid);
+      if (code === 'ENOENT' || code === 'ESRCH') { stats.vanishedProcesses++; return; }
       // EACCES: another user's process. Remember it (no sockets) so it is not re-tried each refresh.
       stats.unreadableEntries++;
-      this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCount(pid), sockets: new Map() });
+      this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCount(pid), sockets: new Map(), info: undefined });
       return;
     }
     const sockets = new Map<number, number[]>();
@@ -215,21 +245,37 @@ export class ProcfsCollector implements Collector {
       const list = sockets.get(inode);
       if (list) { list.push(Number(fd)); } else { sockets.set(inode, [Number(fd)]); }
     }
-    const previous = this.pids.get(pid);
-    if (previous && previous.startTicks !== stat.startTicks) { this.infos.delete(`${pid}`); }
-    this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fds.length : -1, sockets });
+    const samePid = previous !== undefined && previous.startTicks === stat.startTicks;
+    let info = samePid && !refreshInfo ? previous.info : undefined;
+    if (!info && sockets.size > 0) { info = this.readProcessInfo(pid, stat); }
+    if (samePid && previous.info === info && sameSockets(previous.sockets, sockets)) {
+      previous.fdCount = this.fdCountsUsable() ? fds.length : -1;
+      return;
+    }
+    this.forgetPid(pid);
+    const entry: PidEntry = { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fds.length : -1, sockets, info };
+    this.pids.set(pid, entry);
+    if (!info) { return; }
+    for (const [inode, fdList] of sockets) {
+      const added = fdList.map(fd => ({ ...info, fd }));
+      const current = this.owners.get(inode);
+      const merged = current ? [...current, ...added] : added;
+      merged.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+      this.owners.set(inode, merged);
+    }
   }
 
-  private ownerMap(): Map<number, [number, number][]> {
-    const owners = new Map<number, [number, number][]>();
-    for (const [pid, entry] of this.pids) {
-      for (const [inode, fds] of entry.sockets) {
-        let list = owners.get(inode);
-        if (!list) { list = []; owners.set(inode, list); }
-        for (const fd of fds) { list.push([pid, fd]); }
-      }
+  /** Drops a process and its share of every socket's owner list (new arrays: snapshots are immutable). */
+  private forgetPid(pid: number): void {
+    const entry = this.pids.get(pid);
+    if (!entry) { return; }
+    this.pids.delete(pid);
+    for (const inode of entry.sockets.keys()) {
+      const current = this.owners.get(inode);
+      if (!current) { continue; }
+      const rest = current.filter(o => o.pid !== pid);
+      if (rest.length === 0) { this.owners.delete(inode); } else { this.owners.set(inode, rest); }
     }
-    return owners;
   }
 
   private fdCountsUsable(): boolean {
@@ -245,20 +291,6 @@ export class ProcfsCollector implements Collector {
 
   private fdCount(pid: number): number {
     try { return fs.statSync(`${this.proc}/${pid}/fd`).size; } catch { return -2; }
-  }
-
-  private processInfoCached(pid: number): ProcessInfo | undefined {
-    const entry = this.pids.get(pid);
-    const key = `${pid}`;
-    const cached = this.infos.get(key);
-    if (cached && entry && cached.startTime === this.ticksToMs(entry.startTicks)) { return cached; }
-    const info = this.readProcessInfo(pid);
-    if (info) { this.infos.set(key, info); } else { this.infos.delete(key); }
-    return info;
-  }
-
-  private pruneInfos(): void {
-    for (const key of this.infos.keys()) { if (!this.pids.has(Number(key))) { this.infos.delete(key); } }
   }
 
   private ticksToMs(ticks: number): number {
@@ -282,4 +314,13 @@ export class ProcfsCollector implements Collector {
     if (!this.users) { this.refreshUsers(); }
     return this.users?.map.get(uid) ?? String(uid);
   }
+}
+
+function sameSockets(a: Map<number, number[]>, b: Map<number, number[]>): boolean {
+  if (a.size !== b.size) { return false; }
+  for (const [inode, fds] of a) {
+    const other = b.get(inode);
+    if (!other || other.length !== fds.length || other.some((fd, i) => fd !== fds[i])) { return false; }
+  }
+  return true;
 }

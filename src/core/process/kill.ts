@@ -41,17 +41,30 @@ export interface KillOptions {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function pidHoldsPort(collector: Collector, pid: number, port: number, protocol?: Protocol): Promise<boolean> {
+/** Inodes of the sockets on `port` that `pid` holds right now (empty = it holds none). */
+async function heldInodes(collector: Collector, pid: number, port: number, protocol?: Protocol): Promise<number[]> {
   const snap = await collector.collect({ protocols: protocol ? [protocol] : undefined, fullWalk: true });
-  return socketsOnPort(snap.sockets, port, protocol).some(s => s.processes.some(p => p.pid === pid));
+  return socketsOnPort(snap.sockets, port, protocol).filter(s => s.processes.some(p => p.pid === pid)).map(s => s.inode);
 }
 
-async function waitForRelease(options: KillOptions, req: KillRequest, waitMs: number): Promise<boolean> {
+/**
+ * Released = each socket the pid held is gone, or is now held only by other processes. A dying
+ * multi-threaded process can already be a zombie while its last thread is still closing fds, so
+ * "the pid is gone" alone is not enough: a socket still present with no owner is still closing.
+ */
+async function isReleased(collector: Collector, pid: number, req: KillRequest, inodes: readonly number[]): Promise<boolean> {
+  const snap = await collector.collect({ protocols: req.protocol ? [req.protocol] : undefined, fullWalk: true });
+  const byInode = new Map(socketsOnPort(snap.sockets, req.port, req.protocol).map(s => [s.inode, s]));
+  return inodes.every(inode => {
+    const s = byInode.get(inode);
+    return !s || (s.processes.length > 0 && !s.processes.some(p => p.pid === pid));
+  });
+}
+
+async function waitForRelease(options: KillOptions, req: KillRequest, inodes: readonly number[], waitMs: number): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const info = await options.collector.processInfo(req.pid);
-    if (!info || info.startTime !== req.startTime) { return true; }
-    if (!(await pidHoldsPort(options.collector, req.pid, req.port, req.protocol))) { return true; }
+    if (await isReleased(options.collector, req.pid, req, inodes)) { return true; }
     if (Date.now() >= deadline) { return false; }
     await sleep(options.pollMs ?? 100);
   }
@@ -70,7 +83,8 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   if (info.startTime !== req.startTime) {
     return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
   }
-  if (!(await pidHoldsPort(options.collector, pid, port, req.protocol))) {
+  const inodes = await heldInodes(options.collector, pid, port, req.protocol);
+  if (inodes.length === 0) {
     return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) no longer holds port ${port}; not signalled.` };
   }
   const waitMs = options.waitMs ?? 3000;
@@ -84,7 +98,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
     last = signal;
     if (sent === 'gone') { return { pid, status: 'released', message: `${info.name} (pid ${pid}) exited.`, signal }; }
     options.onWaiting?.(pid, signal);
-    if (await waitForRelease(options, req, waitMs)) {
+    if (await waitForRelease(options, req, inodes, waitMs)) {
       return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
     }
   }
