@@ -12,13 +12,18 @@
 //   SCREENSHOT_DIR=dir      enable screenshots requested by tests (test/integration/helpers/screenshot.ts)
 //   VERBOSE=1               server output + page console + blocked requests
 //   KEEP_TMP=1              keep the run directory (user data, logs) and print its path
+//   INTEGRATION_NETNS=1     run everything inside `unshare -n` (root only): loopback holds only the tests' ports
 //   TEST_TIMEOUT_MS         whole-run timeout (default 300000)
 //   CHROME_PATH             browser (default /usr/bin/chromium)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync, statSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { format, promisify } from 'node:util';
-import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser } from './lib/code-server.mjs';
+import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
+
+// INTEGRATION_NETNS=1: the whole run (code-server, extension host, tests, Chromium) in a network namespace of its
+// own, where loopback carries only what the tests open.
+if (process.env.INTEGRATION_NETNS === '1') { reexecInOwnNetns(); }
 
 const extensionTestsPath = path.join(root, 'out/test/integration/index.js');
 const workspacePath = path.resolve(root, process.env.INTEGRATION_WORKSPACE ?? 'test/fixtures/workspace');

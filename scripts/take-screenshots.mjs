@@ -4,13 +4,17 @@
 // Why not from inside the integration tests (test/integration/helpers/screenshot.ts)? Those run with an
 // extensionTestsPath, and VS Code then refuses every modal dialog ("DialogService: refused to show dialog in
 // tests"), so the kill confirmation can only be photographed in a normal window like this one.
-// Env: SCREENSHOT_DIR (default media/screenshots), DEMO_PORT (default 5173, or a free one if taken), VERBOSE=1,
+// Env: SCREENSHOT_DIR (default media/screenshots), SCREENSHOT_NETNS=0, DEMO_PORT (default 5173, or a free one if taken), VERBOSE=1,
 // KEEP_TMP=1. Assumes `node esbuild.mjs` ran (the npm script does it).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { root, missingCodeServer, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser } from './lib/code-server.mjs';
+import { root, missingCodeServer, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
+
+// In a network namespace of its own (root + unshare): the view then shows the demo server and VS Code's own ports,
+// not whatever else this machine runs. SCREENSHOT_NETNS=0 uses the machine's network as it is.
+if (process.env.SCREENSHOT_NETNS !== '0') { reexecInOwnNetns(); }
 
 const outDir = path.resolve(root, process.env.SCREENSHOT_DIR ?? 'media/screenshots');
 const verbose = process.env.VERBOSE === '1';
@@ -30,10 +34,16 @@ const dirs = makeProfile(tmp);
 // the demo server runs from the fixture workspace, so its cwd is inside the workspace (Reveal cwd applies)
 const demo = spawn(process.execPath, [path.join(root, 'test/fixtures/demo/dev-server.js'), String(demoPort)],
   { cwd: workspace, stdio: ['ignore', 'pipe', 'inherit'] });
+// Inside our own namespace nothing is reachable from outside anyway, so a second server may bind all interfaces
+// and show how the view marks a port open to the network.
+const extras = [];
+if (process.env.PORT_INSPECTOR_IN_NETNS === '1' && (await portFree(8080))) {
+  extras.push(spawn('python3', ['-m', 'http.server', '8080', '--bind', '0.0.0.0'], { cwd: workspace, stdio: 'ignore' }));
+}
 let stopServer = async () => {};
 let browser;
 process.on('exit', () => {
-  try { demo.kill('SIGTERM'); } catch { /* gone */ }
+  for (const child of [demo, ...extras]) { try { child.kill('SIGTERM'); } catch { /* gone */ } }
   if (process.env.KEEP_TMP === '1') { console.log(`kept ${tmp}`); } else { rmSync(tmp, { recursive: true, force: true }); }
 });
 process.on('SIGINT', () => process.exit(130));
@@ -87,7 +97,8 @@ async function main() {
   await page.locator('.monaco-list-row', { hasText: String(port) }).first().waitFor({ state: 'visible', timeout: 30000 });
   await page.locator('.monaco-list-row', { hasText: String(port) }).first().click();
   await page.keyboard.press('ArrowRight'); // expand: owner, addresses
-  await page.waitForTimeout(800);
+  await page.mouse.move(1000, 700); // no hover tooltip in the picture
+  await page.waitForTimeout(1500);
   await shot('ports-view');
 
   // Who is using port…: input box, then the quick pick of sockets on that port.

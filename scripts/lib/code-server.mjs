@@ -1,7 +1,7 @@
 // Shared by the integration runner, the screenshot script and npm start: a code-server (VS Code server + web
 // workbench) on 127.0.0.1 from .vscode-test/ (scripts/setup-test-vscode.sh), and Debian's Chromium through
 // playwright-core that may only talk to loopback.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,4 +131,18 @@ export async function launchBrowser({ dirs, verbose = false, viewport = { width:
   await context.route(u => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u.href) && !u.href.startsWith('data:') && !u.href.startsWith('blob:'),
     route => { if (verbose) { console.error(`[blocked] ${route.request().url()}`); } return route.abort('blockedbyclient'); });
   return { browser, context };
+}
+
+/**
+ * Re-runs the current script inside a network namespace of its own (`unshare -n`, loopback up), so the VS Code it
+ * starts sees only the ports opened inside (no other service of this machine) and nothing can leave the machine.
+ * Returns false when it is already inside or cannot do it (not root, no unshare); otherwise never returns.
+ */
+export function reexecInOwnNetns(marker = 'PORT_INSPECTOR_IN_NETNS') {
+  if (process.env[marker] === '1') { return false; }
+  if (process.getuid?.() !== 0 || spawnSync('unshare', ['--version'], { stdio: 'ignore' }).status !== 0) { return false; }
+  // fixed script; the node binary, script and its arguments are passed as positional parameters, never spliced in
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, [marker]: '1' } });
+  process.exit(r.status ?? 1);
 }
