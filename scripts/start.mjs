@@ -54,7 +54,8 @@ if (hasCode) {
     .catch(e => fail(e.message));
   const url = cs.workbenchUrl(origin, folder, { extensionDevelopmentPath: root });
   console.log(`\nPort Inspector in code-server, folder ${folder}:\n\n  ${url}\n\nOpen that URL in a browser on this machine. Ctrl-C stops the server.`);
-  server.on('exit', code => fail(`code-server exited (${code})`));
-  const onSignal = () => { void stop().then(() => process.exit(0)); };
+  let stopping = false;
+  server.on('exit', code => { if (!stopping) { fail(`code-server exited (${code})`); } });
+  const onSignal = () => { stopping = true; void stop().then(() => process.exit(0)); };
   process.on('SIGINT', onSignal); process.on('SIGTERM', onSignal);
 }
