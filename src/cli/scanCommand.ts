@@ -2,6 +2,7 @@
 // Human output follows nmap's report layout; --json prints exactly the documented shape.
 import { parseArgs, UsageError } from './args';
 import { scanTargets, ScanInputError, type ScanResult, type PortResult } from '../core/scan/index';
+import { scanToJson } from '../core/scan/exportResults';
 
 const SPECS = [
   { names: ['-p', '--ports'], value: true },
@@ -53,11 +54,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (showProgress) { process.stderr.write('\r\x1b[K'); }
   }
   if (json) {
-    const shape = (r: ScanResult) => ({
-      host: r.host, address: r.address, protocol: r.protocol, startedAt: r.startedAt, durationMs: r.durationMs,
-      ports: r.ports.map(p => ({ port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service })),
-    });
-    process.stdout.write(JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, 2) + '\n');
+    process.stdout.write(scanToJson(results));
   } else {
     process.stdout.write(results.map(r => formatReport(r, flags.has('--reason'))).join('\n'));
     const total = results.reduce((a, r) => Math.max(a, r.durationMs), 0);

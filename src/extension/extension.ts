@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import { createServices } from './services';
 import { registerPortsView, type PortsViewApi } from './portsView';
+import { registerScan, type ScanViewApi } from './scanView';
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports): used by the integration tests. */
 export interface PortInspectorApi {
   ports: PortsViewApi;
+  scan: ScanViewApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PortInspectorApi {
@@ -14,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): PortInspectorApi {
   const services = createServices(context);
   // Feature registrations (one line each): Ports view + commands, scan, dev-port status bar.
   const ports = registerPortsView(context, services);
+  const scan = registerScan(context, services, ports);
 
   // Read by scripts/run-integration-tests.mjs, which reports it (README "Testing"); keep the wording.
   services.log.info(`activate took ${(performance.now() - started).toFixed(1)} ms`);
-  return { ports };
+  return { ports, scan };
 }
 
 export function deactivate(): void {

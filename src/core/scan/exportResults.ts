@@ -1,0 +1,23 @@
+// Scan results as files: JSON in the CLI's --json shape, CSV (RFC 4180) one row per port.
+import type { ScanResult } from './types';
+
+export function scanToJson(results: readonly ScanResult[]): string {
+  const shape = (r: ScanResult) => ({
+    host: r.host, address: r.address, protocol: r.protocol, startedAt: r.startedAt, durationMs: r.durationMs,
+    ports: r.ports.map(p => ({ port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service })),
+  });
+  return JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, 2) + '\n';
+}
+
+function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function scanToCsv(results: readonly ScanResult[]): string {
+  const rows = [['host', 'address', 'protocol', 'port', 'state', 'reason', 'service', 'startedAt']];
+  for (const r of results) {
+    for (const p of r.ports) { rows.push([r.host, r.address, p.protocol, String(p.port), p.state, p.reason, p.service, r.startedAt]); }
+  }
+  return rows.map(row => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
