@@ -62,6 +62,10 @@ export class TestNet {
     run('ip', ['netns', 'exec', this.target, 'nft', '-f', '-'], text);
   }
 
+  clearFirewall(): void {
+    try { run('ip', ['netns', 'exec', this.target, 'nft', 'delete', 'table', 'inet', 'pitest']); } catch { /* none */ }
+  }
+
   /** icmp_ratelimit in ms per peer (0 = off) for IPv4 and IPv6 in the target namespace. */
   icmpRateLimit(ms: number): void {
     run('ip', ['netns', 'exec', this.target, 'sysctl', '-qw', `net.ipv4.icmp_ratelimit=${ms}`, `net.ipv6.icmp.ratelimit=${ms}`]);
@@ -79,11 +83,11 @@ export class TestNet {
     });
   }
 
-  /** Runs a command inside the scanner namespace; resolves with stdout (rejects on non-zero exit). */
-  exec(cmd: string, args: string[], timeoutMs = 300_000): Promise<{ stdout: string; ms: number }> {
+  /** Runs a command inside the scanner namespace (or `ns`); resolves with stdout (rejects on non-zero exit). */
+  exec(cmd: string, args: string[], timeoutMs = 300_000, ns = this.scanner): Promise<{ stdout: string; ms: number }> {
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
-      const child = spawn('ip', ['netns', 'exec', this.scanner, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '', err = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.stdout.on('data', d => { out += String(d); });
