@@ -3,10 +3,14 @@ import type { FlagSpec, ParsedArgs } from './args';
 import { UsageError } from './args';
 import type { Protocol } from '../core/model';
 import { parsePortNumber } from '../core/portNumber';
-import { BACKENDS, type BackendName } from '../core/collect/createCollector';
+import { BACKENDS, createCollector, defaultBackend, type BackendName } from '../core/collect/createCollector';
+import type { CollectOptions, Collector, Snapshot } from '../core/model';
+import { ProcfsCollector } from '../core/collect/procfsCollector';
+import { loadOwnerCache, saveOwnerCache } from '../core/collect/ownerCacheFile';
 
 export const PROTOCOL_FLAGS: FlagSpec[] = [{ names: ['--tcp'] }, { names: ['--udp'] }];
 export const BACKEND_FLAG: FlagSpec = { names: ['--backend'], value: true };
+export const NO_CACHE_FLAG: FlagSpec = { names: ['--no-cache'] };
 
 /** undefined = both protocols. */
 export function protocolFilter(args: ParsedArgs): Protocol | undefined {
@@ -31,4 +35,22 @@ export function onePort(args: ParsedArgs): number {
 
 export function noPositionals(args: ParsedArgs): void {
   if (args.positionals.length > 0) { throw new UsageError(`unexpected argument "${args.positionals[0]}"`); }
+}
+
+/**
+ * One snapshot for a CLI command. With the procfs back end the owner cache of the previous run
+ * is loaded first and saved afterwards (see ownerCacheFile.ts), unless --no-cache.
+ */
+export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Promise<{ collector: Collector; snapshot: Snapshot }> {
+  const backend = backendOption(args) ?? defaultBackend();
+  if (backend !== 'procfs' || process.platform !== 'linux') {
+    const collector = createCollector(backend);
+    return { collector, snapshot: await collector.collect(options) };
+  }
+  const collector = new ProcfsCollector();
+  const useCache = !args.flags.has('--no-cache') && !options.fullWalk;
+  if (useCache) { loadOwnerCache(collector); }
+  const snapshot = collector.collectSync(options);
+  if (useCache && (snapshot.stats.fullWalk || snapshot.stats.processesWalked > 0)) { saveOwnerCache(collector); }
+  return { collector, snapshot };
 }

@@ -8,9 +8,19 @@ export function endpoint(address: string, port: number, family: 4 | 6): string {
 }
 
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  const widths = header.map(h => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) { if (r[i].length > widths[i]) { widths[i] = r[i].length; } }
+  }
+  const line = (cells: string[]) => {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) { out += i === cells.length - 1 ? cells[i] : cells[i].padEnd(widths[i] + 2); }
+    return out.trimEnd();
+  };
+  const lines = new Array<string>(rows.length + 1);
+  lines[0] = line(header);
+  for (let i = 0; i < rows.length; i++) { lines[i + 1] = line(rows[i]); }
+  return lines.join('\n') + '\n';
 }
 
 /** One row per (socket, owner); sockets without a visible owner get one row saying so. */

@@ -1,15 +1,13 @@
 import { parseArgs } from './args';
-import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, onePort, protocolFilter } from './common';
+import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, onePort, protocolFilter, snapshotFor } from './common';
 import { socketJson, table } from './format';
-import { createCollector } from '../core/collect/createCollector';
 import { socketsOnPort } from '../core/socketQueries';
 
 export async function whoCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [{ names: ['--json'] }, ...PROTOCOL_FLAGS, BACKEND_FLAG]);
+  const args = parseArgs(argv, [{ names: ['--json'] }, ...PROTOCOL_FLAGS, BACKEND_FLAG, NO_CACHE_FLAG]);
   const port = onePort(args);
   const protocol = protocolFilter(args);
-  const collector = createCollector(backendOption(args));
-  const snapshot = await collector.collect({ protocols: protocol ? [protocol] : undefined });
+  const { snapshot } = await snapshotFor(args, { protocols: protocol ? [protocol] : undefined });
   const sockets = socketsOnPort(snapshot.sockets, port, protocol);
   if (args.flags.has('--json')) {
     process.stdout.write(JSON.stringify(sockets.map(socketJson), null, 2) + '\n');

@@ -113,12 +113,54 @@ function fields(line: string, max: number): string[] {
   return out;
 }
 
+/** Value of a run of hex digits in s[from, to), or -1 if any character is not hex. */
+function hexValue(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) { return -1; }
+    v = v * 16 + d;
+  }
+  return v;
+}
+
 /**
  * One row without its leading "sl:" slot number (which shifts as rows come and go, so the rest
  * of the line is what identifies an unchanged row). undefined = malformed;
  * null = well-formed but excluded by the filter.
+ *
+ * The kernel prints the first columns at fixed widths (" %08X:%04X %08X:%04X %02X", or 32 hex
+ * digits per IPv6 address), so those are read in place; uid and inode come after columns whose
+ * width varies and are found by counting fields.
  */
 export function parseProcNetRow(body: string, protocol: Protocol, family: Family, filter: ProcNetFilter = {}): SocketRecord | undefined | null {
+  const a = family === 4 ? 8 : 32;
+  // body: ' ' local(a) ':' port(4) ' ' remote(a) ':' port(4) ' ' st(2) ' ' …
+  const lp0 = 1 + a + 1, r0 = lp0 + 5, rp0 = r0 + a + 1, st0 = rp0 + 5;
+  if (body.length < st0 + 3 || body.charCodeAt(0) !== 32 || body.charCodeAt(lp0 - 1) !== 58 || body.charCodeAt(lp0 + 4) !== 32
+    || body.charCodeAt(rp0 - 1) !== 58 || body.charCodeAt(rp0 + 4) !== 32 || body.charCodeAt(st0 + 2) !== 32) {
+    return parseLooseRow(body, protocol, family, filter);
+  }
+  const stNum = hexValue(body, st0, st0 + 2);
+  const localPort = hexValue(body, lp0, lp0 + 4);
+  const remotePort = hexValue(body, rp0, rp0 + 4);
+  if (stNum < 0 || localPort < 0 || remotePort < 0) { return undefined; }
+  const stHex = body.slice(st0, st0 + 2).toUpperCase();
+  const state = protocol === 'tcp' ? (TCP_STATES[stHex] ?? 'UNKNOWN') : udpState(stHex);
+  if (filter.listeningOnly && state !== (protocol === 'tcp' ? 'LISTEN' : 'UNCONN')) { return null; }
+  if (filter.localPorts && !filter.localPorts.has(localPort)) { return null; }
+  const localAddress = decodeAddress(body.slice(1, 1 + a), family);
+  const remoteAddress = decodeAddress(body.slice(r0, r0 + a), family);
+  if (localAddress === undefined || remoteAddress === undefined) { return undefined; }
+  // After "st": tx:rx, tr:when, retrnsmt, uid, timeout, inode.
+  const rest = fields(body.slice(st0 + 3), 6);
+  if (rest.length < 6 || !/^\d+$/.test(rest[3]) || !/^\d+$/.test(rest[5])) { return undefined; }
+  return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode: Number(rest[5]), uid: Number(rest[3]) };
+}
+
+/** Same fields, found by splitting on spaces: for rows not in the kernel's usual layout. */
+function parseLooseRow(body: string, protocol: Protocol, family: Family, filter: ProcNetFilter): SocketRecord | undefined | null {
   const f = fields(body, 9);
   if (f.length < 9) { return undefined; }
   const stHex = f[2].toUpperCase();

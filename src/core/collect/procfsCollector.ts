@@ -31,6 +31,17 @@ interface PidEntry {
   info: ProcessInfo | undefined;
 }
 
+const OWNER_CACHE_VERSION = 1;
+
+export interface OwnerCacheData {
+  version: number;
+  bootTimeMs: number;
+  lastFullWalk: number;
+  knownUnowned: number[];
+  /** [pid, startTicks, fdCount, [inode, fds][], info] */
+  pids: [number, number, number, [number, number[]][], ProcessInfo | null][];
+}
+
 interface CachedRow {
   record: SocketRecord;
   entry?: SocketEntry;
@@ -253,16 +264,57 @@ export class ProcfsCollector implements Collector {
       return;
     }
     this.forgetPid(pid);
-    const entry: PidEntry = { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fds.length : -1, sockets, info };
+    this.addPid(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fds.length : -1, sockets, info });
+  }
+
+  private addPid(pid: number, entry: PidEntry): void {
     this.pids.set(pid, entry);
+    const info = entry.info;
     if (!info) { return; }
-    for (const [inode, fdList] of sockets) {
+    for (const [inode, fdList] of entry.sockets) {
       const added = fdList.map(fd => ({ ...info, fd }));
       const current = this.owners.get(inode);
       const merged = current ? [...current, ...added] : added;
       merged.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
       this.owners.set(inode, merged);
     }
+  }
+
+  /**
+   * The owner cache as plain data, so a short-lived process (the CLI) can keep it between runs.
+   * It is only a hint: importCache() re-validates every process by start time and fd count.
+   */
+  exportCache(): OwnerCacheData {
+    return {
+      version: OWNER_CACHE_VERSION,
+      bootTimeMs: this.bootTime(),
+      lastFullWalk: this.lastFullWalk,
+      knownUnowned: [...this.knownUnowned],
+      pids: [...this.pids].map(([pid, e]) => [pid, e.startTicks, e.fdCount, [...e.sockets], e.info ?? null]),
+    };
+  }
+
+  /** Loads exported data; ignored (returns false) when it is from another boot or malformed. */
+  importCache(data: unknown): boolean {
+    const d = data as OwnerCacheData;
+    if (!d || d.version !== OWNER_CACHE_VERSION || d.bootTimeMs !== this.bootTime() || !Array.isArray(d.pids) || !Array.isArray(d.knownUnowned)
+      || typeof d.lastFullWalk !== 'number' || d.lastFullWalk > this.now()) {
+      return false;
+    }
+    this.pids.clear();
+    this.owners.clear();
+    try {
+      for (const [pid, startTicks, fdCount, sockets, info] of d.pids) {
+        this.addPid(pid, { startTicks, fdCount, sockets: new Map(sockets), info: info ?? undefined });
+      }
+    } catch {
+      this.pids.clear();
+      this.owners.clear();
+      return false;
+    }
+    this.knownUnowned = new Set(d.knownUnowned);
+    this.lastFullWalk = d.lastFullWalk;
+    return true;
   }
 
   /** Drops a process and its share of every socket's owner list (new arrays: snapshots are immutable). */
@@ -293,11 +345,15 @@ export class ProcfsCollector implements Collector {
     try { return fs.statSync(`${this.proc}/${pid}/fd`).size; } catch { return -2; }
   }
 
-  private ticksToMs(ticks: number): number {
+  private bootTime(): number {
     if (this.bootTimeMs === undefined) {
       this.bootTimeMs = (parseBootTime(tryRead(`${this.proc}/stat`) ?? '') ?? 0) * 1000;
     }
-    return this.bootTimeMs + Math.round((ticks * 1000) / CLOCK_TICKS);
+    return this.bootTimeMs;
+  }
+
+  private ticksToMs(ticks: number): number {
+    return this.bootTime() + Math.round((ticks * 1000) / CLOCK_TICKS);
   }
 
   /** Re-reads /etc/passwd when it changed; called once per collection, not per socket. */
