@@ -7,8 +7,10 @@ const usage: Record<string, string> = {
     --tcp, --udp  only that protocol (both when neither is given)
     --json        an array of socket objects (see README) instead of a table
     --backend     where data comes from (default: the platform's best)
+    --no-cache    walk every process's fds now instead of re-validating the previous run's
+                  owner cache (kept in $XDG_RUNTIME_DIR or the temp dir, per user, 0700)
 `,
-  who: `port-inspector who PORT [--tcp|--udp] [--json] [--backend procfs|lsof]
+  who: `port-inspector who PORT [--tcp|--udp] [--json] [--backend procfs|lsof] [--no-cache]
   The sockets bound to exactly PORT (80 never matches 8080) with their owners' command lines and cwd.
   Exit status: 0 when something holds the port, 1 when it is free, 2 on bad arguments.
 `,
