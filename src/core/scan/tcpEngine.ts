@@ -272,7 +272,11 @@ export function runTcpEngine(cfg: TcpEngineConfig, emit: (m: TcpEngineMessage) =
 
   function pump(): void {
     if (finished) { return; }
+    // Start at most a batch per loop turn: a long synchronous burst of connect() calls would delay
+    // the handling of early answers (inflating the measured RTT) and block the event loop.
+    let started = 0;
     while (live.size < concurrency) {
+      if (++started > 128) { schedulePump(); break; }
       let port: number, attempt: number;
       if (retryHead < retryPorts.length) {
         port = retryPorts[retryHead]; attempt = retryAttempts[retryHead]; retryHead++;
