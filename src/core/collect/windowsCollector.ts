@@ -19,15 +19,25 @@ export interface WindowsOptions {
   powershellTimeoutMs?: number;
   timeoutMs?: number;
   now?: () => number;
+  /** Directory holding powershell.exe, netstat.exe, tasklist.exe, cmd.exe, reg.exe (tests); default System32. */
+  binDir?: string;
 }
 
 /** After PowerShell failed, stay on netstat this long before trying it again. */
 const RETRY_POWERSHELL_MS = 5 * 60_000;
 
+const EXES = {
+  powershell: 'WindowsPowerShell\\v1.0\\powershell.exe',
+  netstat: 'netstat.exe',
+  tasklist: 'tasklist.exe',
+  cmd: 'cmd.exe',
+  reg: 'reg.exe',
+} as const;
+
 function system32(exe: string): string {
   // Absolute paths: a directory on PATH (the workspace's node_modules/.bin ...) must not shadow these.
   const root = process.env.SystemRoot ?? process.env.windir;
-  return root ? path.win32.join(root, 'System32', exe) : exe;
+  return root ? path.win32.join(root, 'System32', exe) : path.win32.basename(exe);
 }
 
 export class WindowsCollector implements Collector {
@@ -39,12 +49,18 @@ export class WindowsCollector implements Collector {
   private powershellFailedAt = -Infinity;
   private lastPowershellError = '';
   private codePage: number | undefined;
+  private readonly binDir: string | undefined;
 
   constructor(options: WindowsOptions = {}) {
     this.mode = options.mode ?? 'auto';
     this.psTimeoutMs = options.powershellTimeoutMs ?? 20_000;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.now = options.now ?? Date.now;
+    this.binDir = options.binDir;
+  }
+
+  private exe(name: keyof typeof EXES): string {
+    return this.binDir === undefined ? system32(EXES[name]) : path.join(this.binDir, path.win32.basename(EXES[name]));
   }
 
   /** Why the last collection did not use PowerShell ('' when it did). */
@@ -99,7 +115,7 @@ export class WindowsCollector implements Collector {
     if (!Number.isInteger(pid) || pid <= 0) { return undefined; }
     if (this.usePowerShell()) {
       try {
-        const r = await runCommand(system32('WindowsPowerShell\\v1.0\\powershell.exe'), powershellArgs(processInfoScript()), {
+        const r = await runCommand(this.exe('powershell'), powershellArgs(processInfoScript()), {
           timeoutMs: this.psTimeoutMs, env: { ...process.env, PORT_INSPECTOR_PID: String(pid) },
         });
         const parsed = parsePowerShellJson(r.stdout.toString('utf8'));
@@ -124,7 +140,7 @@ export class WindowsCollector implements Collector {
   private async viaPowerShell(options: CollectOptions, stats: CollectStats): Promise<{ rows: WinSocketRow[]; processes: Map<number, ProcessInfo> }> {
     const protocols = options.protocols ?? ['tcp', 'udp'];
     const script = collectScript({ listeningOnly: options.listeningOnly, tcp: protocols.includes('tcp'), udp: protocols.includes('udp') });
-    const r = await runCommand(system32('WindowsPowerShell\\v1.0\\powershell.exe'), powershellArgs(script), { timeoutMs: this.psTimeoutMs });
+    const r = await runCommand(this.exe('powershell'), powershellArgs(script), { timeoutMs: this.psTimeoutMs });
     const parsed = parsePowerShellJson(r.stdout.toString('utf8'));
     if (parsed.error) { throw new CommandError(`${parsed.error} (Get-NetTCPConnection)`, 'failed'); }
     stats.malformedLines += parsed.malformed;
@@ -133,7 +149,7 @@ export class WindowsCollector implements Collector {
 
   private async viaNetstat(stats: CollectStats): Promise<{ rows: WinSocketRow[]; processes: Map<number, ProcessInfo> }> {
     const cp = await this.consoleCodePage();
-    const r = await runCommand(system32('netstat.exe'), ['-ano'], { timeoutMs: this.timeoutMs });
+    const r = await runCommand(this.exe('netstat'), ['-ano'], { timeoutMs: this.timeoutMs });
     const parsed = parseNetstat(decodeCodePage(r.stdout, cp));
     stats.malformedLines += parsed.malformed;
     const names = await this.tasklist([]);
@@ -144,7 +160,7 @@ export class WindowsCollector implements Collector {
 
   private async tasklist(filter: string[]): Promise<Map<number, string>> {
     const cp = await this.consoleCodePage();
-    const r = await runCommand(system32('tasklist.exe'), ['/fo', 'csv', '/nh', ...filter], { timeoutMs: this.timeoutMs });
+    const r = await runCommand(this.exe('tasklist'), ['/fo', 'csv', '/nh', ...filter], { timeoutMs: this.timeoutMs });
     return parseTasklistCsv(decodeCodePage(r.stdout, cp)).names;
   }
 
@@ -156,12 +172,12 @@ export class WindowsCollector implements Collector {
     if (this.codePage !== undefined) { return this.codePage; }
     let cp: number | undefined;
     try {
-      const r = await runCommand(system32('cmd.exe'), ['/d', '/c', 'chcp'], { timeoutMs: 5000 });
+      const r = await runCommand(this.exe('cmd'), ['/d', '/c', 'chcp'], { timeoutMs: 5000 });
       cp = parseChcp(r.stdout.toString('latin1'));
     } catch { /* fall through to the registry */ }
     if (cp === undefined) {
       try {
-        const r = await runCommand(system32('reg.exe'), ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage', '/v', 'OEMCP'], { timeoutMs: 5000 });
+        const r = await runCommand(this.exe('reg'), ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage', '/v', 'OEMCP'], { timeoutMs: 5000 });
         cp = parseRegOemcp(r.stdout.toString('latin1'));
       } catch { /* default below */ }
     }

@@ -10,14 +10,18 @@ import type { SignalOutcome } from './signal';
 /** taskkill's exit code when no process has that pid. */
 const NOT_FOUND = 128;
 
+function defaultTaskkill(): string {
+  const root = process.env.SystemRoot ?? process.env.windir;
+  return root ? path.win32.join(root, 'System32', 'taskkill.exe') : 'taskkill.exe';
+}
+
 export function taskkillArgs(pid: number, force: boolean): string[] {
   return ['/PID', String(pid), '/T', ...(force ? ['/F'] : [])];
 }
 
-export async function taskkill(pid: number, force: boolean): Promise<SignalOutcome> {
+/** `exe` is for tests; by default System32's taskkill.exe (never one found first on PATH). */
+export async function taskkill(pid: number, force: boolean, exe = defaultTaskkill()): Promise<SignalOutcome> {
   if (!Number.isInteger(pid) || pid <= 0) { throw new Error(`invalid pid ${pid}`); }
-  const root = process.env.SystemRoot ?? process.env.windir;
-  const exe = root ? path.win32.join(root, 'System32', 'taskkill.exe') : 'taskkill.exe';
   try {
     await runCommand(exe, taskkillArgs(pid, force), { timeoutMs: 15_000 });
     return 'sent';

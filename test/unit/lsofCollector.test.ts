@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as net from 'node:net';
+import type * as dgram from 'node:dgram';
+import { LsofCollector } from '../../src/core/collect/lsofCollector';
+import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
+import type { Snapshot, SocketEntry } from '../../src/core/model';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, type Holder } from './support/children';
+import { hasCommand } from './support/ss';
+
+const unix = process.platform !== 'win32';
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/lsof');
+
+/** A listener in a child whose title has spaces and non-ASCII letters, and that forks two workers sharing it. */
+const TITLED_SHARED_LISTENER = `
+  const net = require('net'), cp = require('child_process');
+  process.title = 'dev server — café';
+  const kid = "process.on('message', (m, server) => { global.keep = server; process.send('ok'); });";
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1', () => {
+    const kids = [1, 2].map(() => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    let ok = 0;
+    for (const k of kids) {
+      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, pid: process.pid, children: kids.map(c => c.pid) })); } });
+      k.send('server', server);
+    }
+    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
+  });`;
+
+function key(s: SocketEntry): string {
+  return `${s.protocol} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort} ${s.state} [${s.processes.map(p => p.pid).sort((a, b) => a - b).join(',')}]`;
+}
+
+function ours(snap: Snapshot, ports: Set<number>): string[] {
+  return snap.sockets.filter(s => ports.has(s.localPort) || ports.has(s.remotePort)).map(key).sort();
+}
+
+describe('LsofCollector on live sockets', function () {
+  const closers: (() => Promise<void> | void)[] = [];
+  let tcp4: net.Server, tcp6: net.Server, tcpAny: net.Server;
+  let udp4: dgram.Socket, udp6: dgram.Socket, udpConnected: dgram.Socket;
+  let client: net.Socket;
+  let shared: Holder<{ port: number; pid: number; children: number[] }>;
+  let cwd: string;
+  let ports: Set<number>;
+  const lsof = new LsofCollector();
+
+  before(async function () {
+    if (!unix) { this.skip(); }
+    if (!hasCommand('lsof')) { this.skip(); }
+    tcp4 = await listenTcp('127.0.0.1');
+    tcp6 = await listenTcp('::1');
+    tcpAny = await listenTcp('::');
+    udp4 = await bindUdp('udp4', '127.0.0.1');
+    udp6 = await bindUdp('udp6', '::1');
+    udpConnected = await bindUdp('udp4', '127.0.0.1');
+    await new Promise<void>(r => udpConnected.connect(portOf(udp4), '127.0.0.1', () => r()));
+    client = await connectTcp('127.0.0.1', portOf(tcp4));
+    for (const s of [tcp4, tcp6, tcpAny]) { closers.push(() => closeServer(s)); }
+    for (const u of [udp4, udp6, udpConnected]) { closers.push(() => u.close()); }
+    closers.push(() => { client.destroy(); });
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-cwd-'));
+    closers.push(() => fs.rmSync(cwd, { recursive: true, force: true }));
+    shared = await runHolder(TITLED_SHARED_LISTENER, cwd);
+    closers.push(() => shared.stop());
+    closers.push(async () => { for (const c of shared.info.children) { try { process.kill(c, 'SIGKILL'); } catch { /* gone */ } } });
+    ports = new Set([tcp4, tcp6, tcpAny, udp4, udp6, udpConnected].map(portOf).concat(shared.info.port));
+    // The accepted side of `client` must exist before we look.
+    await new Promise(r => setTimeout(r, 100));
+  });
+  after(async () => { for (const c of closers.reverse()) { await c(); } });
+
+  it('sees this process\'s TCP and UDP sockets, IPv4 and IPv6, with the model\'s states', async () => {
+    const snap = await lsof.collect();
+    assert.equal(snap.backend, 'lsof');
+    const mine = (port: number, protocol: string) => snap.sockets.filter(s => s.protocol === protocol && s.localPort === port);
+    const t4 = mine(portOf(tcp4), 'tcp').find(s => s.state === 'LISTEN');
+    assert.deepEqual([t4?.family, t4?.localAddress, t4?.processes.map(p => p.pid)], [4, '127.0.0.1', [process.pid]]);
+    const t6 = mine(portOf(tcp6), 'tcp');
+    assert.deepEqual(t6.map(s => [s.family, s.localAddress, s.state]), [[6, '::1', 'LISTEN']]);
+    assert.deepEqual(mine(portOf(tcpAny), 'tcp').map(s => s.localAddress), ['::']);
+    assert.deepEqual(mine(portOf(udp4), 'udp').map(s => [s.localAddress, s.state]), [['127.0.0.1', 'UNCONN']]);
+    assert.deepEqual(mine(portOf(udp6), 'udp').map(s => [s.localAddress, s.state]), [['::1', 'UNCONN']]);
+    const connected = mine(portOf(udpConnected), 'udp');
+    assert.deepEqual(connected.map(s => [s.state, s.remotePort]), [['ESTABLISHED', portOf(udp4)]]);
+    const est = snap.sockets.filter(s => s.protocol === 'tcp' && s.state === 'ESTABLISHED' && (s.localPort === portOf(tcp4) || s.remotePort === portOf(tcp4)));
+    assert.equal(est.length, 2);
+    const owner = t4!.processes[0];
+    assert.equal(owner.ppid, process.ppid);
+    assert.equal(owner.cwd, process.cwd());
+    assert.ok(owner.fd >= 0);
+    assert.ok(owner.commandLine.includes(path.basename(process.execPath)), owner.commandLine);
+  });
+
+  it('reports one socket with three owners for a listener shared with forked workers, name with spaces and unicode intact', async () => {
+    const snap = await lsof.collect({ listeningOnly: true });
+    const entries = snap.sockets.filter(s => s.localPort === shared.info.port);
+    assert.equal(entries.length, 1);
+    const pids = entries[0].processes.map(p => p.pid);
+    assert.deepEqual(pids, [shared.info.pid, ...shared.info.children].sort((a, b) => a - b));
+    const parent = entries[0].processes.find(p => p.pid === shared.info.pid)!;
+    assert.equal(parent.commandLine, 'dev server — café');
+    // Linux keeps 15 bytes of the title as the process name; macOS more.
+    assert.ok('dev server — café'.startsWith(parent.name.trimEnd()) && parent.name.length >= 10, parent.name);
+    assert.equal(fs.realpathSync(parent.cwd), fs.realpathSync(cwd));
+    for (const kid of entries[0].processes.filter(p => p.pid !== shared.info.pid)) { assert.equal(kid.ppid, shared.info.pid); }
+  });
+
+  it('filters: listening only, one protocol', async () => {
+    const listening = await lsof.collect({ listeningOnly: true });
+    assert.ok(listening.sockets.every(s => (s.protocol === 'tcp' ? s.state === 'LISTEN' : s.state === 'UNCONN')));
+    assert.ok(listening.sockets.some(s => s.localPort === portOf(udp4)));
+    const udpOnly = await lsof.collect({ protocols: ['udp'] });
+    assert.ok(udpOnly.sockets.length > 0 && udpOnly.sockets.every(s => s.protocol === 'udp'));
+    const bare = await lsof.collect({ owners: false });
+    const t4 = bare.sockets.find(s => s.localPort === portOf(tcp4) && s.state === 'LISTEN');
+    assert.deepEqual([t4?.ownerVisible, t4?.processes.length], [false, 0]);
+  });
+
+  it('gives a start time that compares equal with itself and processInfo for the pid-reuse check', async () => {
+    const snap = await lsof.collect({ listeningOnly: true });
+    const owner = snap.sockets.find(s => s.localPort === shared.info.port)!.processes.find(p => p.pid === shared.info.pid)!;
+    const info = await lsof.processInfo(shared.info.pid);
+    assert.ok(info);
+    assert.equal(info.startTime, owner.startTime);
+    assert.ok(Math.abs(info.startTime - Date.now()) < 10 * 60_000, `start time ${new Date(info.startTime).toISOString()} is not recent`);
+    assert.equal(info.commandLine, 'dev server — café');
+    assert.equal(await lsof.processInfo(2 ** 22 + 12345), undefined);
+  });
+
+  it('agrees with the /proc back end on (protocol, local, remote, state, pids) of the test\'s own sockets', async function () {
+    if (process.platform !== 'linux') { this.skip(); }
+    const [a, b] = [await new ProcfsCollector().collect(), await lsof.collect()];
+    const fromProc = ours(a, ports);
+    const fromLsof = ours(b, ports);
+    assert.ok(fromProc.length >= 9, fromProc.join('\n'));
+    assert.deepEqual(fromLsof, fromProc);
+  });
+});
+
+describe('LsofCollector with stand-in lsof/ps commands', function () {
+  let dir: string;
+  before(function () {
+    if (!unix) { this.skip(); }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-fake-lsof-'));
+  });
+  after(() => { if (dir) { fs.rmSync(dir, { recursive: true, force: true }); } });
+
+  function script(name: string, body: string): string {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return p;
+  }
+
+  it('treats lsof exit code 1 (nothing matched) as an empty snapshot', async () => {
+    const snap = await new LsofCollector({ lsofPath: script('lsof-none', 'exit 1') }).collect();
+    assert.deepEqual(snap.sockets, []);
+  });
+
+  it('stops a hung lsof and says so in one sentence', async () => {
+    const started = Date.now();
+    const c = new LsofCollector({ lsofPath: script('lsof-hang', 'exec sleep 30'), timeoutMs: 300 });
+    await assert.rejects(c.collect(), (e: Error) => /lsof-hang did not finish within 0\.3 s and was stopped/.test(e.message) && !e.message.includes('\n'));
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('names a missing lsof, and a failing one with its first stderr line', async () => {
+    await assert.rejects(new LsofCollector({ lsofPath: path.join(dir, 'no-such-lsof') }).collect(), /no-such-lsof is not installed or not on PATH/);
+    const failing = script('lsof-fail', 'echo "lsof: status error on /proc: Permission denied" >&2\necho more >&2\nexit 2');
+    await assert.rejects(new LsofCollector({ lsofPath: failing }).collect(), /lsof-fail failed \(exit 2\): lsof: status error on \/proc: Permission denied$/);
+  });
+
+  it('merges macOS lsof output with ps details; a pid gone before ps is left out and counted', async () => {
+    // ps answers for every pid but 5120 (the Python server exited in between).
+    const lsofPath = script('lsof-mac', `case "$*" in *cwd*) printf 'p4521\\0\\nfcwd\\0n/Users/alice/src/shop\\0\\n'; exit 0;; esac\ncat "${FIXTURES}/macos-sudo-sockets.F0"`);
+    const psPath = script('ps-mac', `grep -v '^ 5120 ' "${FIXTURES}/macos-ps.txt"`);
+    const snap = await new LsofCollector({ lsofPath, psPath }).collect();
+    assert.equal(snap.stats.malformedLines, 0);
+    assert.equal(snap.stats.vanishedProcesses, 1);
+    const nginx = snap.sockets.filter(s => s.localPort === 8080);
+    assert.equal(nginx.length, 1);
+    assert.deepEqual(nginx[0].processes.map(p => [p.pid, p.user, p.commandLine]), [
+      [2210, 'root', 'nginx: master process /opt/homebrew/opt/nginx/bin/nginx -g daemon off;'],
+      [2211, 'nobody', 'nginx: worker process'],
+      [2212, 'nobody', 'nginx: worker process'],
+    ]);
+    assert.equal(nginx[0].user, 'root');
+    assert.equal(nginx[0].uid, 0);
+    const vite = snap.sockets.find(s => s.localPort === 3000 && s.state === 'LISTEN')!;
+    assert.deepEqual([vite.family, vite.localAddress], [6, '::']);
+    assert.equal(vite.processes[0].cwd, '/Users/alice/src/shop');
+    assert.equal(vite.processes[0].startTime, new Date(2026, 10, 25, 9, 14, 27).getTime());
+    assert.equal(vite.processes[0].ppid, 4519);
+    const python = snap.sockets.filter(s => s.localPort === 8000);
+    assert.ok(python.length === 2 && python.every(s => s.processes.length === 0 && !s.ownerVisible));
+    const chrome = snap.sockets.find(s => s.processes[0]?.pid === 4602 && s.state === 'CLOSE_WAIT');
+    assert.equal(chrome?.processes[0].name, 'Google Chrome Helper');
+  });
+});
