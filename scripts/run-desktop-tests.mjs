@@ -44,8 +44,8 @@ if (withVsix) {
   const extensionsDir = path.join(tmp, 'extensions');
   const vsix = path.join(tmp, 'port-inspector.vsix');
   try {
-    const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-    const pack = spawnSync(npx, ['vsce', 'package', '--no-dependencies', '--out', vsix], { cwd: root, stdio: 'inherit' });
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const pack = spawnSync(npm, ['run', 'package', '--', '--out', vsix], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
     if (pack.status !== 0) { throw new Error('vsce package failed'); }
     const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, { reuseMachineInstall: true });
     const install = spawnSync(cli, [...cliArgs, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: 'inherit' });

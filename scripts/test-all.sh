@@ -6,7 +6,7 @@
 #   build        dist/ (extension + CLI bundles) and out/ (tests transpiled 1:1)
 #   unit         mocha over out/test/unit in plain Node
 #   integration  mocha over out/test/integration inside a real VS Code (code-server + Chromium)
-#   package      npm run package equivalent: production build + vsce package into .vscode-test/
+#   package      npm run package (production build + vsce package) into .vscode-test/
 #   vsix         installs that .vsix into the test VS Code and runs the package suite against it
 # Every step runs even when an earlier one failed, except steps whose inputs are missing (no build -> no tests,
 # no setup -> no integration), which count as failed. The last line is "N passed, N failed": tests counted from
@@ -60,7 +60,7 @@ build() { node esbuild.mjs && node esbuild.mjs --tests; }
 package_vsix() {
   rm -f .vscode-test/port-inspector-test.vsix
   mkdir -p .vscode-test
-  vsce package --no-dependencies --out .vscode-test/port-inspector-test.vsix &&
+  npm run -s package -- --out .vscode-test/port-inspector-test.vsix &&
     echo "vsix size: $(stat -c %s .vscode-test/port-inspector-test.vsix) bytes; dist/extension.js (production): $(stat -c %s dist/extension.js) bytes"
 }
 
