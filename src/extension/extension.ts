@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import { createServices } from './services';
 import { registerPortsView, type PortsViewApi } from './portsView';
+import { registerDevPorts, type DevPortsApi } from './devPorts';
 import { registerScan, type ScanViewApi } from './scanView';
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports): used by the integration tests. */
 export interface PortInspectorApi {
   ports: PortsViewApi;
+  devPorts: DevPortsApi;
   scan: ScanViewApi;
 }
 
@@ -16,11 +18,12 @@ export function activate(context: vscode.ExtensionContext): PortInspectorApi {
   const services = createServices(context);
   // Feature registrations (one line each): Ports view + commands, scan, dev-port status bar.
   const ports = registerPortsView(context, services);
+  const devPorts = registerDevPorts(context, services, ports);
   const scan = registerScan(context, services, ports);
 
   // Read by scripts/run-integration-tests.mjs, which reports it (README "Testing"); keep the wording.
   services.log.info(`activate took ${(performance.now() - started).toFixed(1)} ms`);
-  return { ports, scan };
+  return { ports, devPorts, scan };
 }
 
 export function deactivate(): void {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { SocketEntry, SocketOwner } from '../core/model';
 import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
 import type { PortsModel } from './portsModel';
+import { hiddenOwnerNote } from './hiddenOwner';
 
 export type PortsNode =
   | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode }
@@ -111,10 +112,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
         item.id = el.id;
         item.description = el.parent ? `user ${users}` : `${el.ports.length} port${el.ports.length === 1 ? '' : 's'}`;
         item.iconPath = new vscode.ThemeIcon('eye-closed');
-        item.tooltip = new vscode.MarkdownString(
-          `The process holding this socket belongs to **${users}**, and this VS Code runs as a user who may not look ` +
-          'into other users\' processes.\n\nTo see and stop it: run VS Code (or the remote server) as that user or root, ' +
-          'or in a terminal run `sudo node dist/cli.js who <port>` / `sudo ss -ltnup`.');
+        item.tooltip = new vscode.MarkdownString(hiddenOwnerNote(el.users));
         item.contextValue = 'hiddenOwner';
         return item;
       }

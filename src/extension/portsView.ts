@@ -9,6 +9,7 @@ import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
 import { KillFlow } from './killFlow';
 import { parseFilter } from './portGroups';
+import { hiddenOwnerNote } from './hiddenOwner';
 import { registerViewCommands } from './commands/viewCommands';
 import { registerItemCommands } from './commands/itemCommands';
 import { registerWhoIsUsingPort } from './commands/whoIsUsingPort';
@@ -36,6 +37,8 @@ export interface PortsViewApi {
   refresh(): Promise<void>;
   /** The whole tree as the view renders it (every node expanded). */
   renderTree(): Promise<RenderedItem[]>;
+  /** Show the port's row in the view (clearing a filter that hides it), as "Reveal in Ports View" does. */
+  reveal(protocol: Protocol, port: number): Promise<boolean>;
   /** Collections the view has run since activation. */
   collections(): number;
   viewVisible(): boolean;
@@ -96,8 +99,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     if (options.filter && shown.length > 0) { notes.push(`Showing ${shown.length} of ${model.groups.length} ports matching "${options.filter.text}".`); }
     const hiddenUsers = [...new Set(shown.flatMap(g => g.hiddenOwnerUsers))];
     if (shown.some(g => g.hasHiddenOwner)) {
-      notes.push(`Some owners are not visible: they run as ${hiddenUsers.join(', ') || 'another user'}. ` +
-        'To see them, run VS Code (or the remote server) as that user or root, or use sudo with the CLI in a terminal.');
+      notes.push(hiddenOwnerNote(hiddenUsers));
     }
     view.message = notes.length > 0 ? notes.join(' ') : undefined;
   };
@@ -163,6 +165,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       }));
       return render(await provider.getChildren());
     },
+    reveal: (protocol, port) => ctx.revealPort(protocol, port),
     collections: () => model.collections,
     viewVisible: () => view.visible,
     polling: () => scheduler.polling,

@@ -34,6 +34,18 @@ export function parseCmdline(text: string): string {
   return text.replace(/\0+$/, '').split('\0').join(' ');
 }
 
+/**
+ * The name to show for a process. /proc/<pid>/comm is the main thread's name, and runtimes that name
+ * their main thread replace it: every Node >= 24 process reads "MainThread". Then the executable's
+ * name from argv[0] is what the user knows ("node"). (Added by the Ports view helper, H2.)
+ */
+export function displayName(comm: string, cmdlineText: string): string {
+  if (comm !== 'MainThread') { return comm; }
+  const argv0 = cmdlineText.split('\0')[0] ?? '';
+  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+  return base && !/\s/.test(base) ? base : comm;
+}
+
 /** 'socket:[12345]' → 12345. */
 export function parseSocketLink(link: string): number | undefined {
   if (!link.startsWith('socket:[') || !link.endsWith(']')) { return undefined; }

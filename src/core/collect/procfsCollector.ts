@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
 import { parseProcNetRow, rowBody } from './procNetParser';
-import { parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from './procPidParser';
+import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from './procPidParser';
 import { errorCode, readProcText, tryRead, tryReadlink } from './procFiles';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux ABI Node runs on. */
@@ -132,11 +132,12 @@ export class ProcfsCollector implements Collector {
     }
     if (!stat || stat.state === 'Z' || stat.state === 'X') { return undefined; }
     const uid = parseStatusUid(tryRead(`${base}/status`) ?? '');
-    const cmdline = parseCmdline(tryRead(`${base}/cmdline`) ?? '');
+    const cmdText = tryRead(`${base}/cmdline`) ?? '';
+    const cmdline = parseCmdline(cmdText);
     return {
       pid,
       ppid: stat.ppid,
-      name: stat.comm,
+      name: displayName(stat.comm, cmdText),
       commandLine: cmdline || `[${stat.comm}]`,
       cwd: tryReadlink(`${base}/cwd`) ?? '',
       user: uid === undefined ? '' : this.userName(uid),

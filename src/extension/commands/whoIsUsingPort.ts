@@ -2,6 +2,7 @@
 // on exactly that port with its owner and command line; picking one offers what to do with it.
 // With a port argument it returns the owners without any UI (tests, other extensions):
 //   await vscode.commands.executeCommand('portInspector.whoIsUsingPort', 3000) -> PortOwnerInfo[]
+// and with { port, interactive: true } it skips the input box and shows the pick for that port.
 import * as vscode from 'vscode';
 import { parsePortNumber } from '../../core/portNumber';
 import { addressExposure } from '../portGroups';
@@ -59,11 +60,16 @@ async function collectWithProgress(ctx: PortsContext, port: number): Promise<Por
 
 export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: PortsContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('portInspector.whoIsUsingPort', async (arg?: unknown) => {
-    if (arg !== undefined) {
+    let port: number | undefined;
+    if (typeof arg === 'object' && arg !== null && (arg as { interactive?: unknown }).interactive === true) {
+      // { port, interactive: true }: the quick pick for that port, without the input box.
+      port = portArgument((arg as { port?: unknown }).port);
+    } else if (arg !== undefined) {
       // Programmatic use: no UI; bad input rejects with the same message the input box shows.
       return portOwners(ctx.services.collector, portArgument(arg));
+    } else {
+      port = await askForPort('Who Is Using Port…');
     }
-    const port = await askForPort('Who Is Using Port…');
     if (port === undefined) { return undefined; }
     const owners = await collectWithProgress(ctx, port);
     if (!owners) { return undefined; }
