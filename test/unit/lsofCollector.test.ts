@@ -7,7 +7,8 @@ import type * as dgram from 'node:dgram';
 import { LsofCollector } from '../../src/core/collect/lsofCollector';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { Snapshot, SocketEntry } from '../../src/core/model';
-import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, type Holder } from './support/children';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from './support/children';
+import { killPortOwners } from '../../src/core/process/kill';
 import { hasCommand } from './support/ss';
 
 const unix = process.platform !== 'win32';
@@ -139,6 +140,23 @@ describe('LsofCollector on live sockets', function () {
     assert.ok(Math.abs(info.startTime - Date.now()) < 10 * 60_000, `start time ${new Date(info.startTime).toISOString()} is not recent`);
     assert.equal(info.commandLine, owner.commandLine);
     assert.equal(await lsof.processInfo(2 ** 22 + 12345), undefined);
+  });
+
+  it('drives the careful kill: start time from ps, port check from lsof', async () => {
+    const holder = await runHolder<{ port: number; pid: number }>(TCP_LISTENER('127.0.0.1'));
+    try {
+      const info = await lsof.processInfo(holder.info.pid);
+      assert.ok(info);
+      const stale = await killPortOwners([{ pid: holder.info.pid, startTime: info.startTime - 1000, port: holder.info.port }], { collector: lsof });
+      assert.equal(stale[0].status, 'not-same-process');
+      const [result] = await killPortOwners([{ pid: holder.info.pid, startTime: info.startTime, port: holder.info.port, protocol: 'tcp' }],
+        { collector: lsof, waitMs: 10_000, protectedPids: [process.pid] });
+      assert.equal(result.status, 'released', result.message);
+      const after = await lsof.collect({ listeningOnly: true });
+      assert.ok(!after.sockets.some(s => s.localPort === holder.info.port));
+    } finally {
+      await holder.stop();
+    }
   });
 
   it('agrees with the /proc back end on (protocol, local, remote, state, pids) of the test\'s own sockets', async function () {

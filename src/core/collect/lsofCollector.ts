@@ -9,6 +9,7 @@
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../model';
 import { emptyStats, isListening } from '../model';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
+import { displayName } from './procPidParser';
 import { parseableEnv, runCommand } from './runCommand';
 
 export interface LsofOptions {
@@ -107,7 +108,8 @@ export class LsofCollector implements Collector {
       out.set(pid, {
         pid,
         ppid: row.ppid,
-        name: lp?.command || commandName(row.commandLine),
+        // Node >= 24 names its main thread, and so comm, "MainThread": show the executable instead.
+        name: lp?.command ? displayName(lp.command, row.commandLine.split(' ')[0]) : commandName(row.commandLine),
         commandLine: row.commandLine || lp?.command || '',
         cwd: cwds.get(pid) ?? '',
         user: row.user || lp?.login || '',
