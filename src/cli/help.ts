@@ -1,20 +1,20 @@
 // --help text, one entry per subcommand so each stays next to the others and is easy to keep honest.
 
 const usage: Record<string, string> = {
-  list: `port-inspector list [--listening] [--tcp] [--udp] [--json] [--backend procfs|lsof]
+  list: `port-inspector list [--listening] [--tcp] [--udp] [--json] [--backend procfs|lsof|windows]
   Every TCP and UDP socket (IPv4 and IPv6) with its owning processes, like \`ss -tunap\`.
     --listening   only listening TCP sockets and bound (unconnected) UDP sockets
     --tcp, --udp  only that protocol (both when neither is given)
     --json        an array of socket objects (see README) instead of a table
-    --backend     where data comes from (default: the platform's best)
+    --backend     where data comes from (default: procfs on Linux, lsof on macOS, windows on Windows)
     --no-cache    walk every process's fds now instead of re-validating the previous run's
                   owner cache (kept in $XDG_RUNTIME_DIR or the temp dir, per user, 0700)
 `,
-  who: `port-inspector who PORT [--tcp|--udp] [--json] [--backend procfs|lsof] [--no-cache]
+  who: `port-inspector who PORT [--tcp|--udp] [--json] [--backend procfs|lsof|windows] [--no-cache]
   The sockets bound to exactly PORT (80 never matches 8080) with their owners' command lines and cwd.
   Exit status: 0 when something holds the port, 1 when it is free, 2 on bad arguments.
 `,
-  kill: `port-inspector kill PORT [--tcp|--udp] [--force] [--yes] [--timeout MS]
+  kill: `port-inspector kill PORT [--tcp|--udp] [--force] [--yes] [--timeout MS] [--backend procfs|lsof|windows]
   Ends the processes holding PORT: SIGTERM, then waits (default 3000 ms) for the port to be released.
   Before signalling, each pid is checked to still be the same process (start time) and to still hold the port.
   PID 1 and port-inspector's own parent chain are never signalled.
