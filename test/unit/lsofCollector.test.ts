@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -157,6 +158,22 @@ describe('LsofCollector on live sockets', function () {
     } finally {
       await holder.stop();
     }
+  });
+
+  it('CLI: who PORT --backend lsof gives the owners the /proc back end gives', function () {
+    if (process.platform !== 'linux') { skipBecause(this, 'the /proc back end exists on Linux only'); }
+    const cli = path.resolve(__dirname, '../../../dist/cli.js');
+    const who = (backend: string) => {
+      const r = spawnSync(process.execPath, [cli, 'who', String(shared.info.port), '--json', '--backend', backend], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as SocketEntry[]).map(s => `${s.protocol} ${s.localAddress}:${s.localPort} ${s.state} ${s.processes.map(p => `${p.pid}/${p.ppid}`).join(',')}`);
+    };
+    const viaLsof = who('lsof');
+    assert.deepEqual(viaLsof, who('procfs'));
+    assert.equal(viaLsof.length, 1);
+    const bad = spawnSync(process.execPath, [cli, 'list', '--backend', 'windows'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bad.status, 3);
+    assert.equal(bad.stderr.trim(), 'port-inspector list: the windows back end is not available on linux');
   });
 
   it('agrees with the /proc back end on (protocol, local, remote, state, pids) of the test\'s own sockets', async function () {
