@@ -67,7 +67,7 @@ describe('LsofCollector on live sockets', function () {
     await new Promise<void>(r => udpConnected.connect(portOf(udp4), '127.0.0.1', () => r()));
     client = await connectTcp('127.0.0.1', portOf(tcp4));
     for (const s of [tcp4, tcp6, tcpAny]) { closers.push(() => closeServer(s)); }
-    for (const u of [udp4, udp6, udpConnected]) { closers.push(() => u.close()); }
+    for (const u of [udp4, udp6, udpConnected]) { closers.push(() => { u.close(); }); }
     closers.push(() => { client.destroy(); });
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-cwd-'));
     closers.push(() => fs.rmSync(cwd, { recursive: true, force: true }));
