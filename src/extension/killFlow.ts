@@ -60,6 +60,12 @@ export class KillFlow {
   async run(targets: readonly KillTarget[], options: KillFlowOptions = {}): Promise<KillResult[]> {
     const { log } = this.deps;
     if (targets.length === 0) { return []; }
+    // The confirmation must name the process: fill in what a caller passing bare pids left out.
+    targets = await Promise.all(targets.map(async t => {
+      if (t.name && t.user !== undefined && t.commandLine !== undefined) { return t; }
+      const info = await this.deps.collector.processInfo(t.pid).catch(() => undefined);
+      return info ? { ...t, name: t.name || info.name, user: t.user ?? info.user, commandLine: t.commandLine ?? info.commandLine } : t;
+    }));
     const protectedSet = new Set(await this.protectedPids());
     const refused: KillResult[] = [];
     const allowed: KillTarget[] = [];

@@ -165,7 +165,8 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const isNew = this.model.isNew(g.key);
     item.description = [isNew ? 'new' : '', who, addressList(g)].filter(Boolean).join(' · ');
     const icon = g.reachable ? 'broadcast' : 'plug';
-    item.iconPath = new vscode.ThemeIcon(isNew ? 'sparkle' : icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
+    // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
+    item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
     const md = new vscode.MarkdownString('', true);
     md.appendMarkdown(`**${g.protocol.toUpperCase()} port ${g.port}** — `);
     md.appendMarkdown(g.reachable ? '$(broadcast) reachable from the network' : '$(lock) this machine only (loopback)');

@@ -29,6 +29,8 @@ export interface RenderedItem {
   tooltip: string;
   contextValue: string;
   icon: string;
+  /** ThemeColor id of the icon ('' for none): charts.green = new, charts.orange = reachable from the network. */
+  iconColor: string;
   children: RenderedItem[];
 }
 
@@ -158,9 +160,10 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
         const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
         const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+        const iconColor = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.color?.id ?? '' : '';
         return {
           id: item.id ?? '', label, description: typeof item.description === 'string' ? item.description : '',
-          tooltip, contextValue: item.contextValue ?? '', icon, children: await render(await provider.getChildren(n)),
+          tooltip, contextValue: item.contextValue ?? '', icon, iconColor, children: await render(await provider.getChildren(n)),
         };
       }));
       return render(await provider.getChildren());

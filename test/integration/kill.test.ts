@@ -1,0 +1,122 @@
+// Killing through the real commands: a child holding a port ends and the port is free afterwards
+// (and the view no longer lists it); a process that ignores SIGTERM survives Kill and falls to Force
+// Kill; a pid whose start time changed is refused; the extension host, its parent and PID 1 are
+// refused. Every process signalled here is one this test started.
+import * as assert from 'assert';
+import * as net from 'net';
+import * as vscode from 'vscode';
+import { runHolder, sleep, STUBBORN_LISTENER, TCP_LISTENER, type Holder } from './helpers/children';
+import { portRow, portsApi, tree } from './helpers/portsApi';
+
+interface KillResult { pid: number; status: string; message: string; signal?: string }
+interface Owner { pid: number | null; startTime: number | null; localPort: number; protocol: string }
+
+const who = (port: number) => vscode.commands.executeCommand<Owner[]>('portInspector.whoIsUsingPort', port);
+const NO_CONFIRM = { confirm: false };
+
+function connectRefused(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const c = net.connect({ host: '127.0.0.1', port });
+    c.once('connect', () => { c.destroy(); resolve(false); });
+    c.once('error', e => resolve((e as NodeJS.ErrnoException).code === 'ECONNREFUSED'));
+  });
+}
+
+async function target(h: Holder<{ port: number }>) {
+  const owner = (await who(h.info.port)).find(o => o.pid === h.pid);
+  assert.ok(owner && owner.startTime !== null, `pid ${h.pid} not found on port ${h.info.port}`);
+  return { pid: h.pid, startTime: owner.startTime, port: h.info.port, protocol: 'tcp' };
+}
+
+describe('Kill', function () {
+  this.timeout(60000);
+  const holders: Holder<unknown>[] = [];
+  after(async () => { for (const h of holders) { await h.stop(); } });
+
+  it('Kill ends the child holding a port with SIGTERM; the port is free and the view drops it', async () => {
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(h);
+    assert.ok(portRow(await tree(), 'tcp', h.info.port), 'listed before the kill');
+    const results = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', await target(h), NO_CONFIRM);
+    assert.deepStrictEqual(results.map(r => [r.pid, r.status, r.signal]), [[h.pid, 'released', 'SIGTERM']]);
+    assert.strictEqual(await h.exited, 0, 'the child exited through its SIGTERM handler');
+    assert.deepStrictEqual(await who(h.info.port), []);
+    assert.strictEqual(await connectRefused(h.info.port), true);
+    // the kill refreshed the view by itself: read the rendered tree without another refresh
+    assert.strictEqual(portRow(await (await portsApi()).renderTree(), 'tcp', h.info.port), undefined);
+  });
+
+  it('Kill Process on Port with arguments: SIGTERM is ignored -> still held; force -> SIGKILL frees it', async () => {
+    const h = await runHolder<{ port: number }>(STUBBORN_LISTENER);
+    holders.push(h);
+    const first = await vscode.commands.executeCommand<KillResult[]>('portInspector.killPort', h.info.port, NO_CONFIRM);
+    assert.deepStrictEqual(first.map(r => [r.pid, r.status]), [[h.pid, 'still-held']]);
+    assert.strictEqual(h.child.exitCode, null);
+    assert.strictEqual(h.child.signalCode, null);
+    const forced = await vscode.commands.executeCommand<KillResult[]>('portInspector.killPort', h.info.port, { force: true, confirm: false });
+    assert.deepStrictEqual(forced.map(r => [r.pid, r.status, r.signal]), [[h.pid, 'released', 'SIGKILL']]);
+    assert.strictEqual(await h.exited, 'SIGKILL');
+    assert.strictEqual(await connectRefused(h.info.port), true);
+  });
+
+  it('refuses a pid whose start time changed (pid reuse guard) and leaves it running', async () => {
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(h);
+    const t = await target(h);
+    const results = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', { ...t, startTime: t.startTime - 60000 }, NO_CONFIRM);
+    assert.deepStrictEqual(results.map(r => [r.pid, r.status]), [[h.pid, 'not-same-process']]);
+    await sleep(300);
+    assert.strictEqual(h.child.exitCode, null);
+    assert.strictEqual(h.child.signalCode, null);
+    assert.ok((await who(h.info.port)).some(o => o.pid === h.pid), 'still holds its port');
+  });
+
+  it('refuses to kill a pid that no longer holds the port', async () => {
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(h);
+    const t = await target(h);
+    const results = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', { ...t, port: t.port === 65535 ? 65534 : t.port + 1 }, NO_CONFIRM);
+    assert.deepStrictEqual(results.map(r => [r.pid, r.status]), [[h.pid, 'no-longer-holds-port']]);
+    assert.strictEqual(h.child.exitCode, null);
+  });
+
+  it('refuses to kill the extension host, its parent (VS Code) and PID 1', async () => {
+    const server = net.createServer();
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const me = (await who(port)).find(o => o.pid === process.pid);
+      assert.ok(me && me.startTime !== null, 'the extension host holds the test server');
+      for (const pid of [process.pid, process.ppid, 1]) {
+        const results: KillResult[] = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill',
+          { pid, startTime: pid === process.pid ? me.startTime : 0, port, protocol: 'tcp' }, NO_CONFIRM);
+        assert.deepStrictEqual(results.map(r => [r.pid, r.status]), [[pid, 'protected']], `pid ${pid}`);
+        assert.match(results[0].message, /^Refusing to kill/);
+      }
+      // still here, still listening
+      assert.ok((await who(port)).some(o => o.pid === process.pid));
+    } finally {
+      await new Promise(r => server.close(r));
+    }
+  });
+
+  it('bad arguments are rejected with a clear error, nothing is signalled', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('portInspector.killPort', '80a', NO_CONFIRM)), /"80a" is not a port number/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('portInspector.kill', { pid: 'x' }, NO_CONFIRM)), /pass \{ pid, startTime, port \}/);
+  });
+
+  it('asks first (confirmKill): a modal dialog naming the process; nothing is signalled without a yes', async () => {
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(h);
+    const { pid, startTime, port } = await target(h); // bare pid: the flow looks up name, user and command line itself
+    // confirmKill defaults to true. A workbench running extension tests refuses modal dialogs and says
+    // what it was asked to show, which is exactly what this test wants to read.
+    const outcome = await Promise.resolve(vscode.commands.executeCommand<KillResult[]>('portInspector.kill', { pid, startTime, port }))
+      .then(r => ({ shown: false, text: JSON.stringify(r) }), (e: Error) => ({ shown: true, text: e.message }));
+    assert.ok(outcome.shown, `no dialog was requested: ${outcome.text}`);
+    assert.match(outcome.text, new RegExp(`Kill node \\(pid ${pid}\\)\\?`));
+    await sleep(300);
+    assert.strictEqual(h.child.exitCode, null, 'not confirmed: the child still runs');
+    assert.strictEqual(h.child.signalCode, null);
+  });
+});
