@@ -41,8 +41,9 @@ function key(s: SocketEntry): string {
   return `${s.protocol} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort} ${s.state} [${s.processes.map(p => p.pid).sort((a, b) => a - b).join(',')}]`;
 }
 
+/** The test's own sockets: on its ports and held by a process (ownerless TIME_WAIT rows exist only in /proc). */
 function ours(snap: Snapshot, ports: Set<number>): string[] {
-  return snap.sockets.filter(s => ports.has(s.localPort) || ports.has(s.remotePort)).map(key).sort();
+  return snap.sockets.filter(s => (ports.has(s.localPort) || ports.has(s.remotePort)) && s.processes.length > 0).map(key).sort();
 }
 
 describe('LsofCollector on live sockets', function () {

@@ -6,6 +6,8 @@
 // Visibility: without root, lsof shows only the caller's own processes (macOS, and Linux for
 // other users' fds), so other users' sockets are simply absent from the snapshot — lsof gives no
 // ownerless rows to mark "owner not visible".
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../model';
 import { emptyStats, isListening } from '../model';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
@@ -17,6 +19,18 @@ export interface LsofOptions {
   psPath?: string;
   timeoutMs?: number;
   now?: () => number;
+}
+
+/**
+ * The system's own lsof and ps, by absolute path when they are in the usual places: a directory
+ * early on PATH (a project's node_modules/.bin, say) must not decide what runs. PATH otherwise.
+ */
+function systemTool(name: string, dirs: readonly string[]): string {
+  for (const d of dirs) {
+    const p = path.join(d, name);
+    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
+  }
+  return name;
 }
 
 /** Pids per ps / lsof -p call: keeps the argument well under any ARG_MAX. */
@@ -32,8 +46,8 @@ export class LsofCollector implements Collector {
   private cwdCache = new Map<string, string>();
 
   constructor(options: LsofOptions = {}) {
-    this.lsof = options.lsofPath ?? 'lsof';
-    this.ps = options.psPath ?? 'ps';
+    this.lsof = options.lsofPath ?? systemTool('lsof', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+    this.ps = options.psPath ?? systemTool('ps', ['/bin', '/usr/bin']);
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.now = options.now ?? Date.now;
   }

@@ -32,6 +32,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export function runCommand(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ok = options.okExitCodes ?? [0];
+  // Messages name the program ("lsof", "netstat.exe"), not the absolute path it was run from.
+  const name = file.split(/[\\/]/).pop() || file;
   return new Promise((resolve, reject) => {
     let timedOut = false;
     const child = execFile(file, [...args], {
@@ -47,19 +49,19 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
       if (!error) { resolve({ stdout: out, stderr: err, exitCode: 0 }); return; }
       const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
       if (e.code === 'ENOENT') {
-        reject(new CommandError(`${file} is not installed or not on PATH`, 'missing'));
+        reject(new CommandError(`${name} is not installed or not on PATH`, 'missing'));
       } else if (timedOut) {
-        reject(new CommandError(`${file} did not finish within ${formatSeconds(timeoutMs)} and was stopped`, 'timeout'));
+        reject(new CommandError(`${name} did not finish within ${formatSeconds(timeoutMs)} and was stopped`, 'timeout'));
       } else if (e.name === 'AbortError') {
-        reject(new CommandError(`${file} was cancelled`, 'aborted'));
+        reject(new CommandError(`${name} was cancelled`, 'aborted'));
       } else if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-        reject(new CommandError(`${file} produced more output than expected and was stopped`, 'failed'));
+        reject(new CommandError(`${name} produced more output than expected and was stopped`, 'failed'));
       } else if (typeof e.code === 'number') {
         if (ok.includes(e.code)) { resolve({ stdout: out, stderr: err, exitCode: e.code }); return; }
         const detail = firstLine(err.toString('utf8')) || firstLine(out.toString('utf8'));
-        reject(new CommandError(`${file} failed (exit ${e.code})${detail ? `: ${detail}` : ''}`, 'failed', e.code));
+        reject(new CommandError(`${name} failed (exit ${e.code})${detail ? `: ${detail}` : ''}`, 'failed', e.code));
       } else {
-        reject(new CommandError(`${file} could not be run: ${e.message.split('\n')[0]}`, 'failed'));
+        reject(new CommandError(`${name} could not be run: ${e.message.split('\n')[0]}`, 'failed'));
       }
     });
     // Our own timer rather than execFile's `timeout`, so a timeout is told apart from other signals.
