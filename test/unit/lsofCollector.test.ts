@@ -206,6 +206,18 @@ describe('LsofCollector with stand-in lsof/ps commands', function () {
     assert.deepEqual(snap.sockets, []);
   });
 
+  it('runs lsof with C-locale dates and UTF-8 text, whatever the user\'s locale', async () => {
+    const out = path.join(dir, 'env.txt');
+    const saved = process.env.LC_ALL;
+    process.env.LC_ALL = 'de_DE.ISO-8859-1';
+    try {
+      await new LsofCollector({ lsofPath: script('lsof-env', `echo "[$LC_ALL] [$LC_TIME] [$LC_CTYPE]" > "${out}"; exit 1`) }).collect();
+    } finally {
+      if (saved === undefined) { delete process.env.LC_ALL; } else { process.env.LC_ALL = saved; }
+    }
+    assert.equal(fs.readFileSync(out, 'utf8').trim(), `[] [C] [${process.platform === 'darwin' ? 'UTF-8' : 'C.UTF-8'}]`);
+  });
+
   it('stops a hung lsof and says so in one sentence', async () => {
     const started = Date.now();
     const c = new LsofCollector({ lsofPath: script('lsof-hang', 'exec sleep 30'), timeoutMs: 300 });
