@@ -154,8 +154,8 @@ export class ProcfsCollector implements Collector {
       try {
         text = readProcText(`${this.proc}/${t.file}`);
       } catch (e) {
-        // No IPv6 in this kernel/namespace: the table is simply absent.
-        if (errorCode(e) === 'ENOENT') { continue; }
+        // No IPv6 in this kernel (ipv6.disable=1): its tables are simply absent.
+        if (errorCode(e) === 'ENOENT' && t.family === 6) { continue; }
         throw new Error(`cannot read ${this.proc}/${t.file}: ${errorCode(e) ?? String(e)}`);
       }
       const previous = this.rows.get(t.file);
