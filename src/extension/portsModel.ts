@@ -80,6 +80,11 @@ export class PortsModel implements vscode.Disposable {
       `(walked ${snap.stats.processesWalked} processes, ${snap.stats.vanishedProcesses} vanished, ${snap.stats.unreadableEntries} unreadable)`);
     const hadError = this.errorValue !== undefined;
     this.errorValue = undefined;
+    if (!hadError && this.snapshotValue && snap.sockets === this.snapshotValue.sockets) {
+      // The worker said "unchanged" (same sockets array): nothing to regroup or re-render.
+      this.snapshotValue = snap;
+      return { ok: true, changed: false };
+    }
     const first = this.snapshotValue === undefined;
     const groups = groupByPort(snap.sockets);
     const before = new Set(this.groupsValue.map(g => g.key));

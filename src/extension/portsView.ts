@@ -8,6 +8,7 @@ import { PortsModel } from './portsModel';
 import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
 import { KillFlow } from './killFlow';
+import { WorkerCollector } from './collectorWorker/workerCollector';
 import { parseFilter } from './portGroups';
 import { hiddenOwnerNote } from './hiddenOwner';
 import { registerViewCommands } from './commands/viewCommands';
@@ -45,6 +46,8 @@ export interface PortsViewApi {
   collections(): number;
   viewVisible(): boolean;
   polling(): boolean;
+  /** Where collection runs: in the worker thread (normal) or on the extension host thread (fallback). */
+  collector(): { worker: boolean; threadId: number | undefined; workerStarts: number };
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
   /** Refresh, then select and focus a port's row (false when it is not listed). Used by the dev-port status bar (H5). */
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
@@ -172,6 +175,12 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     collections: () => model.collections,
     viewVisible: () => view.visible,
     polling: () => scheduler.polling,
+    collector: () => {
+      const c = services.collector;
+      return c instanceof WorkerCollector
+        ? { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts }
+        : { worker: false, threadId: undefined, workerStarts: 0 };
+    },
     state: () => ({
       viewState, description: view.description, message: view.message,
       groupByProcess: options.groupByProcess, showConnections: options.showConnections, filter: options.filter?.text,

@@ -54,6 +54,10 @@ describe('Ports view', function () {
 
     const ids = flatten(items).map(i => i.id);
     assert.deepStrictEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'tree ids are unique');
+    // the /proc walk ran in the worker thread (dist/collectorWorker.js), not on the extension host's thread
+    const where = (await portsApi()).collector();
+    assert.strictEqual(where.worker, true, JSON.stringify(where));
+    assert.strictEqual(where.workerStarts, 1);
 
     await h.stop();
     const after = await tree();

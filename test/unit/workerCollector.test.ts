@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import type * as net from 'node:net';
 import { isMainThread } from 'node:worker_threads';
 import { WorkerCollector } from '../../src/extension/collectorWorker/workerCollector';
+import { compact, expand, optionsKey } from '../../src/extension/collectorWorker/protocol';
+import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import { closeServer, listenTcp, portOf } from './support/children';
 
 // out/test/unit/x.test.js -> out/src/extension/collectorWorker/worker.js (transpiled 1:1 by esbuild --tests)
@@ -35,6 +37,29 @@ describe('WorkerCollector', function () {
     assert.equal(await c.processInfo(2 ** 22 + 7), undefined, 'a pid above pid_max does not exist');
   });
 
+  it('answers "unchanged" with the same sockets array when nothing changed, and a new one when something did', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    const a = await c.collect({ listeningOnly: true });
+    let b = await c.collect({ listeningOnly: true });
+    // other processes on the machine may open or close a port in between: retry a few times
+    for (let i = 0; i < 5 && b.sockets !== a.sockets; i++) { b = await c.collect({ listeningOnly: true }); }
+    assert.equal(c.unchangedAnswers >= 1, true, 'no "unchanged" answer in 6 quiet collections');
+    assert.ok(b.takenAt >= a.takenAt);
+    const extra = await listenTcp('127.0.0.1');
+    try {
+      const d = await c.collect({ listeningOnly: true });
+      assert.notEqual(d.sockets, b.sockets);
+      const row = d.sockets.find(s => s.localPort === portOf(extra));
+      assert.deepEqual(row?.processes.map(p => [p.pid, typeof p.fd, p.commandLine.length > 0]), [[process.pid, 'number', true]]);
+      // different options are cached separately
+      const all = await c.collect({ listeningOnly: false });
+      assert.ok(all.sockets.length >= d.sockets.length);
+    } finally {
+      await closeServer(extra);
+    }
+  });
+
   it('restarts the worker after it dies, failing only the calls in flight', async () => {
     const c = new WorkerCollector({ scriptPath: WORKER });
     collectors.push(c);
@@ -57,6 +82,16 @@ describe('WorkerCollector', function () {
     assert.equal(reasons.length, 1);
     assert.match(reasons[0], /not found/);
     assert.equal(c.starts, 0);
+  });
+
+  it('the compact wire form round-trips a live snapshot exactly and stores each process once', async () => {
+    const snap = await new ProcfsCollector().collect({ listeningOnly: false });
+    const c = compact(snap);
+    assert.deepEqual(expand({ ...c, hash: 'x' }), snap);
+    const owners = new Set(snap.sockets.flatMap(s => s.processes.map(p => `${p.pid}@${p.startTime}`)));
+    assert.equal(c.processes.length, owners.size);
+    assert.equal(optionsKey({ listeningOnly: true, fullWalk: true }), optionsKey({ listeningOnly: true }));
+    assert.notEqual(optionsKey({ listeningOnly: true }), optionsKey({ listeningOnly: false }));
   });
 
   it('rejects after dispose', async () => {

@@ -7,10 +7,10 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../core/model';
 import { createCollector } from '../../core/collect/createCollector';
-import type { WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
+import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions } | { op: 'processInfo'; pid: number };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -28,6 +28,10 @@ export class WorkerCollector implements Collector {
   private disposed = false;
   /** Workers started so far (1 in normal life; more after crashes). */
   starts = 0;
+  /** Collections the worker answered with "unchanged" (nothing had to cross the thread boundary). */
+  unchangedAnswers = 0;
+  /** Last snapshot per options key, with the worker's hash of it. */
+  private readonly last = new Map<string, { hash: string; snapshot: Snapshot }>();
 
   constructor(private readonly options: WorkerCollectorOptions) {
     this.name = options.backend ?? 'procfs';
@@ -35,8 +39,21 @@ export class WorkerCollector implements Collector {
 
   get threadId(): number | undefined { return this.worker?.threadId; }
 
-  collect(options?: CollectOptions): Promise<Snapshot> {
-    return this.call({ op: 'collect', options }) as Promise<Snapshot>;
+  async collect(options?: CollectOptions): Promise<Snapshot> {
+    if (this.fallback) { return this.fallback.collect(options); }
+    const key = optionsKey(options);
+    const last = this.last.get(key);
+    const res = await this.call({ op: 'collect', options, have: last?.hash });
+    if (this.fallback) { return res as Snapshot; } // the worker could not start: res came from the fallback
+    const c = res as CompactSnapshot;
+    if (c.unchanged && last && last.hash === c.hash) {
+      this.unchangedAnswers++;
+      // Same sockets array as last time: consumers can tell "nothing changed" by identity.
+      return { ...last.snapshot, takenAt: c.takenAt, stats: c.stats };
+    }
+    const snapshot = expand(c);
+    this.last.set(key, { hash: c.hash, snapshot });
+    return snapshot;
   }
 
   processInfo(pid: number): Promise<ProcessInfo | undefined> {
