@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import type * as dgram from 'node:dgram';
 import { LsofCollector } from '../../src/core/collect/lsofCollector';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { Snapshot, SocketEntry } from '../../src/core/model';
-import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from './support/children';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, stopChild, TCP_LISTENER, type Holder } from './support/children';
 import { killPortOwners } from '../../src/core/process/kill';
 import { hasCommand } from './support/ss';
 
@@ -175,6 +175,34 @@ describe('LsofCollector on live sockets', function () {
     const bad = spawnSync(process.execPath, [cli, 'list', '--backend', 'windows'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(bad.status, 3);
     assert.equal(bad.stderr.trim(), 'port-inspector list: the windows back end is not available on linux');
+  });
+
+  it('unprivileged: other users\' sockets are absent (lsof cannot inspect them), the user\'s own are listed with owner', async function () {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0 || !hasCommand('setpriv')) { skipBecause(this, 'needs Linux, root and setpriv'); }
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-nobody-'));
+    fs.chmodSync(dir, 0o755);
+    const esbuild = await import('esbuild');
+    await esbuild.build({ entryPoints: [path.join(__dirname, '../../../src/cli.ts')], bundle: true, platform: 'node', outfile: path.join(dir, 'cli.js'), logLevel: 'silent' });
+    fs.chmodSync(path.join(dir, 'cli.js'), 0o755);
+    const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
+    const own = await new Promise<Holder<{ port: number; pid: number }>>((resolve, reject) => {
+      const c = spawn('setpriv', [...asNobody, process.execPath, '-e', TCP_LISTENER('127.0.0.1')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
+      c.stdout.once('data', d => resolve({ child: c, info: JSON.parse(String(d)) as { port: number; pid: number }, stop: () => stopChild(c) }));
+      c.once('error', reject);
+    });
+    try {
+      const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
+      const rows = JSON.parse(out) as SocketEntry[];
+      assert.equal(rows.find(r => r.localPort === portOf(tcp4)), undefined, 'root\'s listener is not listed');
+      assert.equal(rows.find(r => r.localPort === shared.info.port), undefined);
+      const ownRow = rows.find(r => r.localPort === own.info.port);
+      assert.deepEqual(ownRow?.processes.map(p => [p.pid, p.user]), [[own.info.pid, 'nobody']]);
+      assert.equal(ownRow?.user, 'nobody');
+    } finally {
+      await own.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('agrees with the /proc back end on (protocol, local, remote, state, pids) of the test\'s own sockets', async function () {
