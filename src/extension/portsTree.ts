@@ -185,7 +185,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   private processItem(el: Extract<PortsNode, { kind: 'process' }>): vscode.TreeItem {
     const p = el.owner;
     const top = el.parent === undefined;
-    const item = new vscode.TreeItem(top ? `${p.name || '?'}` : p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = el.id;
     item.description = top
       ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`

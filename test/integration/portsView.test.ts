@@ -153,6 +153,21 @@ describe('Ports view', function () {
     }
   });
 
+  it('offers Reveal Working Directory only for a process whose cwd is inside the workspace', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const inside = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'), folder);
+    holders.push(inside);
+    const outside = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'), '/');
+    holders.push(outside);
+    const items = await tree();
+    const flags = (port: number) => portRow(items, 'tcp', port)!.contextValue.split(' ');
+    assert.ok(flags(inside.info.port).includes('cwdInWorkspace'), flags(inside.info.port).join(' '));
+    assert.ok(!flags(outside.info.port).includes('cwdInWorkspace'), flags(outside.info.port).join(' '));
+    const proc = portRow(items, 'tcp', inside.info.port)!.children.find(c => c.id.includes('/pid/'))!;
+    assert.match(proc.contextValue, /^process\b.*\bowned\b.*\bcwdInWorkspace\b/);
+    assert.ok(proc.tooltip.includes(folder), 'the tooltip shows the cwd');
+  });
+
   it('marks a port that appeared since the last refresh as new', async () => {
     const api = await portsApi();
     await api.refresh();
