@@ -104,6 +104,7 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
       address: target.address, family: target.family, ports, concurrency, retries, ...timeouts,
       // Loopback is exempt from ICMP rate limits; elsewhere start below Linux's 1000/s ICMP budget.
       initialRate: target.loopback ? 0 : 800,
+      checkIcmpBudget: !target.loopback,
       signal: options.signal,
       onResult: (port, state, reason) => { put(port, state, reason); progress(false); },
     });

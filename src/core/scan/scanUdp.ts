@@ -35,6 +35,8 @@ export interface UdpRunOptions {
   retries: number;
   /** First round's probe rate per second (0 = unpaced). */
   initialRate: number;
+  /** Before calling silent ports open|filtered, check slowly whether the silence was ICMP rate limiting. */
+  checkIcmpBudget: boolean;
   signal?: AbortSignal;
   onResult(port: number, state: PortState, reason: PortReason): void;
 }
@@ -68,21 +70,42 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
 
   let todo = [...o.ports];
   let rate = o.initialRate;
-  for (let round = 0; todo.length > 0; round++) {
+  let round = 0;
+  let minRounds = 1 + o.retries;
+  let maxRounds = minRounds + MAX_EXTRA_ROUNDS;
+  let budgetChecked = false;
+  while (todo.length > 0) {
     if (o.signal?.aborted) { stats.cancelled = true; break; }
-    stats.rounds = round + 1;
     const r = await runRound(todo, rate);
+    stats.rounds = ++round;
     if (r.cancelled) { stats.cancelled = true; break; }
     todo = r.silent;
-    const more = round < o.retries || (r.answers > 0 && round < o.retries + MAX_EXTRA_ROUNDS);
-    if (todo.length === 0 || !more) { break; }
-    if (round >= 1 || r.icmp > 0) {
-      // Pace the next round at the ICMP answer rate the target allowed in this one, never faster
-      // than before: with Linux's per-peer limit this converges on its 1/s within two rounds.
-      const observed = r.icmp / Math.max(0.05, r.durationMs / 1000);
-      const next = Math.max(0.5, observed * 0.9);
-      if (r.answers > 0 && r.icmp > 0 && todo.length > 0 && (rate === 0 || next < rate)) { rate = next; }
+    if (todo.length === 0) { break; }
+    if (round < minRounds || (r.answers > 0 && round < maxRounds)) {
+      if (r.icmp > 0) {
+        // Pace the next round at the ICMP answer rate the target allowed in this one, never faster
+        // than before: with Linux's per-peer limit this converges on its 1/s within two rounds.
+        const next = Math.max(0.5, (r.icmp / Math.max(0.05, r.durationMs / 1000)) * 0.9);
+        if (rate === 0 || next < rate) { rate = next; }
+      }
+      continue;
     }
+    if (!o.checkIcmpBudget || budgetChecked) { break; }
+    // Silence can also mean a drained ICMP budget (Linux: 1 per second per peer after a burst of
+    // 6; a scan that just ended, ours or anyone's, leaves it empty). Ask a few silent ports slowly:
+    // if any of them answers now, the silence was the limit, and every silent port gets another
+    // round at that pace.
+    budgetChecked = true;
+    const sample = todo.slice(0, 3);
+    const check = await runRound(sample, 1 / 1.1);
+    stats.rounds = ++round;
+    if (check.cancelled) { stats.cancelled = true; break; }
+    if (check.answers === 0) { break; }
+    const still = new Set(check.silent);
+    todo = todo.filter(p => !sample.includes(p) || still.has(p));
+    rate = rate === 0 ? 0.9 : Math.min(rate, 0.9);
+    minRounds = round + 1;
+    maxRounds = minRounds + MAX_EXTRA_ROUNDS;
   }
   for (const p of todo) { if (!stats.cancelled) { o.onResult(p, 'open|filtered', 'no-response'); } }
   stats.finalTimeoutMs = Math.round(timeout);
