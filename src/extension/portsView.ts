@@ -40,8 +40,6 @@ export interface PortsViewApi {
   refresh(): Promise<void>;
   /** The whole tree as the view renders it (every node expanded). */
   renderTree(): Promise<RenderedItem[]>;
-  /** Show the port's row in the view (clearing a filter that hides it), as "Reveal in Ports View" does. */
-  reveal(protocol: Protocol, port: number): Promise<boolean>;
   /** Collections the view has run since activation. */
   collections(): number;
   viewVisible(): boolean;
@@ -49,7 +47,10 @@ export interface PortsViewApi {
   /** Where collection runs: in the worker thread (normal) or on the extension host thread (fallback). */
   collector(): { worker: boolean; threadId: number | undefined; workerStarts: number };
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
-  /** Refresh, then select and focus a port's row (false when it is not listed). Used by the dev-port status bar (H5). */
+  /**
+   * Refresh, then select and focus a port's row, clearing a filter that hides it (false when it is not
+   * listed), as "Reveal in Ports View" does. Used by the dev-port status bar (H5) and the scan view.
+   */
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
   /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
   killFlow: KillFlow;
@@ -171,7 +172,6 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       }));
       return render(await provider.getChildren());
     },
-    reveal: (protocol, port) => ctx.revealPort(protocol, port),
     collections: () => model.collections,
     viewVisible: () => view.visible,
     polling: () => scheduler.polling,

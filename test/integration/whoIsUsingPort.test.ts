@@ -60,10 +60,10 @@ describe('Who Is Using Port', function () {
     holders.push(h);
     const api = await portsApi();
     await vscode.commands.executeCommand('portInspector.filter', 'NoSuchProcess-abc');
-    assert.strictEqual(await api.reveal('tcp', h.info.port), true);
+    assert.strictEqual(await api.revealPort('tcp', h.info.port), true);
     assert.strictEqual(api.state().filter, undefined, 'a filter hiding the port is cleared');
     assert.strictEqual(api.viewVisible(), true);
-    assert.strictEqual(await api.reveal('tcp', await freePort()), false);
+    assert.strictEqual(await api.revealPort('tcp', await freePort()), false);
   });
 
   it('interactive: a quick pick of the port\'s sockets (skipping the input box); closing it returns the owners', async function () {
