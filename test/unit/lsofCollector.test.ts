@@ -177,7 +177,7 @@ describe('LsofCollector on live sockets', function () {
     assert.equal(bad.stderr.trim(), 'port-inspector list: the windows back end is not available on linux');
   });
 
-  it('unprivileged: other users\' sockets are absent (lsof cannot inspect them), the user\'s own are listed with owner', async function () {
+  it('unprivileged: other users\' sockets are listed as "owner not visible" (from the kernel table), the user\'s own with owner', async function () {
     if (process.platform !== 'linux' || process.getuid?.() !== 0 || !hasCommand('setpriv')) { skipBecause(this, 'needs Linux, root and setpriv'); }
     this.timeout(60_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-nobody-'));
@@ -194,8 +194,10 @@ describe('LsofCollector on live sockets', function () {
     try {
       const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
       const rows = JSON.parse(out) as SocketEntry[];
-      assert.equal(rows.find(r => r.localPort === portOf(tcp4)), undefined, 'root\'s listener is not listed');
-      assert.equal(rows.find(r => r.localPort === shared.info.port), undefined);
+      // lsof cannot inspect root's processes; /proc/net still lists the socket, without owner.
+      const rootRow = rows.find(r => r.localPort === portOf(tcp4));
+      assert.deepEqual([rootRow?.ownerVisible, rootRow?.processes, rootRow?.user], [false, [], 'root']);
+      assert.deepEqual(rows.filter(r => r.localPort === shared.info.port).map(r => [r.ownerVisible, r.processes.length]), [[false, 0]]);
       const ownRow = rows.find(r => r.localPort === own.info.port);
       assert.deepEqual(ownRow?.processes.map(p => [p.pid, p.user]), [[own.info.pid, 'nobody']]);
       assert.equal(ownRow?.user, 'nobody');
@@ -230,7 +232,7 @@ describe('LsofCollector with stand-in lsof/ps commands', function () {
   }
 
   it('treats lsof exit code 1 (nothing matched) as an empty snapshot', async () => {
-    const snap = await new LsofCollector({ lsofPath: script('lsof-none', 'exit 1') }).collect();
+    const snap = await new LsofCollector({ lsofPath: script('lsof-none', 'exit 1'), socketTable: 'none' }).collect();
     assert.deepEqual(snap.sockets, []);
   });
 
@@ -239,7 +241,7 @@ describe('LsofCollector with stand-in lsof/ps commands', function () {
     const saved = process.env.LC_ALL;
     process.env.LC_ALL = 'de_DE.ISO-8859-1';
     try {
-      await new LsofCollector({ lsofPath: script('lsof-env', `echo "[$LC_ALL] [$LC_TIME] [$LC_CTYPE]" > "${out}"; exit 1`) }).collect();
+      await new LsofCollector({ socketTable: 'none', lsofPath: script('lsof-env', `echo "[$LC_ALL] [$LC_TIME] [$LC_CTYPE]" > "${out}"; exit 1`) }).collect();
     } finally {
       if (saved === undefined) { delete process.env.LC_ALL; } else { process.env.LC_ALL = saved; }
     }
@@ -259,11 +261,32 @@ describe('LsofCollector with stand-in lsof/ps commands', function () {
     await assert.rejects(new LsofCollector({ lsofPath: failing }).collect(), /lsof-fail failed \(exit 2\): lsof: status error on \/proc: Permission denied$/);
   });
 
+  it('macOS without sudo: sockets lsof cannot attribute come from netstat as "owner not visible", the rest are not doubled', async () => {
+    const lsofPath = script('lsof-mac-user', `case "$*" in *cwd*) exit 1;; esac\ncat "${FIXTURES}/macos-user-sockets.F0"`);
+    const psPath = script('ps-mac-user', `cat "${FIXTURES}/macos-ps.txt"`);
+    const netstatPath = script('netstat-mac', `case "$*" in *udp*) cat "${FIXTURES}/macos-netstat-udp.txt";; *) cat "${FIXTURES}/macos-netstat-tcp.txt";; esac`);
+    const snap = await new LsofCollector({ lsofPath, psPath, netstatPath, socketTable: 'netstat' }).collect();
+    assert.equal(snap.stats.malformedLines, 0);
+    const hidden = snap.sockets.filter(s => !s.ownerVisible).map(s => `${s.protocol} ${s.localAddress}:${s.localPort} ${s.state}`).sort();
+    assert.deepEqual(hidden, [
+      'tcp 0.0.0.0:22 LISTEN', 'tcp 0.0.0.0:8080 LISTEN', 'tcp 127.0.0.1:52410 TIME_WAIT', 'tcp :::22 LISTEN',
+      'udp 0.0.0.0:138 UNCONN', 'udp 0.0.0.0:5353 UNCONN', 'udp :::5353 UNCONN',
+    ]);
+    // 28 netstat rows = 21 sockets lsof attributed + 7 ownerless.
+    assert.equal(snap.sockets.length, 28);
+    assert.deepEqual(snap.sockets.filter(s => s.localPort === 3000 && s.state === 'LISTEN').map(s => s.processes.map(p => p.pid)), [[4521]]);
+    const listening = await new LsofCollector({ lsofPath, psPath, netstatPath, socketTable: 'netstat' }).collect({ listeningOnly: true, protocols: ['tcp'] });
+    assert.deepEqual(listening.sockets.map(s => s.state), new Array(14).fill('LISTEN'));
+    // owners: false answers from netstat alone, without lsof.
+    const bare = await new LsofCollector({ lsofPath: path.join(dir, 'no-lsof-needed'), netstatPath, socketTable: 'netstat' }).collect({ owners: false });
+    assert.equal(bare.sockets.length, 28);
+  });
+
   it('merges macOS lsof output with ps details; a pid gone before ps is left out and counted', async () => {
     // ps answers for every pid but 5120 (the Python server exited in between).
     const lsofPath = script('lsof-mac', `case "$*" in *cwd*) printf 'p4521\\0\\nfcwd\\0n/Users/alice/src/shop\\0\\n'; exit 0;; esac\ncat "${FIXTURES}/macos-sudo-sockets.F0"`);
     const psPath = script('ps-mac', `grep -v '^ 5120 ' "${FIXTURES}/macos-ps.txt"`);
-    const snap = await new LsofCollector({ lsofPath, psPath }).collect();
+    const snap = await new LsofCollector({ lsofPath, psPath, socketTable: 'none' }).collect();
     assert.equal(snap.stats.malformedLines, 0);
     assert.equal(snap.stats.vanishedProcesses, 1);
     const nginx = snap.sockets.filter(s => s.localPort === 8080);

@@ -7,6 +7,7 @@ import {
 } from '../../src/core/collect/lsofParser';
 import { groupSockets } from '../../src/core/collect/lsofCollector';
 import { normalizeIpv6 } from '../../src/core/collect/ipText';
+import { parseBsdNetstat } from '../../src/core/collect/bsdNetstatParser';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsof');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -121,7 +122,7 @@ describe('lsof -F parser: macOS (sudo) field output', () => {
   it('reads wildcards, IPv6 link-local with zone, unbound and connected UDP', () => {
     const rapport = sockets.filter(s => s.localPort === 49152);
     assert.deepEqual(rapport.map(s => `${s.family} ${s.localAddress}`).sort(), ['4 0.0.0.0', '6 ::']);
-    assert.equal(one(sockets, s => s.localPort === 9090).localAddress, 'fe80:1::1%lo0');
+    assert.equal(one(sockets, s => s.localPort === 9090).localAddress, 'fe80::1%lo0', 'KAME-embedded scope dropped');
     const unbound = one(sockets, s => s.pid === 4602 && s.fd === 44);
     assert.deepEqual([unbound.localAddress, unbound.localPort, unbound.state], ['0.0.0.0', 0, 'UNCONN']);
     const quic = one(sockets, s => s.pid === 4602 && s.fd === 46);
@@ -183,5 +184,28 @@ describe('lsof parser pieces', () => {
     const ps = parsePsRows('  PID  PPID USER\n 12 1 root Mon Jan  5 07:08:09 2026 /bin/x --y\n');
     assert.equal(ps.malformed, 1);
     assert.equal(ps.rows.get(12)?.commandLine, '/bin/x --y');
+  });
+});
+
+describe('BSD netstat -an parser (the kernel table behind the lsof back end on macOS)', () => {
+  const tcp = parseBsdNetstat(fixture('macos-netstat-tcp.txt'));
+  const udp = parseBsdNetstat(fixture('macos-netstat-udp.txt'));
+
+  it('reads every row, by the last dot, with BSD state names mapped', () => {
+    assert.deepEqual([tcp.malformed, tcp.records.length, udp.malformed, udp.records.length], [0, 22, 0, 6]);
+    const row = (port: number, rows = tcp.records) => rows.filter(r => r.localPort === port).map(r => `${r.family} ${r.localAddress} ${r.remoteAddress}:${r.remotePort} ${r.state}`);
+    assert.deepEqual(row(3000), ['6 ::1 ::1:52144 ESTABLISHED', '6 :: :::0 LISTEN'], 'tcp46 is dual-stack IPv6');
+    assert.deepEqual(row(52410), ['4 127.0.0.1 127.0.0.1:8000 TIME_WAIT']);
+    assert.deepEqual(row(8000), ['4 127.0.0.1 127.0.0.1:52410 CLOSE', '4 127.0.0.1 0.0.0.0:0 LISTEN']);
+    assert.deepEqual(row(9090), ['6 fe80::1%lo0 :::0 LISTEN']);
+    assert.deepEqual(row(52177), ['4 192.168.1.23 140.82.113.25:443 FIN_WAIT2']);
+    assert.deepEqual(row(0, udp.records), ['4 0.0.0.0 0.0.0.0:0 UNCONN']);
+    assert.deepEqual(row(59421, udp.records), ['6 ::1 ::1:59421 ESTABLISHED']);
+    assert.deepEqual(row(5353, udp.records), ['4 0.0.0.0 0.0.0.0:0 UNCONN', '6 :: :::0 UNCONN']);
+  });
+
+  it('ignores headings and other sections, counts broken socket rows', () => {
+    const p = parseBsdNetstat('Active LOCAL (UNIX) domain sockets\nAddress Type Recv-Q\nffffff8 stream 0 0\ntcp4 0 0 1.2.3.4.x *.* LISTEN\ntcp4 0 0 1.2.3.4.80 *.*\nudp4 0 0 *.53 *.* EXTRA JUNK\n');
+    assert.deepEqual([p.records.length, p.malformed], [0, 3]);
   });
 });

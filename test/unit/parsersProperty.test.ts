@@ -12,6 +12,7 @@ import { formatIpv6Groups } from '../../src/core/collect/procNetParser';
 import { parseCreationDate, parsePowerShellJson } from '../../src/core/collect/powershellParser';
 import { parseCsvLine, parseNetstat, parseTasklistCsv } from '../../src/core/collect/netstatParser';
 import { decodeCodePage, parseChcp, parseRegOemcp } from '../../src/core/collect/codePages';
+import { parseBsdNetstat } from '../../src/core/collect/bsdNetstatParser';
 import { parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from '../../src/core/collect/procPidParser';
 import type { SocketState } from '../../src/core/model';
 
@@ -59,6 +60,14 @@ describe('parsers never throw and return well-formed records (fast-check)', () =
     fc.assert(fc.property(inputs, check), RUNS);
     fc.assert(fc.property(fixtureMutations('lsof/macos-sudo-sockets.F0'), check), RUNS);
     fc.assert(fc.property(fixtureMutations('lsof/linux-sockets.F0'), check), RUNS);
+  });
+
+  it('BSD netstat -an', () => {
+    fc.assert(fc.property(fc.oneof(inputs, fixtureMutations('lsof/macos-netstat-tcp.txt'), fixtureMutations('lsof/macos-netstat-udp.txt')), text => {
+      for (const r of parseBsdNetstat(text).records) {
+        assert.ok(STATES.has(r.state) && wellFormedEndpoint(r.localAddress, r.localPort) && wellFormedEndpoint(r.remoteAddress, r.remotePort), JSON.stringify(r));
+      }
+    }), RUNS);
   });
 
   it('ps rows, lstart, lsof escapes', () => {

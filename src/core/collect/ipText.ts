@@ -44,6 +44,9 @@ export function normalizeIpv6(text: string): string | undefined {
     if (left.length !== 8) { return undefined; }
     groups = left;
   }
+  // BSD's KAME stack embeds the scope id of a link-local address in its second group
+  // (fe80:4::1%en0); with the zone given as well, drop it so both spellings compare equal.
+  if (zone !== '' && groups[0] === 0xfe80 && groups[1] !== 0) { groups[1] = 0; }
   if (groups.slice(0, 5).every(g => g === 0) && groups[5] === 0xffff && zone === '') {
     return `${groups[6] >> 8}.${groups[6] & 0xff}.${groups[7] >> 8}.${groups[7] & 0xff}`;
   }

@@ -4,12 +4,18 @@
 // a socket, and `lsof -d cwd` the working directories of those pids.
 //
 // Visibility: without root, lsof shows only the caller's own processes (macOS, and Linux for
-// other users' fds), so other users' sockets are simply absent from the snapshot — lsof gives no
-// ownerless rows to mark "owner not visible".
+// other users' fds), and never ownerless sockets (TIME_WAIT). So the kernel's socket table is
+// read as well — `netstat -an -p tcp|udp` on macOS/BSD, /proc/net on Linux — and every socket lsof
+// did not attribute is added as "owner not visible": a port another user holds never looks free.
+// With owners: false that table alone answers, without running lsof.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../model';
+import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats, isListening } from '../model';
+import { parseBsdNetstat } from './bsdNetstatParser';
+import { readProcText } from './procFiles';
+import { parseProcNet } from './procNetParser';
+import { parsePasswd } from './procPidParser';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
 import { displayName } from './procPidParser';
 import { parseableEnv, runCommand } from './runCommand';
@@ -17,8 +23,24 @@ import { parseableEnv, runCommand } from './runCommand';
 export interface LsofOptions {
   lsofPath?: string;
   psPath?: string;
+  netstatPath?: string;
+  /** Where the ownerless socket table comes from; 'auto': /proc on Linux, netstat on macOS/BSD. */
+  socketTable?: 'auto' | 'proc' | 'netstat' | 'none';
+  procRoot?: string;
   timeoutMs?: number;
   now?: () => number;
+}
+
+const PROC_TABLES: { protocol: Protocol; family: Family; file: string }[] = [
+  { protocol: 'tcp', family: 4, file: 'net/tcp' }, { protocol: 'tcp', family: 6, file: 'net/tcp6' },
+  { protocol: 'udp', family: 4, file: 'net/udp' }, { protocol: 'udp', family: 6, file: 'net/udp6' },
+];
+
+const BSD_NETSTAT = new Set<NodeJS.Platform>(['darwin', 'freebsd', 'openbsd', 'netbsd' as NodeJS.Platform]);
+
+/** Same socket in lsof's view and in the kernel table (family aside: a v4-mapped peer is dotted IPv4 in both). */
+function tableKey(s: SocketRecord): string {
+  return `${s.protocol}|${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}|${s.state}`;
 }
 
 /**
@@ -40,6 +62,9 @@ export class LsofCollector implements Collector {
   readonly name = 'lsof';
   private readonly lsof: string;
   private readonly ps: string;
+  private readonly netstat: string;
+  private readonly table: 'proc' | 'netstat' | 'none';
+  private readonly procRoot: string;
   private readonly timeoutMs: number;
   private readonly now: () => number;
   /** cwd by "pid:startTime": a working directory rarely changes, a reused pid gets a new key. */
@@ -48,6 +73,10 @@ export class LsofCollector implements Collector {
   constructor(options: LsofOptions = {}) {
     this.lsof = options.lsofPath ?? systemTool('lsof', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
     this.ps = options.psPath ?? systemTool('ps', ['/bin', '/usr/bin']);
+    this.netstat = options.netstatPath ?? systemTool('netstat', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+    const table = options.socketTable ?? 'auto';
+    this.table = table !== 'auto' ? table : process.platform === 'linux' ? 'proc' : BSD_NETSTAT.has(process.platform) ? 'netstat' : 'none';
+    this.procRoot = options.procRoot ?? '/proc';
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.now = options.now ?? Date.now;
   }
@@ -58,15 +87,28 @@ export class LsofCollector implements Collector {
     const protocols = options.protocols ?? ['tcp', 'udp'];
     const selectors = protocols.map(p => (p === 'tcp' ? '-iTCP' : '-iUDP'));
     if (selectors.length === 0) { return { takenAt: this.now(), backend: this.name, sockets: [], stats }; }
+    const keep = (r: SocketRecord) => !options.listeningOnly || isListening(r);
+    const tablePromise = this.socketTable(protocols, stats);
+    if (options.owners === false) {
+      const table = await tablePromise;
+      if (table) {
+        const users = this.users();
+        const sockets = table.records.filter(keep).map(r => ({ ...r, user: users(r.uid), ownerVisible: false, processes: [] }));
+        return { takenAt: this.now(), backend: this.name, sockets, stats };
+      }
+    }
     // -n/-P: no DNS or service names; -w: no warnings on stderr; +c 0: untruncated command names;
-    // -Ts: TCP state only. Exit code 1 means "nothing matched", not failure.
-    const result = await runCommand(this.lsof, ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
-      timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
-    });
+    // -Ts: TCP state. Exit code 1: nothing matched, or one of -iTCP/-iUDP matched nothing — not failure.
+    const [result, table] = await Promise.all([
+      runCommand(this.lsof, ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
+        timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
+      }),
+      tablePromise,
+    ]);
     const parsed = parseLsofFields(result.stdout.toString('utf8'));
     const { sockets: raw, malformed } = lsofSockets(parsed);
     stats.malformedLines += parsed.malformed + malformed;
-    const kept = raw.filter(s => !options.listeningOnly || isListening({ ...s, inode: 0, uid: -1 }));
+    const kept = raw.filter(s => protocols.includes(s.protocol) && keep({ ...s, inode: 0, uid: -1 }));
     const groups = groupSockets(kept);
     const wantOwners = options.owners !== false;
     const pids = [...new Set(kept.map(s => s.pid))].sort((a, b) => a - b);
@@ -96,7 +138,63 @@ export class LsofCollector implements Collector {
         processes,
       });
     }
+    if (table) {
+      const seen = new Map<string, number>();
+      for (const s of sockets) { const k = tableKey(s); seen.set(k, (seen.get(k) ?? 0) + 1); }
+      const users = this.users();
+      for (const r of table.records) {
+        if (!keep(r)) { continue; }
+        const k = tableKey(r);
+        const n = seen.get(k) ?? 0;
+        if (n > 0) { seen.set(k, n - 1); continue; }
+        sockets.push({ ...r, user: users(r.uid), ownerVisible: false, processes: [] });
+      }
+    }
     return { takenAt: this.now(), backend: this.name, sockets, stats };
+  }
+
+  /** Every socket in the kernel, no owners; undefined when this platform has no table we read. */
+  private async socketTable(protocols: readonly Protocol[], stats: CollectStats): Promise<{ records: SocketRecord[] } | undefined> {
+    try {
+      if (this.table === 'proc') {
+        const records: SocketRecord[] = [];
+        for (const t of PROC_TABLES) {
+          if (!protocols.includes(t.protocol)) { continue; }
+          let text: string;
+          try { text = readProcText(path.join(this.procRoot, t.file)); } catch { continue; } // no IPv6 here
+          const parsed = parseProcNet(text, t.protocol, t.family);
+          stats.malformedLines += parsed.malformed;
+          records.push(...parsed.records);
+        }
+        return { records };
+      }
+      if (this.table === 'netstat') {
+        const outs = await Promise.all(protocols.map(p => runCommand(this.netstat, ['-an', '-p', p], { timeoutMs: this.timeoutMs, env: parseableEnv() })));
+        const records: SocketRecord[] = [];
+        for (const o of outs) {
+          const parsed = parseBsdNetstat(o.stdout.toString('utf8'));
+          stats.malformedLines += parsed.malformed;
+          records.push(...parsed.records);
+        }
+        return { records };
+      }
+    } catch {
+      // Without the table the snapshot lacks only the ownerless rows.
+      stats.unreadableEntries++;
+    }
+    return undefined;
+  }
+
+  /** uid -> user name for the table's rows (/proc gives uids; netstat gives none). */
+  private users(): (uid: number) => string {
+    let names: Map<number, string> | undefined;
+    return uid => {
+      if (uid < 0) { return ''; }
+      if (!names) {
+        try { names = parsePasswd(fs.readFileSync('/etc/passwd', 'utf8')); } catch { names = new Map(); }
+      }
+      return names.get(uid) ?? String(uid);
+    };
   }
 
   async processInfo(pid: number): Promise<ProcessInfo | undefined> {
