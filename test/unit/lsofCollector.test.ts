@@ -84,7 +84,8 @@ describe('LsofCollector on live sockets', function () {
   it('sees this process\'s TCP and UDP sockets, IPv4 and IPv6, with the model\'s states', async () => {
     const snap = await lsof.collect();
     assert.equal(snap.backend, 'lsof');
-    const mine = (port: number, protocol: string) => snap.sockets.filter(s => s.protocol === protocol && s.localPort === port);
+    // Owned rows only: the machine's loopback is shared, and a stranger's TIME_WAIT may reuse one of our port numbers.
+    const mine = (port: number, protocol: string) => snap.sockets.filter(s => s.protocol === protocol && s.localPort === port && s.processes.length > 0);
     const t4 = mine(portOf(tcp4), 'tcp').find(s => s.state === 'LISTEN');
     assert.deepEqual([t4?.family, t4?.localAddress, t4?.processes.map(p => p.pid)], [4, '127.0.0.1', [process.pid]]);
     const t6 = mine(portOf(tcp6), 'tcp');
@@ -94,7 +95,7 @@ describe('LsofCollector on live sockets', function () {
     assert.deepEqual(mine(portOf(udp6), 'udp').map(s => [s.localAddress, s.state]), [['::1', 'UNCONN']]);
     const connected = mine(portOf(udpConnected), 'udp');
     assert.deepEqual(connected.map(s => [s.state, s.remotePort]), [['ESTABLISHED', portOf(udp4)]]);
-    const est = snap.sockets.filter(s => s.protocol === 'tcp' && s.state === 'ESTABLISHED' && (s.localPort === portOf(tcp4) || s.remotePort === portOf(tcp4)));
+    const est = snap.sockets.filter(s => s.protocol === 'tcp' && s.state === 'ESTABLISHED' && s.processes.length > 0 && (s.localPort === portOf(tcp4) || s.remotePort === portOf(tcp4)));
     assert.equal(est.length, 2);
     const owner = t4!.processes[0];
     assert.equal(owner.ppid, process.ppid);
@@ -105,7 +106,7 @@ describe('LsofCollector on live sockets', function () {
 
   it('reports one socket with three owners for a listener shared with forked workers, name with spaces and unicode intact', async () => {
     const snap = await lsof.collect({ listeningOnly: true });
-    const entries = snap.sockets.filter(s => s.localPort === shared.info.port);
+    const entries = snap.sockets.filter(s => s.localPort === shared.info.port && s.state === 'LISTEN');
     assert.equal(entries.length, 1);
     const pids = entries[0].processes.map(p => p.pid);
     assert.deepEqual(pids, [shared.info.pid, ...shared.info.children].sort((a, b) => a - b));
@@ -135,7 +136,7 @@ describe('LsofCollector on live sockets', function () {
 
   it('gives a start time that compares equal with itself and processInfo for the pid-reuse check', async () => {
     const snap = await lsof.collect({ listeningOnly: true });
-    const owner = snap.sockets.find(s => s.localPort === shared.info.port)!.processes.find(p => p.pid === shared.info.pid)!;
+    const owner = snap.sockets.find(s => s.localPort === shared.info.port && s.state === 'LISTEN')!.processes.find(p => p.pid === shared.info.pid)!;
     const info = await lsof.processInfo(shared.info.pid);
     assert.ok(info);
     assert.equal(info.startTime, owner.startTime);
@@ -167,7 +168,7 @@ describe('LsofCollector on live sockets', function () {
     const who = (backend: string) => {
       const r = spawnSync(process.execPath, [cli, 'who', String(shared.info.port), '--json', '--backend', backend], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.status, 0, r.stderr);
-      return (JSON.parse(r.stdout) as SocketEntry[]).map(s => `${s.protocol} ${s.localAddress}:${s.localPort} ${s.state} ${s.processes.map(p => `${p.pid}/${p.ppid}`).join(',')}`);
+      return (JSON.parse(r.stdout) as SocketEntry[]).filter(s => s.processes.length > 0).map(s => `${s.protocol} ${s.localAddress}:${s.localPort} ${s.state} ${s.processes.map(p => `${p.pid}/${p.ppid}`).join(',')}`);
     };
     const viaLsof = who('lsof');
     assert.deepEqual(viaLsof, who('procfs'));
@@ -195,9 +196,9 @@ describe('LsofCollector on live sockets', function () {
       const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
       const rows = JSON.parse(out) as SocketEntry[];
       // lsof cannot inspect root's processes; /proc/net still lists the socket, without owner.
-      const rootRow = rows.find(r => r.localPort === portOf(tcp4));
+      const rootRow = rows.find(r => r.localPort === portOf(tcp4) && r.state === 'LISTEN');
       assert.deepEqual([rootRow?.ownerVisible, rootRow?.processes, rootRow?.user], [false, [], 'root']);
-      assert.deepEqual(rows.filter(r => r.localPort === shared.info.port).map(r => [r.ownerVisible, r.processes.length]), [[false, 0]]);
+      assert.deepEqual(rows.filter(r => r.localPort === shared.info.port && r.state === 'LISTEN').map(r => [r.ownerVisible, r.processes.length]), [[false, 0]]);
       const ownRow = rows.find(r => r.localPort === own.info.port);
       assert.deepEqual(ownRow?.processes.map(p => [p.pid, p.user]), [[own.info.pid, 'nobody']]);
       assert.equal(ownRow?.user, 'nobody');
