@@ -74,10 +74,12 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
   let minRounds = 1 + o.retries;
   let maxRounds = minRounds + MAX_EXTRA_ROUNDS;
   let budgetChecked = false;
+  let icmpSeen = 0;
   while (todo.length > 0) {
     if (o.signal?.aborted) { stats.cancelled = true; break; }
     const r = await runRound(todo, rate);
     stats.rounds = ++round;
+    icmpSeen += r.icmp;
     if (r.cancelled) { stats.cancelled = true; break; }
     todo = r.silent;
     if (todo.length === 0) { break; }
@@ -90,7 +92,8 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
       }
       continue;
     }
-    if (!o.checkIcmpBudget || budgetChecked) { break; }
+    // More ICMP answers than Linux's burst means the budget was measured and the rounds paced to it.
+    if (!o.checkIcmpBudget || budgetChecked || icmpSeen > 6) { break; }
     // Silence can also mean a drained ICMP budget (Linux: 1 per second per peer after a burst of
     // 6; a scan that just ended, ours or anyone's, leaves it empty). Ask a few silent ports slowly:
     // if any of them answers now, the silence was the limit, and every silent port gets another
