@@ -93,7 +93,9 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   for (const signal of signals) {
     const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
-      return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`, signal: last };
+      // (Windows hint added by H4: there the remedy is an elevated taskkill, not sudo.)
+      const hint = process.platform === 'win32' ? `from an administrator terminal: taskkill /PID ${pid} /T /F` : `sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`;
+      return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: ${hint}`, signal: last };
     }
     last = signal;
     if (sent === 'gone') { return { pid, status: 'released', message: `${info.name} (pid ${pid}) exited.`, signal }; }
