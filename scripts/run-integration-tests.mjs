@@ -12,7 +12,7 @@
 //   SCREENSHOT_DIR=dir      enable screenshots requested by tests (test/integration/helpers/screenshot.ts)
 //   VERBOSE=1               server output + page console + blocked requests
 //   KEEP_TMP=1              keep the run directory (user data, logs) and print its path
-//   INTEGRATION_NETNS=1     run everything inside `unshare -n` (root only): loopback holds only the tests' ports
+//   INTEGRATION_NETNS=0     do not move the run into a network namespace of its own (default: do, when root)
 //   TEST_TIMEOUT_MS         whole-run timeout (default 300000)
 //   CHROME_PATH             browser (default /usr/bin/chromium)
 import { execFile } from 'node:child_process';
@@ -21,9 +21,11 @@ import path from 'node:path';
 import { format, promisify } from 'node:util';
 import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
 
-// INTEGRATION_NETNS=1: the whole run (code-server, extension host, tests, Chromium) in a network namespace of its
-// own, where loopback carries only what the tests open.
-if (process.env.INTEGRATION_NETNS === '1') { reexecInOwnNetns(); }
+// The whole run (code-server, extension host, tests, Chromium) goes into a network namespace of its own when it
+// can (root, unshare, ip): loopback then carries only what the tests and VS Code open, so no service or test run
+// of anyone else on this machine can take a test's port or show up in its view, and no packet can leave.
+// INTEGRATION_NETNS=0 runs on the machine's network as it is.
+if (process.env.INTEGRATION_NETNS !== '0') { reexecInOwnNetns(); }
 
 const extensionTestsPath = path.join(root, 'out/test/integration/index.js');
 const workspacePath = path.resolve(root, process.env.INTEGRATION_WORKSPACE ?? 'test/fixtures/workspace');
@@ -166,6 +168,7 @@ function findActivateTimes(dir, out = []) {
   return out;
 }
 const times = findActivateTimes(path.join(dirs['user-data'], 'logs'));
-console.log(`integration (${mode}): exit ${exitCode} after ${((Date.now() - t0) / 1000).toFixed(1)} s` +
+const where = process.env.PORT_INSPECTOR_IN_NETNS === '1' ? ', own network namespace' : '';
+console.log(`integration (${mode}${where}): exit ${exitCode} after ${((Date.now() - t0) / 1000).toFixed(1)} s` +
   (times.length ? `; extension activate() took ${times.join(', ')} ms` : ''));
 process.exit(exitCode);

@@ -140,7 +140,10 @@ export async function launchBrowser({ dirs, verbose = false, viewport = { width:
  */
 export function reexecInOwnNetns(marker = 'PORT_INSPECTOR_IN_NETNS') {
   if (process.env[marker] === '1') { return false; }
-  if (process.getuid?.() !== 0 || spawnSync('unshare', ['--version'], { stdio: 'ignore' }).status !== 0) { return false; }
+  if (process.getuid?.() !== 0) { return false; }
+  for (const [cmd, arg] of [['unshare', '--version'], ['ip', '-V']]) {
+    if (spawnSync(cmd, [arg], { stdio: 'ignore' }).status !== 0) { return false; }
+  }
   // fixed script; the node binary, script and its arguments are passed as positional parameters, never spliced in
   const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.argv.slice(1)],
     { stdio: 'inherit', env: { ...process.env, [marker]: '1' } });
