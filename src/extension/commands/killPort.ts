@@ -30,7 +30,7 @@ export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsCon
     if (targets.length === 0) {
       const hidden = owners.find(o => !o.ownerVisible);
       const msg = hidden
-        ? `Port ${port} is held by a process of ${hidden.user || 'another user'} that this VS Code cannot see or signal. Use sudo in a terminal (e.g. sudo ss -ltnup 'sport = :${port}').`
+        ? `Port ${port} is held by a process of ${hidden.user || 'another user'} that this VS Code cannot see or signal. Use sudo in a terminal: sudo port-inspector kill ${port}`
         : `Port ${port} is free.`;
       if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
       return [];

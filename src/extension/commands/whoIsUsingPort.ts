@@ -99,7 +99,7 @@ async function offerActions(ctx: PortsContext, o: PortOwnerInfo): Promise<void> 
     const msg = o.ownerVisible
       ? `No process owns this ${o.protocol} socket on port ${o.localPort} (${o.state}); the kernel releases it by itself.`
       : `The owner of port ${o.localPort} runs as ${o.user || 'another user'} and is not visible to this VS Code. ` +
-        `Run VS Code (or the remote server) as that user or root, or use sudo in a terminal.`;
+        `Run VS Code (or the remote server) as that user or root, or in a terminal: sudo port-inspector who ${o.localPort}`;
     void vscode.window.showInformationMessage(msg);
     return;
   }
