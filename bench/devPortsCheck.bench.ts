@@ -135,6 +135,11 @@ async function main(): Promise<void> {
     });
     const cpu = process.cpuUsage(cpu0);
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const loadProcess = load.processes[0];
+    if (loadProcess.exitCode !== null || loadProcess.signalCode !== null) {
+      throw new Error(`the load process (pid ${loadProcess.pid}) ended during the loop (${loadProcess.signalCode ?? loadProcess.exitCode}): the measurement is not valid`);
+    }
+    console.log(`${tableRows()} rows in /proc/net/tcp{,6} at the end of the loop`);
     const cpuS = (cpu.user + cpu.system) / 1e6;
     const perHour = cpuS * 3600 / wallS;
     console.log(`${checks} checks in ${wallS.toFixed(1)} s: CPU ${(cpuS * 1000).toFixed(1)} ms (user ${(cpu.user / 1000).toFixed(1)} ms, system ${(cpu.system / 1000).toFixed(1)} ms)`);

@@ -41,6 +41,9 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
+  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts, H5). */
+  terminalName: (pid: number) => string | undefined = () => undefined;
+
   constructor(private readonly model: PortsModel, private readonly options: () => ViewOptions) {
     this.subscription = model.onDidChange(() => this.emitter.fire());
   }
@@ -157,7 +160,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     let who: string;
     if (el.parent) { who = ''; }
     else if (owners.length === 0) { who = g.hasHiddenOwner ? `owner not visible (${g.hiddenOwnerUsers.join(', ') || 'another user'})` : 'no owner'; }
-    else if (owners.length === 1) { who = ownerLabel(owners[0]); }
+    else if (owners.length === 1) { const t = this.terminalName(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · terminal "${t}"`; }
     else {
       const names = [...new Set(owners.map(o => o.name))];
       who = names.length === 1 ? `${names[0]} · ${owners.length} processes` : `${ownerLabel(owners[0])} +${owners.length - 1} more`;
@@ -187,9 +190,10 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const top = el.parent === undefined;
     const item = new vscode.TreeItem(p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = el.id;
-    item.description = top
+    const term = this.terminalName(p.pid);
+    item.description = (top
       ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`
-      : `pid ${p.pid} · ${p.user || '?'}`;
+      : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · terminal "${term}"`);
     item.iconPath = new vscode.ThemeIcon('server-process');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${escapeMd(p.name)}** — pid ${p.pid}, user ${escapeMd(p.user || '?')}\n\n`);
@@ -215,6 +219,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     // path is the path on this (the remote) machine, where the process runs.
     const roots = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
     if (owners.length === 1 && isInside(owners[0].cwd, roots)) { flags.push('cwdInWorkspace'); }
+    if (owners.some(o => this.terminalName(o.pid) !== undefined)) { flags.push('terminal'); }
     return flags.join(' ');
   }
 

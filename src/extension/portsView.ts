@@ -8,6 +8,7 @@ import { PortsModel } from './portsModel';
 import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
 import { KillFlow } from './killFlow';
+import { registerPortsViewTerminals } from './portsViewTerminals';
 import { WorkerCollector } from './collectorWorker/workerCollector';
 import { parseFilter } from './portGroups';
 import { hiddenOwnerNote } from './hiddenOwner';
@@ -81,6 +82,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   };
   model.includeConnections = options.showConnections;
   const provider = new PortsTreeProvider(model, () => options);
+  registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
   const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const scheduler = new RefreshScheduler(view, () => model.collect(), log);
   const refresh = (reason: RefreshReason) => scheduler.refresh(reason);

@@ -29,3 +29,52 @@ export async function terminalForPid(pid: number, collector: Collector, ancestor
   }
   return undefined;
 }
+
+/** Owner pid → name of the integrated terminal it runs in, kept current for the Ports view. */
+export class TerminalIndex implements vscode.Disposable {
+  private byPid = new Map<number, vscode.Terminal>();
+  /** pid@startTime → parent chain; a live process's ancestry does not change while its terminal lives. */
+  private readonly ancestry = new Map<string, number[]>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private owners: { pid: number; startTime: number }[] = [];
+
+  constructor(private readonly collector: Collector) {
+    const again = () => { void this.update(this.owners); };
+    this.subscriptions = [vscode.window.onDidOpenTerminal(again), vscode.window.onDidCloseTerminal(again), this.emitter];
+  }
+
+  terminalOf(pid: number): vscode.Terminal | undefined {
+    return this.byPid.get(pid);
+  }
+
+  /** Recomputes for these owners; fires onDidChange when any answer changed. */
+  async update(owners: readonly { pid: number; startTime: number }[]): Promise<void> {
+    this.owners = [...owners];
+    const terminals = await terminalsByPid();
+    const next = new Map<number, vscode.Terminal>();
+    if (terminals.size > 0) {
+      const live = new Set<string>();
+      for (const o of owners) {
+        const key = `${o.pid}@${o.startTime}`;
+        live.add(key);
+        let chain = this.ancestry.get(key);
+        if (!chain) {
+          chain = await ancestorPids(o.pid, this.collector).catch(() => []);
+          this.ancestry.set(key, chain);
+        }
+        const t = [o.pid, ...chain].map(p => terminals.get(p)).find(x => x !== undefined);
+        if (t) { next.set(o.pid, t); }
+      }
+      for (const k of this.ancestry.keys()) { if (!live.has(k)) { this.ancestry.delete(k); } }
+    }
+    const changed = next.size !== this.byPid.size || [...next].some(([pid, t]) => this.byPid.get(pid) !== t);
+    this.byPid = next;
+    if (changed) { this.emitter.fire(); }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) { s.dispose(); }
+  }
+}
