@@ -84,18 +84,20 @@ describe('LsofCollector on live sockets', function () {
   it('sees this process\'s TCP and UDP sockets, IPv4 and IPv6, with the model\'s states', async () => {
     const snap = await lsof.collect();
     assert.equal(snap.backend, 'lsof');
-    // Owned rows only: the machine's loopback is shared, and a stranger's TIME_WAIT may reuse one of our port numbers.
-    const mine = (port: number, protocol: string) => snap.sockets.filter(s => s.protocol === protocol && s.localPort === port && s.processes.length > 0);
-    const t4 = mine(portOf(tcp4), 'tcp').find(s => s.state === 'LISTEN');
-    assert.deepEqual([t4?.family, t4?.localAddress, t4?.processes.map(p => p.pid)], [4, '127.0.0.1', [process.pid]]);
-    const t6 = mine(portOf(tcp6), 'tcp');
-    assert.deepEqual(t6.map(s => [s.family, s.localAddress, s.state]), [[6, '::1', 'LISTEN']]);
-    assert.deepEqual(mine(portOf(tcpAny), 'tcp').map(s => s.localAddress), ['::']);
-    assert.deepEqual(mine(portOf(udp4), 'udp').map(s => [s.localAddress, s.state]), [['127.0.0.1', 'UNCONN']]);
-    assert.deepEqual(mine(portOf(udp6), 'udp').map(s => [s.localAddress, s.state]), [['::1', 'UNCONN']]);
-    const connected = mine(portOf(udpConnected), 'udp');
-    assert.deepEqual(connected.map(s => [s.state, s.remotePort]), [['ESTABLISHED', portOf(udp4)]]);
-    const est = snap.sockets.filter(s => s.protocol === 'tcp' && s.state === 'ESTABLISHED' && s.processes.length > 0 && (s.localPort === portOf(tcp4) || s.remotePort === portOf(tcp4)));
+    // Owned rows at exactly our address and port: the loopback is shared (a stranger's TIME_WAIT, or a
+    // socket of ours on another address, may carry the same port number).
+    const mine = (protocol: string, address: string, port: number) =>
+      snap.sockets.filter(s => s.protocol === protocol && s.localAddress === address && s.localPort === port && s.processes.length > 0);
+    const t4 = mine('tcp', '127.0.0.1', portOf(tcp4)).find(s => s.state === 'LISTEN');
+    assert.deepEqual([t4?.family, t4?.processes.map(p => p.pid)], [4, [process.pid]]);
+    assert.deepEqual(mine('tcp', '::1', portOf(tcp6)).map(s => [s.family, s.state]), [[6, 'LISTEN']]);
+    assert.deepEqual(mine('tcp', '::', portOf(tcpAny)).map(s => [s.family, s.state]), [[6, 'LISTEN']]);
+    assert.deepEqual(mine('udp', '127.0.0.1', portOf(udp4)).map(s => [s.family, s.state]), [[4, 'UNCONN']]);
+    assert.deepEqual(mine('udp', '::1', portOf(udp6)).map(s => [s.family, s.state]), [[6, 'UNCONN']]);
+    const connected = mine('udp', '127.0.0.1', portOf(udpConnected));
+    assert.deepEqual(connected.map(s => [s.state, s.remoteAddress, s.remotePort]), [['ESTABLISHED', '127.0.0.1', portOf(udp4)]]);
+    const at = (a: string, p: number) => a === '127.0.0.1' && p === portOf(tcp4);
+    const est = snap.sockets.filter(s => s.protocol === 'tcp' && s.state === 'ESTABLISHED' && s.processes.length > 0 && (at(s.localAddress, s.localPort) || at(s.remoteAddress, s.remotePort)));
     assert.equal(est.length, 2);
     const owner = t4!.processes[0];
     assert.equal(owner.ppid, process.ppid);
@@ -106,7 +108,8 @@ describe('LsofCollector on live sockets', function () {
 
   it('reports one socket with three owners for a listener shared with forked workers, name with spaces and unicode intact', async () => {
     const snap = await lsof.collect({ listeningOnly: true });
-    const entries = snap.sockets.filter(s => s.localPort === shared.info.port && s.state === 'LISTEN');
+    // By address too: a listener of ours on ::1 may have drawn the same port number.
+    const entries = snap.sockets.filter(s => s.localAddress === '127.0.0.1' && s.localPort === shared.info.port && s.state === 'LISTEN');
     assert.equal(entries.length, 1);
     const pids = entries[0].processes.map(p => p.pid);
     assert.deepEqual(pids, [shared.info.pid, ...shared.info.children].sort((a, b) => a - b));
@@ -136,7 +139,7 @@ describe('LsofCollector on live sockets', function () {
 
   it('gives a start time that compares equal with itself and processInfo for the pid-reuse check', async () => {
     const snap = await lsof.collect({ listeningOnly: true });
-    const owner = snap.sockets.find(s => s.localPort === shared.info.port && s.state === 'LISTEN')!.processes.find(p => p.pid === shared.info.pid)!;
+    const owner = snap.sockets.find(s => s.localAddress === '127.0.0.1' && s.localPort === shared.info.port && s.state === 'LISTEN')!.processes.find(p => p.pid === shared.info.pid)!;
     const info = await lsof.processInfo(shared.info.pid);
     assert.ok(info);
     assert.equal(info.startTime, owner.startTime);
@@ -170,9 +173,10 @@ describe('LsofCollector on live sockets', function () {
       assert.equal(r.status, 0, r.stderr);
       return (JSON.parse(r.stdout) as SocketEntry[]).filter(s => s.processes.length > 0).map(s => `${s.protocol} ${s.localAddress}:${s.localPort} ${s.state} ${s.processes.map(p => `${p.pid}/${p.ppid}`).join(',')}`);
     };
-    const viaLsof = who('lsof');
-    assert.deepEqual(viaLsof, who('procfs'));
-    assert.equal(viaLsof.length, 1);
+    const viaLsof = who('lsof').sort();
+    assert.deepEqual(viaLsof, who('procfs').sort());
+    const pids = [shared.info.pid, ...shared.info.children].sort((a, b) => a - b);
+    assert.ok(viaLsof.includes(`tcp 127.0.0.1:${shared.info.port} LISTEN ${pids.map(p => `${p}/${p === shared.info.pid ? process.pid : shared.info.pid}`).join(',')}`), viaLsof.join('\n'));
     const bad = spawnSync(process.execPath, [cli, 'list', '--backend', 'windows'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(bad.status, 3);
     assert.equal(bad.stderr.trim(), 'port-inspector list: the windows back end is not available on linux');
@@ -196,9 +200,9 @@ describe('LsofCollector on live sockets', function () {
       const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
       const rows = JSON.parse(out) as SocketEntry[];
       // lsof cannot inspect root's processes; /proc/net still lists the socket, without owner.
-      const rootRow = rows.find(r => r.localPort === portOf(tcp4) && r.state === 'LISTEN');
+      const rootRow = rows.find(r => r.localAddress === '127.0.0.1' && r.localPort === portOf(tcp4) && r.state === 'LISTEN');
       assert.deepEqual([rootRow?.ownerVisible, rootRow?.processes, rootRow?.user], [false, [], 'root']);
-      assert.deepEqual(rows.filter(r => r.localPort === shared.info.port && r.state === 'LISTEN').map(r => [r.ownerVisible, r.processes.length]), [[false, 0]]);
+      assert.deepEqual(rows.filter(r => r.localAddress === '127.0.0.1' && r.localPort === shared.info.port && r.state === 'LISTEN').map(r => [r.ownerVisible, r.processes.length]), [[false, 0]]);
       const ownRow = rows.find(r => r.localPort === own.info.port);
       assert.deepEqual(ownRow?.processes.map(p => [p.pid, p.user]), [[own.info.pid, 'nobody']]);
       assert.equal(ownRow?.user, 'nobody');
