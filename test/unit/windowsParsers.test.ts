@@ -99,6 +99,8 @@ describe('PowerShell JSON (Get-NetTCPConnection / Get-NetUDPEndpoint / Win32_Pro
     assert.match(s, /ToUnixTimeMilliseconds/);
     assert.doesNotMatch(s, /wmic/i);
     assert.match(processInfoScript(), /\$env:PORT_INSPECTOR_PID/);
+    assert.match(collectScript(), /Win32_Process/);
+    assert.doesNotMatch(collectScript({ processes: false }), /Win32_Process/);
   });
 });
 

@@ -15,7 +15,7 @@ import { isIpv4, normalizeIpv6 } from './ipText';
  * - CreationDate goes out as ms since the epoch: 5.1 serialises DateTime as "\/Date(ms)\/",
  *   7 as ISO text; a number is the same in both and is what the kill start-time check compares.
  */
-export function collectScript(options: { listeningOnly?: boolean; tcp?: boolean; udp?: boolean } = {}): string {
+export function collectScript(options: { listeningOnly?: boolean; tcp?: boolean; udp?: boolean; processes?: boolean } = {}): string {
   const tcp = options.tcp !== false, udp = options.udp !== false;
   const stateFilter = options.listeningOnly ? ' -State Listen' : '';
   return [
@@ -26,9 +26,11 @@ export function collectScript(options: { listeningOnly?: boolean; tcp?: boolean;
     udp
       ? '$udp = @(Get-NetUDPEndpoint -ErrorAction SilentlyContinue | Select-Object LocalAddress,LocalPort,OwningProcess)'
       : '$udp = @()',
-    '$ids = New-Object System.Collections.Generic.HashSet[uint32]',
-    'foreach ($s in $tcp + $udp) { [void]$ids.Add([uint32]$s.OwningProcess) }',
-    PROCESS_SELECT.replace('{SOURCE}', 'Get-CimInstance Win32_Process | Where-Object { $ids.Contains([uint32]$_.ProcessId) }'),
+    ...(options.processes === false ? ['$procs = @()'] : [
+      '$ids = New-Object System.Collections.Generic.HashSet[uint32]',
+      'foreach ($s in $tcp + $udp) { [void]$ids.Add([uint32]$s.OwningProcess) }',
+      PROCESS_SELECT.replace('{SOURCE}', 'Get-CimInstance Win32_Process | Where-Object { $ids.Contains([uint32]$_.ProcessId) }'),
+    ]),
     "$json = [pscustomobject]@{ tcp = $tcp; udp = $udp; processes = $procs } | ConvertTo-Json -Depth 3 -Compress",
     ASCII_ONLY,
   ].join('\n');

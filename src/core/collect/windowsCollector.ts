@@ -139,7 +139,8 @@ export class WindowsCollector implements Collector {
 
   private async viaPowerShell(options: CollectOptions, stats: CollectStats): Promise<{ rows: WinSocketRow[]; processes: Map<number, ProcessInfo> }> {
     const protocols = options.protocols ?? ['tcp', 'udp'];
-    const script = collectScript({ listeningOnly: options.listeningOnly, tcp: protocols.includes('tcp'), udp: protocols.includes('udp') });
+    // owners: false (the status bar's cheap check) skips the Win32_Process query, the slow half.
+    const script = collectScript({ listeningOnly: options.listeningOnly, tcp: protocols.includes('tcp'), udp: protocols.includes('udp'), processes: options.owners !== false });
     const r = await runCommand(this.exe('powershell'), powershellArgs(script), { timeoutMs: this.psTimeoutMs });
     const parsed = parsePowerShellJson(r.stdout.toString('utf8'));
     if (parsed.error) { throw new CommandError(`${parsed.error} (Get-NetTCPConnection)`, 'failed'); }
