@@ -153,6 +153,8 @@ describe('LsofCollector on live sockets', function () {
     try {
       const info = await lsof.processInfo(holder.info.pid);
       assert.ok(info);
+      // The whole command line (node -e <a few hundred characters>), not ps's 79-column cut.
+      assert.ok(info.commandLine.length > 200 && info.commandLine.includes('process.exit(0)'), info.commandLine);
       const stale = await killPortOwners([{ pid: holder.info.pid, startTime: info.startTime - 1000, port: holder.info.port }], { collector: lsof });
       assert.equal(stale[0].status, 'not-same-process');
       const [result] = await killPortOwners([{ pid: holder.info.pid, startTime: info.startTime, port: holder.info.port, protocol: 'tcp' }],

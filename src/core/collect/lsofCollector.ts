@@ -235,8 +235,9 @@ export class LsofCollector implements Collector {
     const rows = new Map<number, PsRow>();
     for (let i = 0; i < pids.length; i += PID_CHUNK) {
       const chunk = pids.slice(i, i + PID_CHUNK);
-      // ps exits 1 when none of the pids exists any more.
-      const r = await runCommand(this.ps, ['-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
+      // ps exits 1 when none of the pids exists any more. -ww: BSD/macOS ps cuts lines at 79 columns
+      // when stdout is not a terminal; twice means no limit (procps accepts it too).
+      const r = await runCommand(this.ps, ['-ww', '-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
         timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
       });
       const parsed = parsePsRows(r.stdout.toString('utf8'));
