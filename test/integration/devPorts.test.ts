@@ -14,6 +14,7 @@ import { terminalForPid } from '../../src/extension/terminalOwnership';
 import { createCollector } from '../../src/core/collect/createCollector';
 import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
+import { screenshot } from './helpers/screenshot';
 
 const VITE_PORT = 5173;
 const ENV_PORT = 4000;
@@ -120,6 +121,33 @@ describe('dev-server port warning (status bar)', function () {
     assert.ok(cleared.checks > checksBefore, 'cleared by a periodic check');
     assert.strictEqual(cleared.statusBar.text, '$(radio-tower) 2');
   }
+
+  it('clicking the warning opens Kill / Force Kill / Reveal / Ignore for the taken port; Ignore This Port silences it', async () => {
+    const api = await devPorts();
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1', VITE_PORT), os.tmpdir());
+    holders.push(h);
+    try {
+      const state = await api.check();
+      assert.strictEqual(state.statusBar.warning, true);
+      await screenshot('dev-ports-warning', { delayMs: 500 });
+      // The item's command; the pick lists: separator "5173 taken by node (pid)", Kill, Force Kill, Reveal in Ports View, Ignore This Port.
+      const done = vscode.commands.executeCommand(state.statusBar.command!);
+      await sleep(1500);
+      await screenshot('dev-ports-actions', { delayMs: 300 });
+      for (let i = 0; i < 3; i++) { await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext'); }
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await done;
+      const after = api.state();
+      assert.strictEqual(watched(after, VITE_PORT)!.ignored, true, `not ignored: ${JSON.stringify(watched(after, VITE_PORT))}`);
+      assert.strictEqual(after.statusBar.warning, false);
+      assert.ok(h.child.exitCode === null && h.child.signalCode === null, 'Ignore must not signal the process');
+      assert.match(after.statusBar.tooltip, /\*\*5173\*\* taken \(ignored\)/);
+    } finally {
+      await api.setIgnored(VITE_PORT, false);
+      await h.stop();
+      await api.check();
+    }
+  });
 
   it('a server started in an integrated terminal holding 4000 is the workspace\'s own: no warning; Show Terminal reveals that terminal; Stop sends Ctrl+C', async () => {
     const api = await devPorts();
