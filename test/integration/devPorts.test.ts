@@ -149,6 +149,25 @@ describe('dev-server port warning (status bar)', function () {
     }
   });
 
+  it('Reveal in Ports View selects the port; Kill goes through the Ports view\'s kill flow and clears the warning', async () => {
+    const api = await devPorts();
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1', VITE_PORT), os.tmpdir());
+    holders.push(h);
+    try {
+      assert.strictEqual((await api.check()).statusBar.warning, true);
+      assert.strictEqual(await api.reveal(VITE_PORT), true);
+      const results = await api.kill(VITE_PORT, { confirm: false });
+      assert.deepStrictEqual(results.map(r => [r.pid, r.status, r.signal]), [[h.pid, 'released', 'SIGTERM']]);
+      assert.strictEqual(await h.exited, 0, 'TCP_LISTENER exits 0 on SIGTERM');
+      const after = api.state();
+      assert.strictEqual(watched(after, VITE_PORT)!.state, 'free');
+      assert.strictEqual(after.statusBar.warning, false);
+      assert.deepStrictEqual(await api.kill(ENV_PORT, { confirm: false }), [], 'nothing to kill on a free port');
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('a server started in an integrated terminal holding 4000 is the workspace\'s own: no warning; Show Terminal reveals that terminal; Stop sends Ctrl+C', async () => {
     const api = await devPorts();
     // cwd outside the workspace on purpose: ownership must come from the terminal's process tree.
