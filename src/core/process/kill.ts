@@ -80,6 +80,10 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   if (!info) {
     return { pid, status: 'gone', message: `Process ${pid} no longer exists.` };
   }
+  if (!(info.startTime > 0)) {
+    // Without a start time (Windows netstat fallback) pid reuse cannot be ruled out.
+    return { pid, status: 'not-same-process', message: `Cannot confirm that pid ${pid} is still the process that was listed (its start time is unknown on this system); not signalled.` };
+  }
   if (info.startTime !== req.startTime) {
     return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
   }

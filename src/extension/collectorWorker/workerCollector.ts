@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../core/model';
-import { createCollector } from '../../core/collect/createCollector';
+import { createCollector, defaultBackend } from '../../core/collect/createCollector';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -34,7 +34,7 @@ export class WorkerCollector implements Collector {
   private readonly last = new Map<string, { hash: string; snapshot: Snapshot }>();
 
   constructor(private readonly options: WorkerCollectorOptions) {
-    this.name = options.backend ?? 'procfs';
+    this.name = options.backend ?? defaultBackend();
   }
 
   get threadId(): number | undefined { return this.worker?.threadId; }
