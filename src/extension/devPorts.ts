@@ -165,6 +165,8 @@ class DevPortsController implements vscode.Disposable {
     }
     if (before.intervalSeconds !== this.settings.intervalSeconds || before.mode !== this.settings.mode) { this.restartTimer(); }
     this.rebuildWatchList();
+    // The item's mode and the setting's problems show at once; port states follow with the check.
+    this.render();
     void this.check();
   }
 

@@ -64,6 +64,8 @@ describe('dev-server port warning (status bar)', function () {
     for (const t of terminals) { t.dispose(); }
     await config().update('watchPorts', undefined, vscode.ConfigurationTarget.Global);
     await config().update('devPortsCheckInterval', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('detectDevPorts', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('statusBar', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('watches 5173 from package.json and 4000 from .env, each with its source; quiet while both are free', async () => {
@@ -256,6 +258,29 @@ describe('dev-server port warning (status bar)', function () {
     assert.strictEqual(back.statusBar.warning, false);
     await h.stop();
   }
+
+  it('detectDevPorts: false stops detection (only the setting\'s ports remain); statusBar: hidden hides the item; both apply without reload', async () => {
+    const api = await devPorts();
+    try {
+      await config().update('detectDevPorts', false, vscode.ConfigurationTarget.Global);
+      const off = await waitFor(() => { const s = api.state(); return !s.detectEnabled && s.watched.length === 0 ? s : undefined; }, 5000);
+      assert.ok(off, `detection not turned off: ${JSON.stringify(api.state().watched.map(w => w.port))}`);
+      assert.strictEqual(off.statusBar.visible, false, 'auto: nothing watched, nothing shown');
+      await config().update('watchPorts', [6200], vscode.ConfigurationTarget.Global);
+      const setting = await waitFor(() => { const s = api.state(); return s.watched.length === 1 ? s : undefined; }, 5000);
+      assert.deepStrictEqual(setting?.watched.map(w => [w.port, w.sources[0].kind]), [[6200, 'setting']]);
+      await config().update('statusBar', 'hidden', vscode.ConfigurationTarget.Global);
+      const hidden = await waitFor(() => { const s = api.state(); return s.mode === 'hidden' ? s : undefined; }, 5000);
+      assert.strictEqual(hidden?.statusBar.visible, false);
+    } finally {
+      await config().update('detectDevPorts', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('watchPorts', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('statusBar', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const back = await waitFor(() => { const s = api.state(); return s.detectEnabled && s.watched.length === 2 && s.statusBar.visible ? s : undefined; }, 5000);
+    assert.ok(back, `not restored: ${JSON.stringify(api.state().watched.map(w => w.port))}`);
+    assert.strictEqual(back.statusBar.text, '$(radio-tower) 2');
+  });
 
   it('broken package.json, garbage .env and an unreadable vite.config.ts: no error, notes in the log, the other sources still count (re-detected by the file watcher)', async () => {
     const api = await devPorts();
