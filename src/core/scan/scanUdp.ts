@@ -99,7 +99,9 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
     // if any of them answers now, the silence was the limit, and every silent port gets another
     // round at that pace.
     budgetChecked = true;
-    const sample = todo.slice(0, 3);
+    // spread over the list: silent ports cluster (a DROP rule covers ranges), closed ones too
+    const n = Math.min(5, todo.length);
+    const sample = [...new Set(Array.from({ length: n }, (_, i) => todo[Math.floor((i * (todo.length - 1)) / Math.max(1, n - 1))]))];
     const check = await runRound(sample, 1 / 1.1);
     stats.rounds = ++round;
     if (check.cancelled) { stats.cancelled = true; break; }
