@@ -70,6 +70,8 @@ function cleanup() {
 
 // read by out/test/integration/index.js inside the extension host (it inherits the server's environment)
 const env = serverEnv(dirs, {
+  // npm run exports FORCE_COLOR, which turns mocha's colours back on; the report goes to logs
+  FORCE_COLOR: '0', NO_COLOR: '1',
   PORT_INSPECTOR_IT_MODE: mode,
   PORT_INSPECTOR_IT_EXTENSIONS_DIR: dirs.extensions,
   ...(screenshotDir ? { PORT_INSPECTOR_SCREENSHOT_DIR: screenshotDir } : {}),
