@@ -105,6 +105,7 @@ class DevPortsController implements vscode.Disposable {
   private watchList: WatchedPort[] = [];
   private statuses: PortStatus[] = [];
   private view: StatusBarView = { visible: false, text: '', warning: false, tooltip: '' };
+  private rendered = false;
   private timer: NodeJS.Timeout | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -280,7 +281,12 @@ class DevPortsController implements vscode.Disposable {
 
   private render(): void {
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    this.view = renderStatusBar(this.statuses, this.settings.mode, multiRoot, this.problems(), this.lastCheckAt ? new Date(this.lastCheckAt) : undefined);
+    const view = renderStatusBar(this.statuses, this.settings.mode, multiRoot, this.problems());
+    // An idle check usually changes nothing: then nothing is sent to the workbench either.
+    const same = this.rendered && view.text === this.view.text && view.tooltip === this.view.tooltip && view.visible === this.view.visible && view.warning === this.view.warning;
+    this.view = view;
+    if (same) { return; }
+    this.rendered = true;
     this.item.text = this.view.text;
     const tooltip = new vscode.MarkdownString(this.view.tooltip, true);
     this.item.tooltip = tooltip;

@@ -113,7 +113,7 @@ function holderLine(h: HolderStatus): string {
   return `${who}${where}: ${code(h.holder.commandLine || `[${h.holder.name}]`)}`;
 }
 
-export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBarMode, multiRoot: boolean, problems: readonly string[] = [], checkedAt?: Date): StatusBarView {
+export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBarMode, multiRoot: boolean, problems: readonly string[] = []): StatusBarView {
   const bad = conflicts(statuses);
   const warning = bad.length > 0;
   const text = warning
@@ -125,7 +125,7 @@ export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBar
     : mode === 'auto' ? statuses.length > 0 : false;
 
   const lines: string[] = [];
-  lines.push(`**Dev-server ports**${checkedAt ? ` · checked ${checkedAt.toLocaleTimeString()}` : ''}`);
+  lines.push("**Dev-server ports**");
   lines.push('');
   if (statuses.length === 0) { lines.push('No ports watched: none detected in the workspace and `portInspector.watchPorts` is empty.'); }
   const ordered = [...statuses].sort((a, b) => rank(a) - rank(b) || a.port - b.port);
