@@ -29,9 +29,7 @@ export async function run(): Promise<void> {
     timeout: 30000,
     grep: process.env.INTEGRATION_GREP || undefined,
   });
-  // plain text: the report ends up in terminals and CI logs via the workbench's log channel (the constructor
-  // ignores `color: false`, only the method turns colours off)
-  mocha.color(false);
+  // (no colours: the runner sets NO_COLOR for the extension host; the report ends up in CI logs)
   const files = testFiles(__dirname).filter(f => VSIX_SUITES.has(path.basename(f)) === (mode === 'vsix'));
   for (const f of files) { mocha.addFile(f); }
   await mocha.loadFilesAsync();
