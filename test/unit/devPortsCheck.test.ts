@@ -168,6 +168,8 @@ describe('dev-port ownership and status-bar text', () => {
     assert.match(v.tooltip, /\*\*4000\*\* held by this workspace\n- node \(pid 41300, dev\) — from terminal "zsh"/);
     assert.match(v.tooltip, /\*\*5173\*\* free\n- detected: package\.json:5 \(script "dev": vite --port 5173\)/);
     assert.match(v.tooltip, /\*\*8080\*\* taken — owner not visible/);
+    const odd = { holder: { ...proc(7, '/tmp', 'sh'), commandLine: 'sh -c `x` $(date)', fd: 3 }, ownership: { kind: 'other' as const } };
+    assert.match(renderStatusBar([status(9, 'conflict', [odd])], 'auto', false).tooltip, /: `sh -c 'x' \$\u200b\(date\)`/, 'no backtick or theme icon escapes the code span');
   });
 
   it('quiet when nothing conflicts: a neutral count, or hidden per setting; ignored ports never warn', () => {

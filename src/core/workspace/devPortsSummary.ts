@@ -97,7 +97,8 @@ export function conflictText(s: PortStatus): string {
 /** Markdown-safe inline code. */
 function code(text: string, max = 120): string {
   const t = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return `\`${t.replace(/`/g, "'").replace(/\n/g, ' ')}\``;
+  // A zero-width space keeps `$(date)` in a command line from rendering as a theme icon.
+  return `\`${t.replace(/`/g, "'").replace(/\n/g, ' ').replace(/\$\(/g, '$\u200b(')}\``;
 }
 
 function escapeMd(text: string): string {
