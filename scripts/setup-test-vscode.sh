@@ -75,9 +75,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
   log "apt-get install ${need_apt[*]}"
   # Lock timeout: other processes (another helper, unattended upgrades) may hold the dpkg lock for a while.
-  quiet "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q
-  quiet "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
-    --no-install-recommends "${need_apt[@]}"
+  apt_install() {
+    quiet "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q &&
+      quiet "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+        --no-install-recommends "${need_apt[@]}"
+  }
+  # one retry: a mirror hiccup should not fail a CI run
+  apt_install || { log "retrying apt-get once"; sleep 5; apt_install; }
 fi
 
 # --- npm side, cached in $HOME_DIR ---
