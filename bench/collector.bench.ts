@@ -4,11 +4,12 @@
 // tables hold only its own sockets (no TIME_WAIT left over from the previous one, none of the
 // machine's services). The fd walk still covers every process on the machine, as it does for ss.
 // Runs are interleaved round-robin so that drift in machine load hits every tool alike.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLoad } from './support/socketLoad';
 import { ProcfsCollector } from '../src/core/collect/procfsCollector';
+import { median, timeCommand } from './support/timing';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -17,20 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
 interface Row { n: number; rows: number; fds: number; medians: Record<string, number> }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-function timeCommand(cmd: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    c.once('error', reject);
-    // lsof exits 1 when a process vanishes mid-scan; the time still counts.
-    c.once('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
-  });
-}
 
 function timeSync(f: () => void): number {
   const t0 = process.hrtime.bigint();

@@ -15,16 +15,13 @@ import { renderStatusBar, type PortStatus } from '../src/core/workspace/devPorts
 import { WatchedPortChecker } from '../src/core/workspace/watchedPortCheck';
 import type { PortSpec } from '../src/core/workspace/watchList';
 import { startLoad } from './support/socketLoad';
+import { median, timeCommand } from './support/timing';
 
 const LISTENERS = Number(process.env.DEVPORTS_LISTENERS ?? 1000);
 const INTERVAL_MS = Number(process.env.DEVPORTS_INTERVAL_MS ?? 15000);
 const DURATION_S = Number(process.env.DEVPORTS_DURATION_S ?? 180);
 const RUNS = Number(process.env.DEVPORTS_RUNS ?? 30);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function timeAsync(f: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -32,14 +29,6 @@ async function timeAsync(f: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-function timeCommand(cmd: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    c.once('error', reject);
-    c.once('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
-  });
-}
 
 function isFree(port: number): Promise<boolean> {
   return new Promise(resolve => {

@@ -3,30 +3,18 @@
 // The back end runs one lsof -F call, then ps for the owning pids and lsof -d cwd for their working
 // directories (cached per process), so its floor is one lsof run; the ratios say what the rest costs.
 // Runs are interleaved round-robin so that drift in machine load hits every variant alike.
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { startLoad } from './support/socketLoad';
 import { LsofCollector } from '../src/core/collect/lsofCollector';
+import { median, timeCommand } from './support/timing';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const CONFIGS = (process.env.BENCH_N ?? '100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-function timeCommand(cmd: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    c.once('error', reject);
-    c.once('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
-  });
-}
 
 async function timeAsync(f: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();

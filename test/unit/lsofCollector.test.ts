@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +8,8 @@ import type * as dgram from 'node:dgram';
 import { LsofCollector } from '../../src/core/collect/lsofCollector';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { Snapshot, SocketEntry } from '../../src/core/model';
-import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, stopChild, TCP_LISTENER, type Holder } from './support/children';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from './support/children';
+import { AS_NOBODY, cliForNobody, listenerAsNobody } from './support/nobody';
 import { killPortOwners } from '../../src/core/process/kill';
 import { hasCommand } from './support/ss';
 
@@ -187,19 +188,10 @@ describe('LsofCollector on live sockets', function () {
   it('unprivileged: other users\' sockets are listed as "owner not visible" (from the kernel table), the user\'s own with owner', async function () {
     if (process.platform !== 'linux' || process.getuid?.() !== 0 || !hasCommand('setpriv')) { skipBecause(this, 'needs Linux, root and setpriv'); }
     this.timeout(60_000);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-nobody-'));
-    fs.chmodSync(dir, 0o755);
-    const esbuild = await import('esbuild');
-    await esbuild.build({ entryPoints: [path.join(__dirname, '../../../src/cli.ts')], bundle: true, platform: 'node', outfile: path.join(dir, 'cli.js'), logLevel: 'silent' });
-    fs.chmodSync(path.join(dir, 'cli.js'), 0o755);
-    const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-    const own = await new Promise<Holder<{ port: number; pid: number }>>((resolve, reject) => {
-      const c = spawn('setpriv', [...asNobody, process.execPath, '-e', TCP_LISTENER('127.0.0.1')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
-      c.stdout.once('data', d => resolve({ child: c, info: JSON.parse(String(d)) as { port: number; pid: number }, stop: () => stopChild(c) }));
-      c.once('error', reject);
-    });
+    const { dir, cli } = await cliForNobody('pi-lsof-nobody-');
+    const own = await listenerAsNobody(dir);
     try {
-      const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
+      const out = execFileSync('setpriv', [...AS_NOBODY, process.execPath, cli, 'list', '--listening', '--tcp', '--json', '--backend', 'lsof'], { encoding: 'utf8', cwd: dir });
       const rows = JSON.parse(out) as SocketEntry[];
       // lsof cannot inspect root's processes; /proc/net still lists the socket, without owner.
       const rootRow = rows.find(r => r.localAddress === '127.0.0.1' && r.localPort === portOf(tcp4) && r.state === 'LISTEN');

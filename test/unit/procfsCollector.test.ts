@@ -4,11 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import type * as dgram from 'node:dgram';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { SocketEntry } from '../../src/core/model';
 import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, stopChild, TCP_LISTENER, type Holder } from './support/children';
 import { hasCommand, socketKey, ssRows } from './support/ss';
+import { AS_NOBODY, cliForNobody, listenerAsNobody } from './support/nobody';
 
 const linux = process.platform === 'linux';
 const fdOf = (h: net.Server | dgram.Socket | net.Socket) => (h as unknown as { _handle: { fd: number } })._handle.fd;
@@ -175,20 +176,10 @@ describe('ProcfsCollector on live sockets', function () {
 
   it('shows another user\'s sockets as "owner not visible" when run unprivileged', async function () {
     if (process.getuid?.() !== 0 || !hasCommand('setpriv')) { console.log('      (skipped: needs root and setpriv)'); this.skip(); }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-nobody-'));
-    fs.chmodSync(dir, 0o755);
-    const esbuild = await import('esbuild');
-    await esbuild.build({ entryPoints: [path.join(__dirname, '../../../src/cli.ts')], bundle: true, platform: 'node', outfile: path.join(dir, 'cli.js'), logLevel: 'silent' });
-    fs.chmodSync(path.join(dir, 'cli.js'), 0o755);
-    const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-    // nobody's own socket must still come out with its owner.
-    const own = await new Promise<Holder<{ port: number; pid: number }>>((resolve, reject) => {
-      const c = spawn('setpriv', [...asNobody, process.execPath, '-e', TCP_LISTENER('127.0.0.1')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: dir });
-      c.stdout.once('data', d => resolve({ child: c, info: JSON.parse(String(d)), stop: () => stopChild(c) }));
-      c.once('error', reject);
-    });
+    const { dir, cli } = await cliForNobody('pi-nobody-');
+    const own = await listenerAsNobody(dir);
     try {
-      const out = execFileSync('setpriv', [...asNobody, process.execPath, path.join(dir, 'cli.js'), 'list', '--listening', '--tcp', '--json'], { encoding: 'utf8', cwd: dir });
+      const out = execFileSync('setpriv', [...AS_NOBODY, process.execPath, cli, 'list', '--listening', '--tcp', '--json'], { encoding: 'utf8', cwd: dir });
       const rows = JSON.parse(out) as { localAddress: string; localPort: number; ownerVisible: boolean; processes: { pid: number }[]; user: string }[];
       const rootRow = rows.find(r => r.localAddress === '127.0.0.1' && r.localPort === portOf(tcp4));
       assert.ok(rootRow, 'root\'s listener is listed');
