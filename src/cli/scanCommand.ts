@@ -73,7 +73,8 @@ export function formatReport(r: ScanResult, withReason: boolean): string {
   const groups = new Map<string, PortResult[]>();
   for (const p of r.ports) {
     const key = `${p.state}\u0000${p.reason}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const list = groups.get(key);
+    if (list) { list.push(p); } else { groups.set(key, [p]); }
   }
   const hidden = new Set<string>();
   for (const [key, list] of groups) {

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { SocketEntry } from '../../src/core/model';
 import { analyzeLocalScan, bindingCovers } from '../../src/core/scan/localReachability';
 import { scanToCsv, scanToJson } from '../../src/core/scan/exportResults';
+import { formatReport } from '../../src/cli/scanCommand';
 import type { PortResult, ScanResult } from '../../src/core/scan/types';
 
 function listener(port: number, localAddress: string, pid: number, name: string, protocol: 'tcp' | 'udp' = 'tcp'): SocketEntry {
@@ -78,5 +79,20 @@ describe('scan: export', () => {
     assert.equal(lines[1], '127.0.0.1,127.0.0.1,tcp,22,open,syn-ack,ssh,2026-11-25T00:00:00.000Z');
     assert.equal(lines[3], '"a,""b""",127.0.0.1,tcp,22,open,syn-ack,"=cmd",2026-11-25T00:00:00.000Z');
     assert.equal(lines.length, 5); // 3 rows + header + trailing empty
+  });
+});
+
+describe('scan: human report', () => {
+  it('a full-range result: open ports listed, 65,000+ closed summarised in one line, notes and other addresses shown', () => {
+    const ports: [number, PortResult['state']][] = Array.from({ length: 65536 }, (_, p) => [p, p === 22 || p === 8080 ? 'open' : p >= 100 && p < 130 ? 'filtered' : 'closed']);
+    const r = { ...result('127.0.0.1', ports), host: 'localhost', otherAddresses: ['::1'], notes: ['UDP port 0 skipped.'] };
+    const text = formatReport(r, false);
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines[0], 'Scan report for localhost (127.0.0.1)');
+    assert.equal(lines[1], 'Other addresses for localhost (not scanned): ::1');
+    assert.ok(lines.includes('Not shown: 65504 closed tcp ports (conn-refused)'));
+    assert.ok(lines.includes('Not shown: 30 filtered tcp ports (no-response)'));
+    assert.deepEqual(lines.filter(l => /^\d+\/tcp/.test(l)).map(l => l.split(/\s+/).slice(0, 3).join(' ')), ['22/tcp open ssh', '8080/tcp open unknown']);
+    assert.equal(lines[lines.length - 1], 'Note: UDP port 0 skipped.');
   });
 });

@@ -57,7 +57,8 @@ export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEnt
   const byPort = new Map<number, SocketEntry[]>();
   for (const s of sockets) {
     if (s.protocol !== result.protocol || !isListening(s) || !scanned.has(s.localPort)) { continue; }
-    byPort.set(s.localPort, [...(byPort.get(s.localPort) ?? []), s]);
+    const list = byPort.get(s.localPort);
+    if (list) { list.push(s); } else { byPort.set(s.localPort, [s]); }
   }
   const open = new Map<number, OpenPortLink>();
   const unreachable: UnreachableListener[] = [];
