@@ -54,7 +54,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (showProgress) { process.stderr.write('\r\x1b[K'); }
   }
   if (json) {
-    process.stdout.write(scanToJson(results));
+    process.stdout.write(scanToJson(results, process.stdout.isTTY === true));
   } else {
     process.stdout.write(results.map(r => formatReport(r, flags.has('--reason'))).join('\n'));
     const total = results.reduce((a, r) => Math.max(a, r.durationMs), 0);

@@ -1,12 +1,13 @@
 // Scan results as files: JSON in the CLI's --json shape, CSV (RFC 4180) one row per port.
 import type { ScanResult } from './types';
 
-export function scanToJson(results: readonly ScanResult[]): string {
+/** `pretty` indents (for people and files); compact is for pipes, where a full range is ~9 MB pretty. */
+export function scanToJson(results: readonly ScanResult[], pretty = true): string {
   const shape = (r: ScanResult) => ({
     host: r.host, address: r.address, protocol: r.protocol, startedAt: r.startedAt, durationMs: r.durationMs,
     ports: r.ports.map(p => ({ port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service })),
   });
-  return JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, 2) + '\n';
+  return JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, pretty ? 2 : undefined) + '\n';
 }
 
 function csvField(v: string | number): string {
