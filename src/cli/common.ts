@@ -47,10 +47,10 @@ export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Pr
     const collector = createCollector(backend);
     return { collector, snapshot: await collector.collect(options) };
   }
-  const collector = new ProcfsCollector();
+  const collector = new ProcfsCollector({ rowCache: false });
   const useCache = !args.flags.has('--no-cache') && !options.fullWalk;
   if (useCache) { loadOwnerCache(collector); }
   const snapshot = collector.collectSync(options);
-  if (useCache && (snapshot.stats.fullWalk || snapshot.stats.processesWalked > 0)) { saveOwnerCache(collector); }
+  if (useCache && (snapshot.stats.fullWalk || collector.cacheChanged)) { saveOwnerCache(collector); }
   return { collector, snapshot };
 }

@@ -7,6 +7,12 @@ const TCP_STATES: Record<string, SocketState> = {
   '0B': 'CLOSING', '0C': 'NEW_SYN_RECV', '0D': 'BOUND',
 };
 
+const TCP_STATE_BY_NUMBER: SocketState[] = [];
+const UDP_STATE_BY_NUMBER: SocketState[] = [];
+for (const [hex, state] of Object.entries(TCP_STATES)) { TCP_STATE_BY_NUMBER[parseInt(hex, 16)] = state; UDP_STATE_BY_NUMBER[parseInt(hex, 16)] = state; }
+UDP_STATE_BY_NUMBER[1] = 'ESTABLISHED';
+UDP_STATE_BY_NUMBER[7] = 'UNCONN';
+
 /** UDP reuses TCP's numbering: 07 (TCP_CLOSE) = bound but unconnected, 01 = connected. */
 function udpState(hex: string): SocketState {
   if (hex === '07') { return 'UNCONN'; }
@@ -146,17 +152,35 @@ export function parseProcNetRow(body: string, protocol: Protocol, family: Family
   const localPort = hexValue(body, lp0, lp0 + 4);
   const remotePort = hexValue(body, rp0, rp0 + 4);
   if (stNum < 0 || localPort < 0 || remotePort < 0) { return undefined; }
-  const stHex = body.slice(st0, st0 + 2).toUpperCase();
-  const state = protocol === 'tcp' ? (TCP_STATES[stHex] ?? 'UNKNOWN') : udpState(stHex);
+  const state = (protocol === 'tcp' ? TCP_STATE_BY_NUMBER : UDP_STATE_BY_NUMBER)[stNum] ?? 'UNKNOWN';
   if (filter.listeningOnly && state !== (protocol === 'tcp' ? 'LISTEN' : 'UNCONN')) { return null; }
   if (filter.localPorts && !filter.localPorts.has(localPort)) { return null; }
   const localAddress = decodeAddress(body.slice(1, 1 + a), family);
   const remoteAddress = decodeAddress(body.slice(r0, r0 + a), family);
   if (localAddress === undefined || remoteAddress === undefined) { return undefined; }
-  // After "st": tx:rx, tr:when, retrnsmt, uid, timeout, inode.
-  const rest = fields(body.slice(st0 + 3), 6);
-  if (rest.length < 6 || !/^\d+$/.test(rest[3]) || !/^\d+$/.test(rest[5])) { return undefined; }
-  return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode: Number(rest[5]), uid: Number(rest[3]) };
+  // After "st": tx:rx, tr:when, retrnsmt, uid, timeout, inode — the 4th and 6th fields.
+  let uid = -1, inode = -1, field = 0, i = st0 + 3;
+  const n = body.length;
+  while (field < 6 && i < n) {
+    while (i < n && body.charCodeAt(i) === 32) { i++; }
+    if (i >= n) { break; }
+    field++;
+    if (field === 4 || field === 6) {
+      let v = 0, digits = 0;
+      for (; i < n; i++, digits++) {
+        const c = body.charCodeAt(i);
+        if (c === 32) { break; }
+        if (c < 48 || c > 57) { return undefined; }
+        v = v * 10 + (c - 48);
+      }
+      if (digits === 0) { return undefined; }
+      if (field === 4) { uid = v; } else { inode = v; }
+    } else {
+      while (i < n && body.charCodeAt(i) !== 32) { i++; }
+    }
+  }
+  if (uid < 0 || inode < 0) { return undefined; }
+  return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid };
 }
 
 /** Same fields, found by splitting on spaces: for rows not in the kernel's usual layout. */

@@ -53,6 +53,8 @@ export interface ProcfsOptions {
   passwdPath?: string;
   fullWalkMs?: number;
   now?: () => number;
+  /** Remember rows between collections (default true); a one-shot caller (the CLI) saves the work. */
+  rowCache?: boolean;
 }
 
 const TABLES: { protocol: Protocol; family: Family; file: string }[] = [
@@ -68,6 +70,9 @@ export class ProcfsCollector implements Collector {
   private readonly passwdPath: string;
   private readonly fullWalkMs: number;
   private readonly now: () => number;
+  private readonly rowCache: boolean;
+  /** Owner data changed since the last exportCache(): worth saving. */
+  private ownersDirty = false;
   private pids = new Map<number, PidEntry>();
   private owners = new Map<number, readonly SocketOwner[]>();
   private rows = new Map<string, Map<string, CachedRow>>();
@@ -82,6 +87,7 @@ export class ProcfsCollector implements Collector {
     this.passwdPath = options.passwdPath ?? '/etc/passwd';
     this.fullWalkMs = options.fullWalkMs ?? FULL_WALK_MS;
     this.now = options.now ?? Date.now;
+    this.rowCache = options.rowCache ?? true;
   }
 
   async collect(options: CollectOptions = {}): Promise<Snapshot> {
@@ -159,24 +165,34 @@ export class ProcfsCollector implements Collector {
         throw new Error(`cannot read ${this.proc}/${t.file}: ${errorCode(e) ?? String(e)}`);
       }
       const previous = this.rows.get(t.file);
-      const next = new Map<string, CachedRow>();
+      const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
       const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
-      const lines = text.split('\n');
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i];
-        if (line.length === 0) { continue; }
-        const body = rowBody(line);
-        if (body === undefined) { stats.malformedLines++; continue; }
-        let row = previous?.get(body) ?? next.get(body);
-        if (!row) {
-          const record = parseProcNetRow(body, t.protocol, t.family);
-          if (!record) { stats.malformedLines++; continue; }
-          row = { record };
+      // Walk the lines in place: the header is skipped, each row's body becomes one string.
+      let start = text.indexOf('\n') + 1;
+      while (start > 0 && start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) { end = text.length; }
+        if (end > start) {
+          const body = rowBody(text.slice(start, end));
+          if (body === undefined) {
+            stats.malformedLines++;
+          } else {
+            let row = previous?.get(body) ?? next?.get(body);
+            if (!row) {
+              const record = parseProcNetRow(body, t.protocol, t.family);
+              row = record ? { record } : undefined;
+            }
+            if (!row) {
+              stats.malformedLines++;
+            } else {
+              next?.set(body, row);
+              if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
+            }
+          }
         }
-        next.set(body, row);
-        if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
+        start = end + 1;
       }
-      this.rows.set(t.file, next);
+      if (next) { this.rows.set(t.file, next); }
     }
     return out;
   }
@@ -272,6 +288,7 @@ export class ProcfsCollector implements Collector {
     this.pids.set(pid, entry);
     const info = entry.info;
     if (!info) { return; }
+    this.ownersDirty = true;
     for (const [inode, fdList] of entry.sockets) {
       const added = fdList.map(fd => ({ ...info, fd }));
       const current = this.owners.get(inode);
@@ -286,6 +303,7 @@ export class ProcfsCollector implements Collector {
    * It is only a hint: importCache() re-validates every process by start time and fd count.
    */
   exportCache(): OwnerCacheData {
+    this.ownersDirty = false;
     return {
       version: OWNER_CACHE_VERSION,
       bootTimeMs: this.bootTime(),
@@ -315,7 +333,13 @@ export class ProcfsCollector implements Collector {
     }
     this.knownUnowned = new Set(d.knownUnowned);
     this.lastFullWalk = d.lastFullWalk;
+    this.ownersDirty = false;
     return true;
+  }
+
+  /** Whether the owner data changed since it was last exported or imported. */
+  get cacheChanged(): boolean {
+    return this.ownersDirty;
   }
 
   /** Drops a process and its share of every socket's owner list (new arrays: snapshots are immutable). */
@@ -323,6 +347,7 @@ export class ProcfsCollector implements Collector {
     const entry = this.pids.get(pid);
     if (!entry) { return; }
     this.pids.delete(pid);
+    if (entry.sockets.size > 0) { this.ownersDirty = true; }
     for (const inode of entry.sockets.keys()) {
       const current = this.owners.get(inode);
       if (!current) { continue; }
