@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runHolder, TCP_LISTENER, type Holder } from './support/children';
+import { socketTable, socketRows, table, SOCKET_HEADER } from '../../src/cli/format';
+import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 
 const cli = path.join(__dirname, '../../../dist/cli.js');
 function run(...args: string[]) {
@@ -83,5 +85,14 @@ describe('port-inspector CLI', function () {
       assert.match(killed.stdout, /released port/);
       assert.equal(run('who', String(h.info.port)).code, 1);
     } finally { await h.stop(); }
+  });
+});
+
+describe('CLI table formatting', () => {
+  it('socketTable prints exactly what the generic table prints', async function () {
+    if (process.platform !== 'linux') { this.skip(); }
+    const sockets = (await new ProcfsCollector().collect()).sockets;
+    assert.ok(sockets.length > 0);
+    assert.equal(socketTable(sockets), table(SOCKET_HEADER, socketRows(sockets)));
   });
 });
