@@ -67,6 +67,9 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
         }
         if (e.local && e.local.unreachable.length > 0) { out.push({ kind: 'unreachableGroup', entry: e }); }
         if (e.localError) { out.push({ kind: 'note', entry: e, text: `Local listeners not compared: ${e.localError}` }); }
+        if (e.result.otherAddresses.length > 0) {
+          out.push({ kind: 'note', entry: e, text: `${e.result.host} also resolves to ${e.result.otherAddresses.join(', ')} (not scanned)` });
+        }
         for (const n of e.result.notes) { out.push({ kind: 'note', entry: e, text: n }); }
         return out;
       }

@@ -122,9 +122,6 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
     const r = byPort.get(port);
     if (r) { results.push({ port, protocol, state: r.state, reason: r.reason, service: names.name(port, protocol) }); }
   }
-  if (target.otherAddresses.length > 0) {
-    notes.push(`${target.host} also resolves to ${target.otherAddresses.join(', ')} (not scanned).`);
-  }
   return {
     host: target.host, address: target.address, otherAddresses: target.otherAddresses, protocol,
     startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), ports: results,
