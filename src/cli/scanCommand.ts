@@ -96,7 +96,7 @@ export function formatReport(r: ScanResult, withReason: boolean): string {
     lines.push(fmt(head));
     for (const row of rows) { lines.push(fmt(row)); }
   } else if (r.ports.length > 0) {
-    lines.push(`All ${r.ports.length} scanned ${r.protocol} ports are shown as summaries above.`);
+    lines.push('(every scanned port is in the summary above)');
   }
   for (const n of r.notes) { lines.push(`Note: ${n}`); }
   return lines.join('\n') + '\n';
