@@ -8,6 +8,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { screenshot, screenshotsEnabled } from './helpers/screenshot';
 
 interface Rendered { label: string; description: string; contextValue: string; children: Rendered[] }
 interface ScanApi { renderTree(): Rendered[] }
@@ -76,6 +77,17 @@ describe('scan: command and Scan Results view', function () {
     const callout = find(entry.children, i => i.contextValue === 'scanUnreachable' && i.label === `${portOf(elsewhere)}/tcp`);
     assert.ok(callout, 'the listener on 127.0.0.2 is called out');
     assert.match(callout.description, /bound to another address/);
+    if (screenshotsEnabled()) {
+      // README image: give the Scan Results view the Explorer's height, then put the other views back
+      const others = ['workbench.explorer.fileView', 'outline', 'timeline', 'portInspector.ports'];
+      for (const v of others) { await vscode.commands.executeCommand(`${v}.removeView`).then(undefined, () => undefined); }
+      await vscode.commands.executeCommand('portInspector.scanResults.focus');
+      // these act on the editor part here: a narrower editor is a wider side bar
+      for (let i = 0; i < 10; i++) { await vscode.commands.executeCommand('workbench.action.decreaseViewWidth'); }
+      await screenshot('scan-results', { delayMs: 800, clip: { x: 0, y: 30, width: 700, height: 660 } });
+      for (let i = 0; i < 10; i++) { await vscode.commands.executeCommand('workbench.action.increaseViewWidth'); }
+      for (const v of others) { await vscode.commands.executeCommand(`${v}.focus`).then(undefined, () => undefined); }
+    }
   });
 
   it('UDP through the command: an answering socket is open', async () => {
