@@ -80,17 +80,54 @@ export function socketTable(sockets: readonly SocketEntry[]): string {
       if (pidLength > w[5]) { w[5] = pidLength; }
     }
   }
-  const lines: string[] = [];
-  const head = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i] + 2))).join('').trimEnd();
-  lines.push(head(SOCKET_HEADER));
+  // Written straight into one buffer: concatenating ~150,000 padded cells into strings costs
+  // more than collecting the sockets (measured at 20,000 rows).
+  const out = new TableWriter(w);
+  out.row(SOCKET_HEADER);
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
-    const base = protos[i].padEnd(w[0] + 2) + locals[i].padEnd(w[1] + 2) + remotes[i].padEnd(w[2] + 2) + s.state.padEnd(w[3] + 2);
     if (s.processes.length === 0) {
-      lines.push((base + owner(s).padEnd(w[4] + 2) + ''.padEnd(w[5] + 2) + s.user).trimEnd());
+      out.cells(protos[i], locals[i], remotes[i], s.state, owner(s), '', s.user);
     } else {
-      for (const p of s.processes) { lines.push((base + p.name.padEnd(w[4] + 2) + String(p.pid).padEnd(w[5] + 2) + p.user).trimEnd()); }
+      for (const p of s.processes) { out.cells(protos[i], locals[i], remotes[i], s.state, p.name, String(p.pid), p.user); }
     }
   }
-  return lines.join('\n') + '\n';
+  return out.text();
+}
+
+/** Fixed-width rows into a growing Buffer; two spaces between columns, no trailing spaces. */
+class TableWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private at = 0;
+  constructor(private readonly widths: number[]) {}
+
+  row(cells: readonly string[]): void {
+    let pending = 0;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      if (c.length > 0) {
+        this.reserve(pending + c.length * 3 + 1);
+        if (pending > 0) { this.buf.fill(32, this.at, this.at + pending); this.at += pending; pending = 0; }
+        this.at += this.buf.write(c, this.at);
+      }
+      if (i < cells.length - 1) { pending += this.widths[i] + 2 - c.length; }
+    }
+    this.reserve(1);
+    this.buf[this.at++] = 10;
+  }
+
+  cells(...cells: string[]): void {
+    this.row(cells);
+  }
+
+  text(): string {
+    return this.buf.toString('utf8', 0, this.at);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) { return; }
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
 }
