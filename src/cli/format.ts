@@ -58,17 +58,17 @@ export function socketJson(s: SocketEntry): object {
  */
 export function socketTable(sockets: readonly SocketEntry[]): string {
   const n = sockets.length;
-  const locals = new Array<string>(n), remotes = new Array<string>(n), protos = new Array<string>(n);
   const w = SOCKET_HEADER.map(h => h.length);
   const owner = (s: SocketEntry) => (s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`);
+  // Widths from lengths alone: endpoint strings are only built while writing.
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
-    protos[i] = s.family === 6 ? `${s.protocol}6` : s.protocol;
-    locals[i] = endpoint(s.localAddress, s.localPort, s.family);
-    remotes[i] = endpoint(s.remoteAddress, s.remotePort, s.family);
-    if (protos[i].length > w[0]) { w[0] = protos[i].length; }
-    if (locals[i].length > w[1]) { w[1] = locals[i].length; }
-    if (remotes[i].length > w[2]) { w[2] = remotes[i].length; }
+    const proto = s.protocol.length + (s.family === 6 ? 1 : 0);
+    if (proto > w[0]) { w[0] = proto; }
+    const local = endpointLength(s.localAddress, s.localPort, s.family);
+    if (local > w[1]) { w[1] = local; }
+    const remote = endpointLength(s.remoteAddress, s.remotePort, s.family);
+    if (remote > w[2]) { w[2] = remote; }
     if (s.state.length > w[3]) { w[3] = s.state.length; }
     if (s.processes.length === 0) {
       const o = owner(s);
@@ -76,7 +76,7 @@ export function socketTable(sockets: readonly SocketEntry[]): string {
     }
     for (const p of s.processes) {
       if (p.name.length > w[4]) { w[4] = p.name.length; }
-      const pidLength = String(p.pid).length;
+      const pidLength = digits(p.pid);
       if (pidLength > w[5]) { w[5] = pidLength; }
     }
   }
@@ -86,13 +86,26 @@ export function socketTable(sockets: readonly SocketEntry[]): string {
   out.row(SOCKET_HEADER);
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
+    const proto = s.family === 6 ? (s.protocol === 'tcp' ? 'tcp6' : 'udp6') : s.protocol;
+    const local = endpoint(s.localAddress, s.localPort, s.family);
+    const remote = endpoint(s.remoteAddress, s.remotePort, s.family);
     if (s.processes.length === 0) {
-      out.cells(protos[i], locals[i], remotes[i], s.state, owner(s), '', s.user);
+      out.cells(proto, local, remote, s.state, owner(s), '', s.user);
     } else {
-      for (const p of s.processes) { out.cells(protos[i], locals[i], remotes[i], s.state, p.name, String(p.pid), p.user); }
+      for (const p of s.processes) { out.cells(proto, local, remote, s.state, p.name, String(p.pid), p.user); }
     }
   }
   return out.text();
+}
+
+function digits(n: number): number {
+  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : String(n).length;
+}
+
+/** endpoint(…).length without building the string. */
+function endpointLength(address: string, port: number, family: 4 | 6): number {
+  if (port === 0 && (address === '0.0.0.0' || address === '::')) { return family === 6 ? 6 : 9; }
+  return address.length + (address.includes(':') ? 2 : 0) + 1 + digits(port);
 }
 
 /** Fixed-width rows into a growing Buffer; two spaces between columns, no trailing spaces. */

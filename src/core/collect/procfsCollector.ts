@@ -290,10 +290,13 @@ export class ProcfsCollector implements Collector {
     if (!info) { return; }
     this.ownersDirty = true;
     for (const [inode, fdList] of entry.sockets) {
-      const added = fdList.map(fd => ({ ...info, fd }));
+      const added: SocketOwner[] = fdList.map(fd => ({
+        pid: info.pid, ppid: info.ppid, name: info.name, commandLine: info.commandLine,
+        cwd: info.cwd, user: info.user, startTime: info.startTime, fd,
+      }));
       const current = this.owners.get(inode);
       const merged = current ? [...current, ...added] : added;
-      merged.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+      if (merged.length > 1) { merged.sort((a, b) => a.pid - b.pid || a.fd - b.fd); }
       this.owners.set(inode, merged);
     }
   }
