@@ -144,3 +144,13 @@ class TableWriter {
     this.buf = bigger;
   }
 }
+
+/**
+ * Protocol, local port, family, remote port — the order `list` prints. One numeric key per socket
+ * (compared as a single float) instead of a four-step comparator: 20,000 rows sort in a few ms.
+ */
+export function sortForListing(sockets: readonly SocketEntry[]): SocketEntry[] {
+  const keyed = sockets.map((s, i) => ({ s, k: (((s.protocol === 'tcp' ? 0 : 1) * 65536 + s.localPort) * 2 + (s.family === 6 ? 1 : 0)) * 65536 + s.remotePort, i }));
+  keyed.sort((a, b) => a.k - b.k || a.i - b.i);
+  return keyed.map(x => x.s);
+}

@@ -1,13 +1,13 @@
 import { parseArgs } from './args';
 import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, noPositionals, protocolFilter, snapshotFor } from './common';
-import { socketJson, socketTable } from './format';
+import { socketJson, socketTable, sortForListing } from './format';
 
 export async function listCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [{ names: ['--listening', '-l'] }, { names: ['--json'] }, ...PROTOCOL_FLAGS, BACKEND_FLAG, NO_CACHE_FLAG]);
   noPositionals(args);
   const protocol = protocolFilter(args);
   const { snapshot } = await snapshotFor(args, { listeningOnly: args.flags.has('--listening'), protocols: protocol ? [protocol] : undefined });
-  const sockets = [...snapshot.sockets].sort((a, b) => (a.protocol === b.protocol ? 0 : a.protocol < b.protocol ? -1 : 1) || a.localPort - b.localPort || a.family - b.family || a.remotePort - b.remotePort);
+  const sockets = sortForListing(snapshot.sockets);
   if (args.flags.has('--json')) {
     process.stdout.write(JSON.stringify(sockets.map(socketJson), null, 2) + '\n');
   } else {

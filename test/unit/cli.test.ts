@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runHolder, TCP_LISTENER, type Holder } from './support/children';
-import { socketTable, socketRows, table, SOCKET_HEADER } from '../../src/cli/format';
+import { socketTable, socketRows, sortForListing, table, SOCKET_HEADER } from '../../src/cli/format';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 
 const cli = path.join(__dirname, '../../../dist/cli.js');
@@ -94,5 +94,14 @@ describe('CLI table formatting', () => {
     const sockets = (await new ProcfsCollector().collect()).sockets;
     assert.ok(sockets.length > 0);
     assert.equal(socketTable(sockets), table(SOCKET_HEADER, socketRows(sockets)));
+  });
+});
+
+describe('CLI listing order', () => {
+  it('sorts by protocol, local port, family, remote port, keeping kernel order on ties', () => {
+    const mk = (protocol: 'tcp' | 'udp', localPort: number, family: 4 | 6, remotePort: number, inode: number) =>
+      ({ protocol, family, localAddress: '', localPort, remoteAddress: '', remotePort, state: 'LISTEN' as const, inode, uid: 0, user: '', ownerVisible: false, processes: [] });
+    const input = [mk('udp', 53, 4, 0, 1), mk('tcp', 8080, 6, 0, 2), mk('tcp', 80, 4, 5000, 3), mk('tcp', 80, 4, 0, 4), mk('tcp', 80, 6, 0, 5), mk('tcp', 8080, 4, 0, 6), mk('tcp', 80, 4, 0, 7), mk('tcp', 65535, 6, 65535, 8)];
+    assert.deepEqual(sortForListing(input).map(s => s.inode), [4, 7, 3, 5, 6, 2, 8, 1]);
   });
 });
