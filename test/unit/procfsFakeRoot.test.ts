@@ -76,4 +76,17 @@ describe('ProcfsCollector on a staged proc tree', () => {
     const c = new ProcfsCollector({ procRoot: path.join(root, 'missing') });
     await assert.rejects(c.collect(), /^Error: cannot read .*missing\/net\/tcp: ENOENT$/);
   });
+
+  it('a kernel without IPv6 (no tcp6/udp6 tables) is not an error', async () => {
+    const noV6 = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-nov6-'));
+    try {
+      fs.cpSync(root, noV6, { recursive: true, verbatimSymlinks: true });
+      fs.rmSync(path.join(noV6, 'net', 'tcp6'));
+      fs.rmSync(path.join(noV6, 'net', 'udp6'));
+      const snap = await new ProcfsCollector({ procRoot: noV6, passwdPath: path.join(noV6, 'passwd') }).collect();
+      assert.ok(snap.sockets.length > 0 && snap.sockets.every(s => s.family === 4));
+    } finally {
+      fs.rmSync(noV6, { recursive: true, force: true });
+    }
+  });
 });
