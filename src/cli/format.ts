@@ -1,9 +1,14 @@
 // Text rendering for the CLI: plain aligned columns, like ss and lsof print.
 import type { SocketEntry } from '../core/model';
 
+/** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
+function isUnspecifiedPeer(address: string, port: number): boolean {
+  return port === 0 && (address === '0.0.0.0' || address === '::');
+}
+
 export function endpoint(address: string, port: number, family: 4 | 6): string {
   const a = address.includes(':') ? `[${address}]` : address;
-  if (port === 0 && (address === '0.0.0.0' || address === '::')) { return `${family === 6 ? '[::]' : '0.0.0.0'}:*`; }
+  if (isUnspecifiedPeer(address, port)) { return `${family === 6 ? '[::]' : '0.0.0.0'}:*`; }
   return `${a}:${port}`;
 }
 
@@ -21,21 +26,6 @@ export function table(header: string[], rows: string[][]): string {
   lines[0] = line(header);
   for (let i = 0; i < rows.length; i++) { lines[i + 1] = line(rows[i]); }
   return lines.join('\n') + '\n';
-}
-
-/** One row per (socket, owner); sockets without a visible owner get one row saying so. */
-export function socketRows(sockets: readonly SocketEntry[]): string[][] {
-  const rows: string[][] = [];
-  for (const s of sockets) {
-    const base = [s.protocol + (s.family === 6 ? '6' : ''), endpoint(s.localAddress, s.localPort, s.family), endpoint(s.remoteAddress, s.remotePort, s.family), s.state];
-    if (s.processes.length === 0) {
-      const why = s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`;
-      rows.push([...base, why, '', s.user]);
-    } else {
-      for (const p of s.processes) { rows.push([...base, p.name, String(p.pid), p.user]); }
-    }
-  }
-  return rows;
 }
 
 export const SOCKET_HEADER = ['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PROCESS', 'PID', 'USER'];
@@ -104,7 +94,7 @@ function digits(n: number): number {
 
 /** endpoint(…).length without building the string. */
 function endpointLength(address: string, port: number, family: 4 | 6): number {
-  if (port === 0 && (address === '0.0.0.0' || address === '::')) { return family === 6 ? 6 : 9; }
+  if (isUnspecifiedPeer(address, port)) { return family === 6 ? 6 : 9; }
   return address.length + (address.includes(':') ? 2 : 0) + 1 + digits(port);
 }
 

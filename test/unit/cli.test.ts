@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runHolder, TCP_LISTENER, type Holder } from './support/children';
-import { socketTable, socketRows, sortForListing, table, SOCKET_HEADER } from '../../src/cli/format';
+import { endpoint, socketTable, sortForListing, table, SOCKET_HEADER } from '../../src/cli/format';
+import type { SocketEntry } from '../../src/core/model';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 
 const cli = path.join(__dirname, '../../../dist/cli.js');
@@ -87,6 +88,21 @@ describe('port-inspector CLI', function () {
     } finally { await h.stop(); }
   });
 });
+
+/** The reference for socketTable: one row per (socket, owner), through the generic table(). */
+function socketRows(sockets: readonly SocketEntry[]): string[][] {
+  const rows: string[][] = [];
+  for (const s of sockets) {
+    const base = [s.protocol + (s.family === 6 ? '6' : ''), endpoint(s.localAddress, s.localPort, s.family), endpoint(s.remoteAddress, s.remotePort, s.family), s.state];
+    if (s.processes.length === 0) {
+      const why = s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`;
+      rows.push([...base, why, '', s.user]);
+    } else {
+      for (const p of s.processes) { rows.push([...base, p.name, String(p.pid), p.user]); }
+    }
+  }
+  return rows;
+}
 
 describe('CLI table formatting', () => {
   it('socketTable prints exactly what the generic table prints', async function () {

@@ -8,7 +8,7 @@ import type * as dgram from 'node:dgram';
 import { LsofCollector } from '../../src/core/collect/lsofCollector';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { Snapshot, SocketEntry } from '../../src/core/model';
-import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from './support/children';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, SHARED_LISTENER, TCP_LISTENER, type Holder } from './support/children';
 import { AS_NOBODY, cliForNobody, listenerAsNobody } from './support/nobody';
 import { killPortOwners } from '../../src/core/process/kill';
 import { hasCommand } from './support/ss';
@@ -17,21 +17,6 @@ const unix = process.platform !== 'win32';
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/lsof');
 
 /** A listener in a child whose title has spaces and non-ASCII letters, and that forks two workers sharing it. */
-const TITLED_SHARED_LISTENER = `
-  const net = require('net'), cp = require('child_process');
-  process.title = 'dev server — café';
-  const kid = "process.on('message', (m, server) => { global.keep = server; process.send('ok'); });";
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1', () => {
-    const kids = [1, 2].map(() => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
-    let ok = 0;
-    for (const k of kids) {
-      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, pid: process.pid, children: kids.map(c => c.pid) })); } });
-      k.send('server', server);
-    }
-    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
-  });`;
-
 /** mocha has no skip reason: print it, so a skipped suite says why. */
 function skipBecause(ctx: Mocha.Context, reason: string): never {
   console.log(`      (skipped: ${reason})`);
@@ -73,7 +58,7 @@ describe('LsofCollector on live sockets', function () {
     closers.push(() => { client.destroy(); });
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-lsof-cwd-'));
     closers.push(() => fs.rmSync(cwd, { recursive: true, force: true }));
-    shared = await runHolder(TITLED_SHARED_LISTENER, cwd);
+    shared = await runHolder(SHARED_LISTENER(2, 'dev server — café'), cwd);
     closers.push(() => shared.stop());
     closers.push(async () => { for (const c of shared.info.children) { try { process.kill(c, 'SIGKILL'); } catch { /* gone */ } } });
     ports = new Set([tcp4, tcp6, tcpAny, udp4, udp6, udpConnected].map(portOf).concat(shared.info.port));

@@ -7,7 +7,7 @@ import type * as dgram from 'node:dgram';
 import { execFileSync } from 'node:child_process';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
 import type { SocketEntry } from '../../src/core/model';
-import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, stopChild, TCP_LISTENER, type Holder } from './support/children';
+import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, SHARED_LISTENER, stopChild, TCP_LISTENER, type Holder } from './support/children';
 import { hasCommand, socketKey, ssRows } from './support/ss';
 import { AS_NOBODY, cliForNobody, listenerAsNobody } from './support/nobody';
 
@@ -17,20 +17,6 @@ const fdOf = (h: net.Server | dgram.Socket | net.Socket) => (h as unknown as { _
 function find(sockets: SocketEntry[], protocol: string, address: string, port: number, state?: string): SocketEntry[] {
   return sockets.filter(s => s.protocol === protocol && s.localAddress === address && s.localPort === port && (!state || s.state === state));
 }
-
-const SHARED_LISTENER = `
-  const net = require('net'), cp = require('child_process');
-  const kid = "process.on('disconnect', () => process.exit(0)); process.on('message', (m, server) => { if (m === 'server') { global.keep = server; process.send('ok'); } });";
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1', () => {
-    const kids = [1, 2, 3].map(() => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
-    let ok = 0;
-    for (const k of kids) {
-      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, pid: process.pid, children: kids.map(c => c.pid) })); } });
-      k.send('server', server);
-    }
-    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
-  });`;
 
 describe('ProcfsCollector on live sockets', function () {
   before(function () { if (!linux) { this.skip(); } });
@@ -62,7 +48,7 @@ describe('ProcfsCollector on live sockets', function () {
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-holder-'));
     child = await runHolder(TCP_LISTENER('127.0.0.1'), cwd);
     closers.push(() => child.stop());
-    shared = await runHolder(SHARED_LISTENER);
+    shared = await runHolder(SHARED_LISTENER(3));
     closers.push(async () => {
       const exited = new Promise(r => shared.child.once('exit', r));
       shared.child.kill('SIGTERM');

@@ -39,6 +39,26 @@ export const TCP_LISTENER = (host: string, port = 0) => `
   s.listen(${port}, ${JSON.stringify(host)}, () => console.log(JSON.stringify({ port: s.address().port, pid: process.pid })));
   process.on('SIGTERM', () => { s.close(); process.exit(0); });`;
 
+/**
+ * A pre-fork server: the parent listens on 127.0.0.1 and hands that one listening socket to
+ * `children` child processes; prints {port, pid, children} once all hold it. SIGTERM ends the
+ * family; a child also exits when its parent is gone (its IPC channel closes), so none is orphaned.
+ */
+export const SHARED_LISTENER = (children: number, title?: string) => `
+  const net = require('net'), cp = require('child_process');
+  ${title === undefined ? '' : `process.title = ${JSON.stringify(title)};`}
+  const kid = "process.on('disconnect', () => process.exit(0)); process.on('message', (m, server) => { if (m === 'server') { global.keep = server; process.send('ok'); } });";
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1', () => {
+    const kids = Array.from({ length: ${children} }, () => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    let ok = 0;
+    for (const k of kids) {
+      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, pid: process.pid, children: kids.map(c => c.pid) })); } });
+      k.send('server', server);
+    }
+    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
+  });`;
+
 /** Ignores SIGTERM, so only SIGKILL frees the port. */
 export const STUBBORN_TCP_LISTENER = `
   const s = require('net').createServer();
