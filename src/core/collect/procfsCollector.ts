@@ -11,11 +11,12 @@
 //   object, and when its owners are unchanged too, to the same entry object.
 // Snapshots are therefore immutable: entries and owner arrays may be shared between snapshots.
 import * as fs from 'node:fs';
-import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
+import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
 import { parseProcNetRow, rowBody } from './procNetParser';
 import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from './procPidParser';
-import { errorCode, readProcText, tryRead, tryReadlink } from './procFiles';
+import { errorCode, tryRead, tryReadlink } from './procFiles';
+import { PROC_NET_TABLES, readProcNetTable } from './procNetTables';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux ABI Node runs on. */
 const CLOCK_TICKS = 100;
@@ -56,13 +57,6 @@ export interface ProcfsOptions {
   /** Remember rows between collections (default true); a one-shot caller (the CLI) saves the work. */
   rowCache?: boolean;
 }
-
-const TABLES: { protocol: Protocol; family: Family; file: string }[] = [
-  { protocol: 'tcp', family: 4, file: 'net/tcp' },
-  { protocol: 'tcp', family: 6, file: 'net/tcp6' },
-  { protocol: 'udp', family: 4, file: 'net/udp' },
-  { protocol: 'udp', family: 6, file: 'net/udp6' },
-];
 
 export class ProcfsCollector implements Collector {
   readonly name = 'procfs';
@@ -154,16 +148,10 @@ export class ProcfsCollector implements Collector {
   private readTables(options: CollectOptions, stats: CollectStats): CachedRow[] {
     const protocols = options.protocols ?? ['tcp', 'udp'];
     const out: CachedRow[] = [];
-    for (const t of TABLES) {
+    for (const t of PROC_NET_TABLES) {
       if (!protocols.includes(t.protocol)) { continue; }
-      let text: string;
-      try {
-        text = readProcText(`${this.proc}/${t.file}`);
-      } catch (e) {
-        // No IPv6 in this kernel (ipv6.disable=1): its tables are simply absent.
-        if (errorCode(e) === 'ENOENT' && t.family === 6) { continue; }
-        throw new Error(`cannot read ${this.proc}/${t.file}: ${errorCode(e) ?? String(e)}`);
-      }
+      const text = readProcNetTable(this.proc, t);
+      if (text === undefined) { continue; }
       const previous = this.rows.get(t.file);
       const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
       const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';

@@ -11,7 +11,8 @@
 // look at every process.
 import * as fs from 'node:fs';
 import type { Family, ProcessInfo, Protocol, SocketRecord } from '../model';
-import { errorCode, readProcText, tryRead, tryReadlink } from '../collect/procFiles';
+import { tryRead, tryReadlink } from '../collect/procFiles';
+import { PROC_NET_TABLES, readProcNetTable } from '../collect/procNetTables';
 import { parseProcNet } from '../collect/procNetParser';
 import { parseProcStat, parseSocketLink } from '../collect/procPidParser';
 import type { PortSpec } from './watchList';
@@ -51,13 +52,6 @@ interface CachedOwners {
   walkedAt: number;
 }
 
-const TABLES: { protocol: Protocol; family: Family; file: string }[] = [
-  { protocol: 'tcp', family: 4, file: 'net/tcp' },
-  { protocol: 'tcp', family: 6, file: 'net/tcp6' },
-  { protocol: 'udp', family: 4, file: 'net/udp' },
-  { protocol: 'udp', family: 6, file: 'net/udp6' },
-];
-
 export class WatchedPortChecker {
   private readonly proc: string;
   private readonly rewalkMs: number;
@@ -85,16 +79,11 @@ export class WatchedPortChecker {
       set.add(w.port);
     }
     const out: SocketRecord[] = [];
-    for (const t of TABLES) {
+    for (const t of PROC_NET_TABLES) {
       const ports = byProtocol.get(t.protocol);
       if (!ports) { continue; }
-      let text: string;
-      try {
-        text = readProcText(`${this.proc}/${t.file}`);
-      } catch (e) {
-        if (errorCode(e) === 'ENOENT') { continue; } // no IPv6 here
-        throw new Error(`cannot read ${this.proc}/${t.file}: ${errorCode(e) ?? String(e)}`);
-      }
+      const text = readProcNetTable(this.proc, t);
+      if (text === undefined) { continue; }
       this.stats.tablesRead++;
       for (const r of parseProcNet(text, t.protocol, t.family, { listeningOnly: true, localPorts: ports }).records) { out.push(r); }
     }

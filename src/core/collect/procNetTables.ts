@@ -1,0 +1,26 @@
+// The four /proc/net socket tables and how to read one. Shared by the collector and the
+// dev-port check, so both treat a missing table the same way.
+import type { Family, Protocol } from '../model';
+import { errorCode, readProcText } from './procFiles';
+
+export interface ProcNetTable { protocol: Protocol; family: Family; file: string }
+
+export const PROC_NET_TABLES: readonly ProcNetTable[] = [
+  { protocol: 'tcp', family: 4, file: 'net/tcp' },
+  { protocol: 'tcp', family: 6, file: 'net/tcp6' },
+  { protocol: 'udp', family: 4, file: 'net/udp' },
+  { protocol: 'udp', family: 6, file: 'net/udp6' },
+];
+
+/**
+ * The table's text, or undefined for an IPv6 table that does not exist (kernel booted with
+ * ipv6.disable=1). Anything else unreadable is one clear error.
+ */
+export function readProcNetTable(procRoot: string, table: ProcNetTable): string | undefined {
+  try {
+    return readProcText(`${procRoot}/${table.file}`);
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT' && table.family === 6) { return undefined; }
+    throw new Error(`cannot read ${procRoot}/${table.file}: ${errorCode(e) ?? String(e)}`);
+  }
+}
