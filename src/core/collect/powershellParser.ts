@@ -5,7 +5,7 @@
 // give every socket with its OwningProcess, for all users, without admin. Win32_Process (CIM)
 // gives name, parent, command line and creation date; the command line of other users'
 // processes (services, SYSTEM) is null without admin.
-import type { Family, ProcessInfo, SocketState } from '../model';
+import type { Family, ProcessInfo, SocketRecord, SocketState } from '../model';
 import { isIpv4, normalizeIpv6 } from './ipText';
 
 /**
@@ -63,14 +63,8 @@ export function processInfoScript(): string {
   ].join('\n');
 }
 
-export interface WinSocketRow {
-  protocol: 'tcp' | 'udp';
-  family: Family;
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number;
-  state: SocketState;
+/** A socket row as Windows reports it: no inode or uid, one owning pid. */
+export interface WinSocketRow extends Omit<SocketRecord, 'inode' | 'uid'> {
   /** 0 = no owner (Windows reports TIME_WAIT and some closing sockets as pid 0). */
   pid: number;
 }

@@ -20,7 +20,7 @@
 // looks exactly like a DROPped one, so unanswered ports are probed again in rounds, each paced at
 // the ICMP answer rate the previous round observed, until a round brings no new answer.
 import * as dgram from 'node:dgram';
-import type { PortReason, PortState } from './types';
+import type { PortReason, PortState, ProbeRunStats } from './types';
 import { udpPayload } from './udpPayloads';
 
 export interface UdpRunOptions {
@@ -41,16 +41,9 @@ export interface UdpRunOptions {
   onResult(port: number, state: PortState, reason: PortReason): void;
 }
 
-export interface UdpRunStats {
-  probes: number;
-  maxInFlight: number;
-  selfConnects: number;
-  localErrors: number;
-  finalTimeoutMs: number;
-  srttMs: number;
+export interface UdpRunStats extends ProbeRunStats {
   rounds: number;
   minRatePerSec: number;
-  cancelled: boolean;
 }
 
 /** The most rounds a scan makes; each later one only re-probes ports still silent. */

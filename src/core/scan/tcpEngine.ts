@@ -8,6 +8,7 @@
 // Socket object, no stream machinery and no Error object per refused port, which is most of the
 // per-port cost of a loopback scan. When the binding is missing or changed shape (another runtime,
 // a future Node) it falls back to net.Socket with identical classification.
+import type { ProbeRunStats } from './types'; // erased at build: the engine's source stays self-contained
 
 /** Numeric codes keep worker messages small; scanTcp.ts maps them back to names. */
 export const TCP_STATE = { open: 1, closed: 2, filtered: 3 } as const;
@@ -32,14 +33,7 @@ export interface TcpEngineConfig {
   forceNet: boolean;
 }
 
-export interface TcpEngineStats {
-  probes: number;
-  maxInFlight: number;
-  selfConnects: number;
-  localErrors: number;
-  finalTimeoutMs: number;
-  srttMs: number;
-  cancelled: boolean;
+export interface TcpEngineStats extends ProbeRunStats {
   usedBinding: boolean;
 }
 

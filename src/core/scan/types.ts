@@ -91,3 +91,14 @@ export interface ScanOptions {
 
 /** A user-facing error: bad target, bad port spec, unresolvable host. One line, no stack. */
 export class ScanInputError extends Error {}
+
+/** What every probe loop (TCP engine, UDP scan) reports when it finishes. */
+export interface ProbeRunStats {
+  probes: number;
+  maxInFlight: number;
+  selfConnects: number;
+  localErrors: number;
+  finalTimeoutMs: number;
+  srttMs: number;
+  cancelled: boolean;
+}

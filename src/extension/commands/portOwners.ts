@@ -1,11 +1,12 @@
 // "Who holds port N?" as data: every socket whose local port is exactly N (never a substring
 // match), one entry per socket and owning process. Shared by whoIsUsingPort and killPort.
-import type { Collector, Family, Protocol, SocketEntry, SocketState } from '../../core/model';
+import type { Collector, SocketEntry, SocketRecord } from '../../core/model';
 import { isListening } from '../../core/model';
 import { socketsOnPort } from '../../core/socketQueries';
 import { parsePortNumber } from '../../core/portNumber';
 
-export interface PortOwnerInfo {
+/** One socket on the port and one of its owners (the socket's fields without inode and uid). */
+export interface PortOwnerInfo extends Omit<SocketRecord, 'inode' | 'uid'> {
   /** null when the owner cannot be seen (another user's process). */
   pid: number | null;
   name: string;
@@ -14,13 +15,6 @@ export interface PortOwnerInfo {
   user: string;
   /** ms since the epoch; pass it back to portInspector.kill to guard against pid reuse. */
   startTime: number | null;
-  protocol: Protocol;
-  family: Family;
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number;
-  state: SocketState;
   listening: boolean;
   ownerVisible: boolean;
 }
