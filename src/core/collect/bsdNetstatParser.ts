@@ -12,27 +12,12 @@
 // Address and port are joined by the LAST dot; '*' is the wildcard. tcp46/udp46 is a dual-stack
 // IPv6 socket (what Linux shows as [::]).
 import type { Family, Protocol, SocketRecord, SocketState } from '../model';
-import { isIpv4, normalizeIpv6 } from './ipText';
+import { parseEndpoint } from './ipText';
 import { mapLsofTcpState } from './lsofParser';
 
 export interface BsdNetstatParse {
   records: SocketRecord[];
   malformed: number;
-}
-
-function endpoint(text: string, family: Family): { address: string; port: number } | undefined {
-  const dot = text.lastIndexOf('.');
-  if (dot <= 0) { return undefined; }
-  const host = text.slice(0, dot);
-  const portText = text.slice(dot + 1);
-  let port: number;
-  if (portText === '*') { port = 0; }
-  else if (/^\d{1,5}$/.test(portText) && Number(portText) <= 65535) { port = Number(portText); }
-  else { return undefined; }
-  if (host === '*') { return { address: family === 4 ? '0.0.0.0' : '::', port }; }
-  if (isIpv4(host)) { return { address: host, port }; }
-  const v6 = normalizeIpv6(host);
-  return v6 === undefined ? undefined : { address: v6, port };
 }
 
 export function parseBsdNetstat(text: string): BsdNetstatParse {
@@ -46,8 +31,8 @@ export function parseBsdNetstat(text: string): BsdNetstatParse {
     const family: Family = m[2] === '4' ? 4 : 6;
     // proto, recv-q, send-q, local, foreign[, state]
     if (f.length < 5 || f.length > 6 || !/^\d+$/.test(f[1]) || !/^\d+$/.test(f[2])) { malformed++; continue; }
-    const local = endpoint(f[3], family);
-    const remote = endpoint(f[4], family);
+    const local = parseEndpoint(f[3], family, '.');
+    const remote = parseEndpoint(f[4], family, '.');
     if (!local || !remote) { malformed++; continue; }
     let state: SocketState;
     if (protocol === 'tcp') {

@@ -59,12 +59,16 @@ export function isIpv4(text: string): boolean {
 }
 
 
-/** "127.0.0.1:80", "[::1]:80", "*:80", "*:*" (lsof, netstat) -> address and port (wildcards as 0.0.0.0 / :: and 0). */
-export function parseEndpoint(text: string, family: Family): { address: string; port: number } | undefined {
-  const colon = text.lastIndexOf(':');
-  if (colon <= 0) { return undefined; }
-  const host = text.slice(0, colon);
-  const portText = text.slice(colon + 1);
+/**
+ * "127.0.0.1:80", "[::1]:80", "*:80", "*:*" (lsof, netstat) -> address and port (wildcards as
+ * 0.0.0.0 / :: and 0). With separator '.' it reads BSD netstat's "127.0.0.1.80", "::1.80", "*.*",
+ * where an IPv6 host needs no brackets because the port is split off at the last dot.
+ */
+export function parseEndpoint(text: string, family: Family, separator: ':' | '.' = ':'): { address: string; port: number } | undefined {
+  const split = text.lastIndexOf(separator);
+  if (split <= 0) { return undefined; }
+  const host = text.slice(0, split);
+  const portText = text.slice(split + 1);
   let port: number;
   if (portText === '*') { port = 0; }
   else if (/^\d{1,5}$/.test(portText) && Number(portText) <= 65535) { port = Number(portText); }
@@ -75,6 +79,10 @@ export function parseEndpoint(text: string, family: Family): { address: string; 
     return address === undefined ? undefined : { address, port };
   }
   if (isIpv4(host)) { return { address: host, port }; }
+  if (separator === '.') {
+    const address = normalizeIpv6(host);
+    return address === undefined ? undefined : { address, port };
+  }
   return undefined;
 }
 
