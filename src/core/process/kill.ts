@@ -1,6 +1,6 @@
 // Ending the processes that hold a port, carefully: same process as when listed (start time),
 // still holding the port, never a protected pid; SIGTERM, wait for the port, SIGKILL only on request.
-import type { Collector, Protocol } from '../model';
+import type { Collector, Protocol, SocketEntry } from '../model';
 import { socketsOnPort } from '../socketQueries';
 import { signalProcess } from './signal';
 
@@ -42,9 +42,23 @@ export interface KillOptions {
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Inodes of the sockets on `port` that `pid` holds right now (empty = it holds none). */
-async function heldInodes(collector: Collector, pid: number, port: number, protocol?: Protocol): Promise<number[]> {
-  const snap = await collector.collect({ protocols: protocol ? [protocol] : undefined, fullWalk: true });
-  return socketsOnPort(snap.sockets, port, protocol).filter(s => s.processes.some(p => p.pid === pid)).map(s => s.inode);
+/**
+ * Names one socket across snapshots: its inode where the back end has one; otherwise (Windows,
+ * lsof on macOS: inode 0) its protocol and both endpoints, which no other open socket shares.
+ */
+function socketId(s: SocketEntry): string {
+  return s.inode !== 0 ? `i${s.inode}` : `${s.protocol} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort}`;
+}
+
+/** The sockets on the request's port in a fresh, fully walked snapshot (never the warm cache). */
+async function socketsOnPortNow(collector: Collector, req: KillRequest): Promise<SocketEntry[]> {
+  const snap = await collector.collect({ protocols: req.protocol ? [req.protocol] : undefined, fullWalk: true });
+  return socketsOnPort(snap.sockets, req.port, req.protocol);
+}
+
+/** The sockets on the port that the pid holds right now (empty = it holds none). */
+async function heldSockets(collector: Collector, req: KillRequest): Promise<string[]> {
+  return (await socketsOnPortNow(collector, req)).filter(s => s.processes.some(p => p.pid === req.pid)).map(socketId);
 }
 
 /**
@@ -52,19 +66,18 @@ async function heldInodes(collector: Collector, pid: number, port: number, proto
  * multi-threaded process can already be a zombie while its last thread is still closing fds, so
  * "the pid is gone" alone is not enough: a socket still present with no owner is still closing.
  */
-async function isReleased(collector: Collector, pid: number, req: KillRequest, inodes: readonly number[]): Promise<boolean> {
-  const snap = await collector.collect({ protocols: req.protocol ? [req.protocol] : undefined, fullWalk: true });
-  const byInode = new Map(socketsOnPort(snap.sockets, req.port, req.protocol).map(s => [s.inode, s]));
-  return inodes.every(inode => {
-    const s = byInode.get(inode);
-    return !s || (s.processes.length > 0 && !s.processes.some(p => p.pid === pid));
+async function isReleased(collector: Collector, req: KillRequest, held: readonly string[]): Promise<boolean> {
+  const byId = new Map((await socketsOnPortNow(collector, req)).map(s => [socketId(s), s]));
+  return held.every(id => {
+    const s = byId.get(id);
+    return !s || (s.processes.length > 0 && !s.processes.some(p => p.pid === req.pid));
   });
 }
 
-async function waitForRelease(options: KillOptions, req: KillRequest, inodes: readonly number[], waitMs: number): Promise<boolean> {
+async function waitForRelease(options: KillOptions, req: KillRequest, held: readonly string[], waitMs: number): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (await isReleased(options.collector, req.pid, req, inodes)) { return true; }
+    if (await isReleased(options.collector, req, held)) { return true; }
     if (Date.now() >= deadline) { return false; }
     await sleep(options.pollMs ?? 100);
   }
@@ -87,8 +100,8 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   if (info.startTime !== req.startTime) {
     return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
   }
-  const inodes = await heldInodes(options.collector, pid, port, req.protocol);
-  if (inodes.length === 0) {
+  const held = await heldSockets(options.collector, req);
+  if (held.length === 0) {
     return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) no longer holds port ${port}; not signalled.` };
   }
   const waitMs = options.waitMs ?? 3000;
@@ -104,7 +117,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
     last = signal;
     if (sent === 'gone') { return { pid, status: 'released', message: `${info.name} (pid ${pid}) exited.`, signal }; }
     options.onWaiting?.(pid, signal);
-    if (await waitForRelease(options, req, inodes, waitMs)) {
+    if (await waitForRelease(options, req, held, waitMs)) {
       return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
     }
   }
