@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
 import { parseProcNetRow, rowBody } from './procNetParser';
-import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid } from './procPidParser';
+import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid, type ProcStat } from './procPidParser';
 import { errorCode, tryRead, tryReadlink } from './procFiles';
 import { PROC_NET_TABLES, readProcNetTable } from './procNetTables';
 
@@ -123,7 +123,7 @@ export class ProcfsCollector implements Collector {
   }
 
   /** Fresh (uncached) process details; undefined for a vanished pid or a zombie (its fds are gone). */
-  readProcessInfo(pid: number, known?: { ppid: number; comm: string; startTicks: number; state: string }): ProcessInfo | undefined {
+  readProcessInfo(pid: number, known?: ProcStat): ProcessInfo | undefined {
     const base = `${this.proc}/${pid}`;
     let stat = known;
     if (!stat) {
