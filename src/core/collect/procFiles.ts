@@ -1,6 +1,7 @@
 // Synchronous reads of /proc. Sync on purpose: for thousands of tiny files it is 2–3× faster than
 // fs.promises (measured in shared/reference/perf-anchors); the extension runs it in a worker thread.
 import * as fs from 'node:fs';
+import { parseSocketLink } from './procPidParser';
 
 const CHUNK = 1 << 20;
 let buffer = Buffer.allocUnsafe(CHUNK);
@@ -40,4 +41,23 @@ export function tryReadlink(path: string): string | undefined {
 
 export function errorCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * The socket fds of one process: inode → its fd numbers, and how many fds it has in all.
+ * Throws what readdir throws (ENOENT: gone; EACCES: another user's process).
+ */
+export function readSocketFds(procRoot: string, pid: number | string): { fdCount: number; sockets: Map<number, number[]> } {
+  const dir = `${procRoot}/${pid}/fd`;
+  const fds = fs.readdirSync(dir);
+  const sockets = new Map<number, number[]>();
+  for (const fd of fds) {
+    const link = tryReadlink(`${dir}/${fd}`);
+    if (link === undefined || link.charCodeAt(0) !== 115 /* s */) { continue; }
+    const inode = parseSocketLink(link);
+    if (inode === undefined) { continue; }
+    const list = sockets.get(inode);
+    if (list) { list.push(Number(fd)); } else { sockets.set(inode, [Number(fd)]); }
+  }
+  return { fdCount: fds.length, sockets };
 }

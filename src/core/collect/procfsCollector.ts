@@ -14,8 +14,8 @@ import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
 import { parseProcNetRow, rowBody } from './procNetParser';
-import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid, type ProcStat } from './procPidParser';
-import { errorCode, tryRead, tryReadlink } from './procFiles';
+import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseStatusUid, type ProcStat } from './procPidParser';
+import { errorCode, readSocketFds, tryRead, tryReadlink } from './procFiles';
 import { PROC_NET_TABLES, readProcNetTable } from './procNetTables';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux ABI Node runs on. */
@@ -240,9 +240,10 @@ export class ProcfsCollector implements Collector {
     const stat = statText === undefined ? undefined : parseProcStat(statText);
     if (!stat) { this.forgetPid(pid); stats.vanishedProcesses++; return; }
     const previous = this.pids.get(pid);
-    let fds: string[];
+    let fdCount: number;
+    let sockets: Map<number, number[]>;
     try {
-      fds = fs.readdirSync(`${base}/fd`);
+      ({ fdCount, sockets } = readSocketFds(this.proc, pid));
     } catch (e) {
       const code = errorCode(e);
       this.forgetPid(pid);
@@ -252,24 +253,15 @@ export class ProcfsCollector implements Collector {
       this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCount(pid), sockets: new Map(), info: undefined });
       return;
     }
-    const sockets = new Map<number, number[]>();
-    for (const fd of fds) {
-      const link = tryReadlink(`${base}/fd/${fd}`);
-      if (link === undefined || link.charCodeAt(0) !== 115 /* s */) { continue; }
-      const inode = parseSocketLink(link);
-      if (inode === undefined) { continue; }
-      const list = sockets.get(inode);
-      if (list) { list.push(Number(fd)); } else { sockets.set(inode, [Number(fd)]); }
-    }
     const samePid = previous !== undefined && previous.startTicks === stat.startTicks;
     let info = samePid && !refreshInfo ? previous.info : undefined;
     if (!info && sockets.size > 0) { info = this.readProcessInfo(pid, stat); }
     if (samePid && previous.info === info && sameSockets(previous.sockets, sockets)) {
-      previous.fdCount = this.fdCountsUsable() ? fds.length : -1;
+      previous.fdCount = this.fdCountsUsable() ? fdCount : -1;
       return;
     }
     this.forgetPid(pid);
-    this.addPid(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fds.length : -1, sockets, info });
+    this.addPid(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fdCount : -1, sockets, info });
   }
 
   private addPid(pid: number, entry: PidEntry): void {

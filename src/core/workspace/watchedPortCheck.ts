@@ -11,10 +11,10 @@
 // look at every process.
 import * as fs from 'node:fs';
 import type { Family, ProcessInfo, Protocol, SocketRecord } from '../model';
-import { tryRead, tryReadlink } from '../collect/procFiles';
+import { readSocketFds, tryRead, tryReadlink } from '../collect/procFiles';
 import { PROC_NET_TABLES, readProcNetTable } from '../collect/procNetTables';
 import { parseProcNet } from '../collect/procNetParser';
-import { parseProcStat, parseSocketLink } from '../collect/procPidParser';
+import { parseProcStat } from '../collect/procPidParser';
 import type { PortSpec } from './watchList';
 
 export interface PortHolder extends ProcessInfo {
@@ -156,19 +156,16 @@ export class WatchedPortChecker {
       const c = name.charCodeAt(0);
       if (c < 48 || c > 57) { continue; }
       const pid = Number(name);
-      let fds: string[];
-      try { fds = fs.readdirSync(`${this.proc}/${name}/fd`); } catch { continue; } // gone, or another user's
+      let sockets: Map<number, number[]>;
+      try { ({ sockets } = readSocketFds(this.proc, name)); } catch { continue; } // gone, or another user's
       this.stats.processesWalked++;
       let startTicks: number | undefined;
-      for (const fd of fds) {
-        const link = tryReadlink(`${this.proc}/${name}/fd/${fd}`);
-        if (link === undefined || link.charCodeAt(0) !== 115 /* s */) { continue; }
-        const inode = parseSocketLink(link);
-        if (inode === undefined || !inodes.has(inode)) { continue; }
+      for (const [inode, fds] of sockets) {
+        if (!inodes.has(inode)) { continue; }
         startTicks ??= parseProcStat(tryRead(`${this.proc}/${name}/stat`) ?? '')?.startTicks ?? -1;
         let list = found.get(inode);
         if (!list) { list = []; found.set(inode, list); }
-        list.push({ pid, fd: Number(fd), startTicks });
+        for (const fd of fds) { list.push({ pid, fd, startTicks }); }
       }
     }
     for (const inode of inodes) { this.cache.set(inode, { owners: found.get(inode) ?? [], walkedAt: now }); }
