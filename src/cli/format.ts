@@ -43,14 +43,14 @@ export function socketJson(s: SocketEntry): object {
 }
 
 /**
- * The `list` table in one go: the same text as table(SOCKET_HEADER, socketRows(sockets)), without
- * building a row array per socket (at 20,000 sockets that garbage costs more than the formatting).
+ * The `list` table as bytes, in one pass: the same text as table(SOCKET_HEADER, socketRows(sockets))
+ * without building a string per cell. At 20,000 sockets, concatenating ~150,000 padded cells and
+ * re-encoding the result for stdout cost more than collecting the sockets (measured).
  */
-export function socketTable(sockets: readonly SocketEntry[]): string {
+export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
   const n = sockets.length;
   const w = SOCKET_HEADER.map(h => h.length);
-  const owner = (s: SocketEntry) => (s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`);
-  // Widths from lengths alone: endpoint strings are only built while writing.
+  // Widths from lengths alone: nothing is built for a cell until it is written.
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
     const proto = s.protocol.length + (s.family === 6 ? 1 : 0);
@@ -61,7 +61,7 @@ export function socketTable(sockets: readonly SocketEntry[]): string {
     if (remote > w[2]) { w[2] = remote; }
     if (s.state.length > w[3]) { w[3] = s.state.length; }
     if (s.processes.length === 0) {
-      const o = owner(s);
+      const o = hiddenOwner(s);
       if (o.length > w[4]) { w[4] = o.length; }
     }
     for (const p of s.processes) {
@@ -70,22 +70,40 @@ export function socketTable(sockets: readonly SocketEntry[]): string {
       if (pidLength > w[5]) { w[5] = pidLength; }
     }
   }
-  // Written straight into one buffer: concatenating ~150,000 padded cells into strings costs
-  // more than collecting the sockets (measured at 20,000 rows).
   const out = new TableWriter(w);
-  out.row(SOCKET_HEADER);
+  for (const h of SOCKET_HEADER) { out.text(h); }
+  out.endRow();
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
     const proto = s.family === 6 ? (s.protocol === 'tcp' ? 'tcp6' : 'udp6') : s.protocol;
-    const local = endpoint(s.localAddress, s.localPort, s.family);
-    const remote = endpoint(s.remoteAddress, s.remotePort, s.family);
-    if (s.processes.length === 0) {
-      out.cells(proto, local, remote, s.state, owner(s), '', s.user);
-    } else {
-      for (const p of s.processes) { out.cells(proto, local, remote, s.state, p.name, String(p.pid), p.user); }
+    const rows = Math.max(1, s.processes.length);
+    for (let k = 0; k < rows; k++) {
+      out.text(proto);
+      out.endpoint(s.localAddress, s.localPort, s.family);
+      out.endpoint(s.remoteAddress, s.remotePort, s.family);
+      out.text(s.state);
+      const p = s.processes[k];
+      if (p === undefined) {
+        out.text(hiddenOwner(s));
+        out.text('');
+        out.text(s.user);
+      } else {
+        out.text(p.name);
+        out.number(p.pid);
+        out.text(p.user);
+      }
+      out.endRow();
     }
   }
-  return out.text();
+  return out.bytes();
+}
+
+export function socketTable(sockets: readonly SocketEntry[]): string {
+  return socketTableBytes(sockets).toString('utf8');
+}
+
+function hiddenOwner(s: SocketEntry): string {
+  return s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`;
 }
 
 function digits(n: number): number {
@@ -98,33 +116,92 @@ function endpointLength(address: string, port: number, family: 4 | 6): number {
   return address.length + (address.includes(':') ? 2 : 0) + 1 + digits(port);
 }
 
-/** Fixed-width rows into a growing Buffer; two spaces between columns, no trailing spaces. */
+/**
+ * Fixed-width rows written cell by cell into a growing Buffer: two spaces between columns, no
+ * trailing spaces (padding is only written once a non-empty cell follows it).
+ */
 class TableWriter {
   private buf = Buffer.allocUnsafe(1 << 16);
   private at = 0;
-  constructor(private readonly widths: number[]) {}
+  private column = 0;
+  private pending = 0;
+  constructor(private readonly widths: readonly number[]) {}
 
-  row(cells: readonly string[]): void {
-    let pending = 0;
-    for (let i = 0; i < cells.length; i++) {
-      const c = cells[i];
-      if (c.length > 0) {
-        this.reserve(pending + c.length * 3 + 1);
-        if (pending > 0) { this.buf.fill(32, this.at, this.at + pending); this.at += pending; pending = 0; }
-        this.at += this.buf.write(c, this.at);
-      }
-      if (i < cells.length - 1) { pending += this.widths[i] + 2 - c.length; }
+  text(cell: string): void {
+    if (cell.length > 0) {
+      this.startCell(cell.length * 3);
+      this.writeText(cell);
     }
+    this.endCell(cell.length);
+  }
+
+  /** A non-negative integer, written digit by digit. */
+  number(value: number): void {
+    const length = digits(value);
+    this.startCell(length);
+    this.writeDigits(value);
+    this.endCell(length);
+  }
+
+  /** endpoint(address, port, family), written in place: addresses and ports are ASCII. */
+  endpoint(address: string, port: number, family: 4 | 6): void {
+    const length = endpointLength(address, port, family);
+    this.startCell(length);
+    if (isUnspecifiedPeer(address, port)) {
+      this.writeText(family === 6 ? '[::]:*' : '0.0.0.0:*');
+    } else {
+      const bracket = address.includes(':');
+      if (bracket) { this.buf[this.at++] = 91; }
+      this.writeText(address);
+      if (bracket) { this.buf[this.at++] = 93; }
+      this.buf[this.at++] = 58;
+      this.writeDigits(port);
+    }
+    this.endCell(length);
+  }
+
+  endRow(): void {
     this.reserve(1);
     this.buf[this.at++] = 10;
+    this.column = 0;
+    this.pending = 0;
   }
 
-  cells(...cells: string[]): void {
-    this.row(cells);
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.at);
   }
 
-  text(): string {
-    return this.buf.toString('utf8', 0, this.at);
+  private startCell(maxBytes: number): void {
+    this.reserve(this.pending + maxBytes);
+    // Byte loops rather than Buffer.fill/write: for cells this short their call overhead dominates.
+    for (; this.pending > 0; this.pending--) { this.buf[this.at++] = 32; }
+  }
+
+  private endCell(length: number): void {
+    if (this.column < this.widths.length - 1) { this.pending += this.widths[this.column] + 2 - length; }
+    this.column++;
+  }
+
+  /** ASCII byte by byte; anything else (a process or user name in UTF-8) through Buffer.write. */
+  private writeText(text: string): void {
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) {
+        this.at += this.buf.write(text.slice(i), this.at);
+        return;
+      }
+      this.buf[this.at++] = c;
+    }
+  }
+
+  private writeDigits(v: number): void {
+    const d = digits(v);
+    for (let i = this.at + d - 1; i >= this.at; i--) {
+      this.buf[i] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    this.at += d;
   }
 
   private reserve(bytes: number): void {
@@ -136,11 +213,29 @@ class TableWriter {
 }
 
 /**
- * Protocol, local port, family, remote port — the order `list` prints. One numeric key per socket
- * (compared as a single float) instead of a four-step comparator: 20,000 rows sort in a few ms.
+ * Protocol, local port, family, remote port — the order `list` prints — with kernel order kept on
+ * ties. Each socket's key and its index are packed into one float (34 + 19 bits, exact below
+ * 2^53), so a native numeric sort of a Float64Array does the work: 20,000 rows in ~2 ms.
  */
 export function sortForListing(sockets: readonly SocketEntry[]): SocketEntry[] {
-  const keyed = sockets.map((s, i) => ({ s, k: (((s.protocol === 'tcp' ? 0 : 1) * 65536 + s.localPort) * 2 + (s.family === 6 ? 1 : 0)) * 65536 + s.remotePort, i }));
+  const n = sockets.length;
+  if (n > INDEX_SLOTS) { return sortByComparator(sockets); }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) { keys[i] = listingKey(sockets[i]) * INDEX_SLOTS + i; }
+  keys.sort();
+  const out = new Array<SocketEntry>(n);
+  for (let i = 0; i < n; i++) { out[i] = sockets[keys[i] % INDEX_SLOTS]; }
+  return out;
+}
+
+const INDEX_SLOTS = 2 ** 19;
+
+function listingKey(s: SocketEntry): number {
+  return (((s.protocol === 'tcp' ? 0 : 1) * 65536 + s.localPort) * 2 + (s.family === 6 ? 1 : 0)) * 65536 + s.remotePort;
+}
+
+function sortByComparator(sockets: readonly SocketEntry[]): SocketEntry[] {
+  const keyed = sockets.map((s, i) => ({ s, k: listingKey(s), i }));
   keyed.sort((a, b) => a.k - b.k || a.i - b.i);
   return keyed.map(x => x.s);
 }

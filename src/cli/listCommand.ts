@@ -1,6 +1,6 @@
 import { parseArgs } from './args';
 import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, noPositionals, protocolFilter, snapshotFor } from './common';
-import { socketJson, socketTable, sortForListing } from './format';
+import { socketJson, socketTableBytes, sortForListing } from './format';
 
 export async function listCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [{ names: ['--listening', '-l'] }, { names: ['--json'] }, ...PROTOCOL_FLAGS, BACKEND_FLAG, NO_CACHE_FLAG]);
@@ -11,7 +11,7 @@ export async function listCommand(argv: string[]): Promise<number> {
   if (args.flags.has('--json')) {
     process.stdout.write(JSON.stringify(sockets.map(socketJson), null, 2) + '\n');
   } else {
-    process.stdout.write(socketTable(sockets));
+    process.stdout.write(socketTableBytes(sockets));
     const hidden = sockets.filter(s => !s.ownerVisible && s.state !== 'TIME_WAIT').length;
     if (hidden > 0 && process.getuid?.() !== 0) {
       process.stderr.write(`${hidden} socket(s): owner not visible (another user's process); run as root to see them.\n`);
