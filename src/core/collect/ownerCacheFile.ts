@@ -9,7 +9,7 @@ import type { ProcfsCollector } from './procfsCollector';
 export function ownerCachePath(): string {
   const uid = process.getuid?.() ?? 0;
   const base = process.env.XDG_RUNTIME_DIR && path.isAbsolute(process.env.XDG_RUNTIME_DIR) ? process.env.XDG_RUNTIME_DIR : os.tmpdir();
-  return path.join(base, `port-inspector-${uid}`, 'owners-v1.json');
+  return path.join(base, `port-inspector-${uid}`, 'owners-v2.json');
 }
 
 /** The directory must be ours, not a symlink, and closed to others; otherwise nothing is read or written. */

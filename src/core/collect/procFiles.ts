@@ -44,20 +44,19 @@ export function errorCode(e: unknown): string | undefined {
 }
 
 /**
- * The socket fds of one process: inode → its fd numbers, and how many fds it has in all.
+ * The socket fds of one process as flat [inode, fd, inode, fd, …] pairs in fd order (flat numbers
+ * are what the CLI's owner cache stores and parses fastest), and how many fds it has in all.
  * Throws what readdir throws (ENOENT: gone; EACCES: another user's process).
  */
-export function readSocketFds(procRoot: string, pid: number | string): { fdCount: number; sockets: Map<number, number[]> } {
+export function readSocketFds(procRoot: string, pid: number | string): { fdCount: number; sockets: number[] } {
   const dir = `${procRoot}/${pid}/fd`;
   const fds = fs.readdirSync(dir);
-  const sockets = new Map<number, number[]>();
+  const sockets: number[] = [];
   for (const fd of fds) {
     const link = tryReadlink(`${dir}/${fd}`);
     if (link === undefined || link.charCodeAt(0) !== 115 /* s */) { continue; }
     const inode = parseSocketLink(link);
-    if (inode === undefined) { continue; }
-    const list = sockets.get(inode);
-    if (list) { list.push(Number(fd)); } else { sockets.set(inode, [Number(fd)]); }
+    if (inode !== undefined) { sockets.push(inode, Number(fd)); }
   }
   return { fdCount: fds.length, sockets };
 }

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
-import { parseProcNetRow, rowBody } from './procNetParser';
+import { forEachRow, parseProcNetRow, parseRowAt } from './procNetParser';
 import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseStatusUid, type ProcStat } from './procPidParser';
 import { errorCode, readSocketFds, tryRead, tryReadlink } from './procFiles';
 import { PROC_NET_TABLES, readProcNetTable } from './procNetTables';
@@ -27,20 +27,20 @@ interface PidEntry {
   startTicks: number;
   /** -1 when the kernel does not report the fd count. */
   fdCount: number;
-  /** inode → fds of this process. */
-  sockets: Map<number, number[]>;
+  /** This process's sockets as flat [inode, fd, inode, fd, …] pairs, in fd order (see readSocketFds). */
+  sockets: number[];
   info: ProcessInfo | undefined;
 }
 
-const OWNER_CACHE_VERSION = 1;
+const OWNER_CACHE_VERSION = 2;
 
 export interface OwnerCacheData {
   version: number;
   bootTimeMs: number;
   lastFullWalk: number;
   knownUnowned: number[];
-  /** [pid, startTicks, fdCount, [inode, fds][], info] */
-  pids: [number, number, number, [number, number[]][], ProcessInfo | null][];
+  /** [pid, startTicks, fdCount, [inode, fd, inode, fd, …], info]: flat numbers parse fastest. */
+  pids: [number, number, number, number[], ProcessInfo | null][];
 }
 
 interface CachedRow {
@@ -155,31 +155,25 @@ export class ProcfsCollector implements Collector {
       const previous = this.rows.get(t.file);
       const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
       const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
-      // Walk the lines in place: the header is skipped, each row's body becomes one string.
-      let start = text.indexOf('\n') + 1;
-      while (start > 0 && start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end < 0) { end = text.length; }
-        if (end > start) {
-          const body = rowBody(text.slice(start, end));
-          if (body === undefined) {
-            stats.malformedLines++;
-          } else {
-            let row = previous?.get(body) ?? next?.get(body);
-            if (!row) {
-              const record = parseProcNetRow(body, t.protocol, t.family);
-              row = record ? { record } : undefined;
-            }
-            if (!row) {
-              stats.malformedLines++;
-            } else {
-              next?.set(body, row);
-              if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
-            }
-          }
+      const filter = { listeningOnly: options.listeningOnly };
+      const withoutPrefix = forEachRow(text, (from, to) => {
+        if (!next) {
+          // One-shot (the CLI): nothing to remember, so the row is read in place, never cut out.
+          const record = parseRowAt(text, from, to, t.protocol, t.family, filter);
+          if (record === undefined) { stats.malformedLines++; } else if (record !== null) { out.push({ record }); }
+          return;
         }
-        start = end + 1;
-      }
+        const body = text.slice(from, to);
+        let row = previous?.get(body) ?? next.get(body);
+        if (!row) {
+          const record = parseProcNetRow(body, t.protocol, t.family);
+          if (!record) { stats.malformedLines++; return; }
+          row = { record };
+        }
+        next.set(body, row);
+        if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
+      });
+      stats.malformedLines += withoutPrefix;
       if (next) { this.rows.set(t.file, next); }
     }
     return out;
@@ -241,7 +235,7 @@ export class ProcfsCollector implements Collector {
     if (!stat) { this.forgetPid(pid); stats.vanishedProcesses++; return; }
     const previous = this.pids.get(pid);
     let fdCount: number;
-    let sockets: Map<number, number[]>;
+    let sockets: number[];
     try {
       ({ fdCount, sockets } = readSocketFds(this.proc, pid));
     } catch (e) {
@@ -250,12 +244,12 @@ export class ProcfsCollector implements Collector {
       if (code === 'ENOENT' || code === 'ESRCH') { stats.vanishedProcesses++; return; }
       // EACCES: another user's process. Remember it (no sockets) so it is not re-tried each refresh.
       stats.unreadableEntries++;
-      this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCount(pid), sockets: new Map(), info: undefined });
+      this.pids.set(pid, { startTicks: stat.startTicks, fdCount: this.fdCount(pid), sockets: [], info: undefined });
       return;
     }
     const samePid = previous !== undefined && previous.startTicks === stat.startTicks;
     let info = samePid && !refreshInfo ? previous.info : undefined;
-    if (!info && sockets.size > 0) { info = this.readProcessInfo(pid, stat); }
+    if (!info && sockets.length > 0) { info = this.readProcessInfo(pid, stat); }
     if (samePid && previous.info === info && sameSockets(previous.sockets, sockets)) {
       previous.fdCount = this.fdCountsUsable() ? fdCount : -1;
       return;
@@ -269,15 +263,16 @@ export class ProcfsCollector implements Collector {
     const info = entry.info;
     if (!info) { return; }
     this.ownersDirty = true;
-    for (const [inode, fdList] of entry.sockets) {
-      const added: SocketOwner[] = fdList.map(fd => ({
+    const pairs = entry.sockets;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const inode = pairs[i];
+      const owner: SocketOwner = {
         pid: info.pid, ppid: info.ppid, name: info.name, commandLine: info.commandLine,
-        cwd: info.cwd, user: info.user, startTime: info.startTime, fd,
-      }));
+        cwd: info.cwd, user: info.user, startTime: info.startTime, fd: pairs[i + 1],
+      };
       const current = this.owners.get(inode);
-      const merged = current ? [...current, ...added] : added;
-      if (merged.length > 1) { merged.sort((a, b) => a.pid - b.pid || a.fd - b.fd); }
-      this.owners.set(inode, merged);
+      // A new array even when merging: the current one may belong to a snapshot already handed out.
+      this.owners.set(inode, current ? [...current, owner].sort((a, b) => a.pid - b.pid || a.fd - b.fd) : [owner]);
     }
   }
 
@@ -292,7 +287,7 @@ export class ProcfsCollector implements Collector {
       bootTimeMs: this.bootTime(),
       lastFullWalk: this.lastFullWalk,
       knownUnowned: [...this.knownUnowned],
-      pids: [...this.pids].map(([pid, e]) => [pid, e.startTicks, e.fdCount, [...e.sockets], e.info ?? null]),
+      pids: [...this.pids].map(([pid, e]) => [pid, e.startTicks, e.fdCount, e.sockets, e.info ?? null]),
     };
   }
 
@@ -307,7 +302,8 @@ export class ProcfsCollector implements Collector {
     this.owners.clear();
     try {
       for (const [pid, startTicks, fdCount, sockets, info] of d.pids) {
-        this.addPid(pid, { startTicks, fdCount, sockets: new Map(sockets), info: info ?? undefined });
+        if (!Array.isArray(sockets) || sockets.length % 2 !== 0) { throw new Error('malformed'); }
+        this.addPid(pid, { startTicks, fdCount, sockets, info: info ?? undefined });
       }
     } catch {
       this.pids.clear();
@@ -330,8 +326,9 @@ export class ProcfsCollector implements Collector {
     const entry = this.pids.get(pid);
     if (!entry) { return; }
     this.pids.delete(pid);
-    if (entry.sockets.size > 0) { this.ownersDirty = true; }
-    for (const inode of entry.sockets.keys()) {
+    if (entry.sockets.length > 0) { this.ownersDirty = true; }
+    for (let i = 0; i < entry.sockets.length; i += 2) {
+      const inode = entry.sockets[i];
       const current = this.owners.get(inode);
       if (!current) { continue; }
       const rest = current.filter(o => o.pid !== pid);
@@ -381,11 +378,8 @@ export class ProcfsCollector implements Collector {
   }
 }
 
-function sameSockets(a: Map<number, number[]>, b: Map<number, number[]>): boolean {
-  if (a.size !== b.size) { return false; }
-  for (const [inode, fds] of a) {
-    const other = b.get(inode);
-    if (!other || other.length !== fds.length || other.some((fd, i) => fd !== fds[i])) { return false; }
-  }
+function sameSockets(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) { return false; }
+  for (let i = 0; i < a.length; i++) { if (a[i] !== b[i]) { return false; } }
   return true;
 }

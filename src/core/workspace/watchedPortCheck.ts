@@ -156,16 +156,17 @@ export class WatchedPortChecker {
       const c = name.charCodeAt(0);
       if (c < 48 || c > 57) { continue; }
       const pid = Number(name);
-      let sockets: Map<number, number[]>;
+      let sockets: number[];
       try { ({ sockets } = readSocketFds(this.proc, name)); } catch { continue; } // gone, or another user's
       this.stats.processesWalked++;
       let startTicks: number | undefined;
-      for (const [inode, fds] of sockets) {
+      for (let i = 0; i < sockets.length; i += 2) {
+        const inode = sockets[i];
         if (!inodes.has(inode)) { continue; }
         startTicks ??= parseProcStat(tryRead(`${this.proc}/${name}/stat`) ?? '')?.startTicks ?? -1;
         let list = found.get(inode);
         if (!list) { list = []; found.set(inode, list); }
-        for (const fd of fds) { list.push({ pid, fd, startTicks }); }
+        list.push({ pid, fd: sockets[i + 1], startTicks });
       }
     }
     for (const inode of inodes) { this.cache.set(inode, { owners: found.get(inode) ?? [], walkedAt: now }); }
