@@ -39,7 +39,8 @@ export function noPositionals(args: ParsedArgs): void {
 
 /**
  * One snapshot for a CLI command. With the procfs back end the owner cache of the previous run
- * is loaded first and saved afterwards (see ownerCacheFile.ts), unless --no-cache.
+ * is loaded while the kernel prints the tables, and saved afterwards (see ownerCacheFile.ts),
+ * unless --no-cache.
  */
 export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Promise<{ collector: Collector; snapshot: Snapshot }> {
   const backend = backendOption(args) ?? defaultBackend();
@@ -49,8 +50,10 @@ export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Pr
   }
   const collector = new ProcfsCollector({ rowCache: false });
   const useCache = !args.flags.has('--no-cache') && !options.fullWalk;
+  // The kernel prints the TCP tables in child processes while this one loads the cache.
+  const reads = collector.startTableReads(options);
   if (useCache) { loadOwnerCache(collector); }
-  const snapshot = collector.collectSync(options);
+  const snapshot = await collector.collectStarted(reads, options);
   if (useCache && (snapshot.stats.fullWalk || collector.cacheChanged)) { saveOwnerCache(collector); }
   return { collector, snapshot };
 }

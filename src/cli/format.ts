@@ -70,27 +70,33 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
       if (pidLength > w[5]) { w[5] = pidLength; }
     }
   }
-  const out = new TableWriter(w);
-  for (const h of SOCKET_HEADER) { out.text(h); }
+  let userWidth = 0, rowCount = 0;
+  for (let i = 0; i < n; i++) {
+    const s = sockets[i];
+    rowCount += Math.max(1, s.processes.length);
+    if (s.user.length > userWidth) { userWidth = s.user.length; }
+    for (const p of s.processes) { if (p.user.length > userWidth) { userWidth = p.user.length; } }
+  }
+  const out = new RowWriter(w, rowCount + 1, userWidth);
+  for (let k = 0; k < SOCKET_HEADER.length; k++) { out.text(k, SOCKET_HEADER[k]); }
   out.endRow();
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
     const proto = s.family === 6 ? (s.protocol === 'tcp' ? 'tcp6' : 'udp6') : s.protocol;
     const rows = Math.max(1, s.processes.length);
     for (let k = 0; k < rows; k++) {
-      out.text(proto);
-      out.endpoint(s.localAddress, s.localPort, s.family);
-      out.endpoint(s.remoteAddress, s.remotePort, s.family);
-      out.text(s.state);
+      out.text(0, proto);
+      out.endpoint(1, s.localAddress, s.localPort, s.family);
+      out.endpoint(2, s.remoteAddress, s.remotePort, s.family);
+      out.text(3, s.state);
       const p = s.processes[k];
       if (p === undefined) {
-        out.text(hiddenOwner(s));
-        out.text('');
-        out.text(s.user);
+        out.text(4, hiddenOwner(s));
+        out.text(6, s.user);
       } else {
-        out.text(p.name);
-        out.number(p.pid);
-        out.text(p.user);
+        out.text(4, p.name);
+        out.number(5, p.pid);
+        out.text(6, p.user);
       }
       out.endRow();
     }
@@ -117,99 +123,83 @@ function endpointLength(address: string, port: number, family: 4 | 6): number {
 }
 
 /**
- * Fixed-width rows written cell by cell into a growing Buffer: two spaces between columns, no
- * trailing spaces (padding is only written once a non-empty cell follows it).
+ * Fixed-width rows in a Buffer that starts out all spaces, so padding costs nothing: each cell is
+ * copied to its column's offset. Cell texts repeat (protocols, states, process and user names,
+ * addresses), so each distinct one is encoded once. Column widths count characters, like padEnd;
+ * a cell whose UTF-8 is longer than its characters shifts the rest of its row. A row ends after its
+ * last non-empty cell: no trailing spaces.
  */
-class TableWriter {
-  private buf = Buffer.allocUnsafe(1 << 16);
+class RowWriter {
+  private readonly buf: Buffer;
+  private readonly offsets: number[] = [];
+  private readonly encoded = new Map<string, Uint8Array>();
   private at = 0;
-  private column = 0;
-  private pending = 0;
-  constructor(private readonly widths: readonly number[]) {}
+  private shift = 0;
+  private end = 0;
 
-  text(cell: string): void {
-    if (cell.length > 0) {
-      this.startCell(cell.length * 3);
-      this.writeText(cell);
+  constructor(widths: readonly number[], rows: number, lastWidth: number) {
+    let offset = 0;
+    for (const w of widths) { this.offsets.push(offset); offset += w + 2; }
+    // Worst case: every character of the two name columns takes 3 bytes in UTF-8.
+    const rowBytes = this.offsets[widths.length - 1] + 2 * widths[4] + 3 * Math.max(lastWidth, widths[widths.length - 1]) + 1;
+    this.buf = Buffer.alloc(rows * rowBytes, 32);
+  }
+
+  text(column: number, cell: string): void {
+    if (cell.length === 0) { return; }
+    let bytes = this.encoded.get(cell);
+    if (bytes === undefined) {
+      bytes = Buffer.from(cell, 'utf8');
+      this.encoded.set(cell, bytes);
     }
-    this.endCell(cell.length);
+    const pos = this.at + this.offsets[column] + this.shift;
+    this.buf.set(bytes, pos);
+    this.shift += bytes.length - cell.length;
+    this.end = pos + bytes.length;
   }
 
   /** A non-negative integer, written digit by digit. */
-  number(value: number): void {
-    const length = digits(value);
-    this.startCell(length);
-    this.writeDigits(value);
-    this.endCell(length);
+  number(column: number, value: number): void {
+    const pos = this.at + this.offsets[column] + this.shift;
+    this.end = pos + writeDigits(this.buf, pos, value);
   }
 
-  /** endpoint(address, port, family), written in place: addresses and ports are ASCII. */
-  endpoint(address: string, port: number, family: 4 | 6): void {
-    const length = endpointLength(address, port, family);
-    this.startCell(length);
+  /** endpoint(address, port, family) without building the string: the "address:" part repeats. */
+  endpoint(column: number, address: string, port: number, family: 4 | 6): void {
     if (isUnspecifiedPeer(address, port)) {
-      this.writeText(family === 6 ? '[::]:*' : '0.0.0.0:*');
-    } else {
-      const bracket = address.includes(':');
-      if (bracket) { this.buf[this.at++] = 91; }
-      this.writeText(address);
-      if (bracket) { this.buf[this.at++] = 93; }
-      this.buf[this.at++] = 58;
-      this.writeDigits(port);
+      this.text(column, family === 6 ? '[::]:*' : '0.0.0.0:*');
+      return;
     }
-    this.endCell(length);
+    let prefix = this.encoded.get(address);
+    if (prefix === undefined) {
+      prefix = Buffer.from(address.includes(':') ? `[${address}]:` : `${address}:`, 'latin1');
+      this.encoded.set(address, prefix);
+    }
+    const pos = this.at + this.offsets[column] + this.shift;
+    this.buf.set(prefix, pos);
+    this.end = pos + prefix.length + writeDigits(this.buf, pos + prefix.length, port);
   }
 
   endRow(): void {
-    this.reserve(1);
-    this.buf[this.at++] = 10;
-    this.column = 0;
-    this.pending = 0;
+    this.buf[this.end] = 10;
+    this.at = this.end + 1;
+    this.end = this.at;
+    this.shift = 0;
   }
 
   bytes(): Buffer {
     return this.buf.subarray(0, this.at);
   }
+}
 
-  private startCell(maxBytes: number): void {
-    this.reserve(this.pending + maxBytes);
-    // Byte loops rather than Buffer.fill/write: for cells this short their call overhead dominates.
-    for (; this.pending > 0; this.pending--) { this.buf[this.at++] = 32; }
+/** Writes v's decimal digits at pos; returns how many. */
+function writeDigits(buf: Buffer, pos: number, v: number): number {
+  const d = digits(v);
+  for (let i = pos + d - 1; i >= pos; i--) {
+    buf[i] = 48 + (v % 10);
+    v = Math.floor(v / 10);
   }
-
-  private endCell(length: number): void {
-    if (this.column < this.widths.length - 1) { this.pending += this.widths[this.column] + 2 - length; }
-    this.column++;
-  }
-
-  /** ASCII byte by byte; anything else (a process or user name in UTF-8) through Buffer.write. */
-  private writeText(text: string): void {
-    const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 128) {
-        this.at += this.buf.write(text.slice(i), this.at);
-        return;
-      }
-      this.buf[this.at++] = c;
-    }
-  }
-
-  private writeDigits(v: number): void {
-    const d = digits(v);
-    for (let i = this.at + d - 1; i >= this.at; i--) {
-      this.buf[i] = 48 + (v % 10);
-      v = Math.floor(v / 10);
-    }
-    this.at += d;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.at + bytes <= this.buf.length) { return; }
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
-    this.buf.copy(bigger, 0, 0, this.at);
-    this.buf = bigger;
-  }
+  return d;
 }
 
 /**

@@ -16,7 +16,8 @@ import { emptyStats } from '../model';
 import { forEachRow, parseProcNetRow, parseRowAt } from './procNetParser';
 import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseStatusUid, type ProcStat } from './procPidParser';
 import { errorCode, readSocketFds, tryRead, tryReadlink } from './procFiles';
-import { PROC_NET_TABLES, readProcNetTable } from './procNetTables';
+import { PROC_NET_TABLES, readProcNetTable, type ProcNetTable } from './procNetTables';
+import { readProcNetTablesAside } from './procNetAside';
 
 /** USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux ABI Node runs on. */
 const CLOCK_TICKS = 100;
@@ -41,6 +42,14 @@ export interface OwnerCacheData {
   knownUnowned: number[];
   /** [pid, startTicks, fdCount, [inode, fd, inode, fd, …], info]: flat numbers parse fastest. */
   pids: [number, number, number, number[], ProcessInfo | null][];
+}
+
+/** Table reads begun by startTableReads(): the text, or undefined for a table the kernel lacks. */
+export type StartedReads = Map<ProcNetTable, Promise<string | undefined>>;
+
+function tablesFor(options: CollectOptions): ProcNetTable[] {
+  const protocols = options.protocols ?? ['tcp', 'udp'];
+  return PROC_NET_TABLES.filter(t => protocols.includes(t.protocol));
 }
 
 interface CachedRow {
@@ -91,7 +100,32 @@ export class ProcfsCollector implements Collector {
   collectSync(options: CollectOptions = {}): Snapshot {
     const stats = emptyStats();
     this.refreshUsers();
-    const rows = this.readTables(options, stats);
+    return this.finish(this.readTables(options, stats), options, stats);
+  }
+
+  /**
+   * Starts reading the TCP tables in child processes (procNetAside.ts), for a one-shot
+   * caller that has other work to do meanwhile (the CLI loads its owner cache). Pass the result
+   * to collectStarted() with the same options.
+   */
+  startTableReads(options: CollectOptions = {}): StartedReads {
+    return readProcNetTablesAside(this.proc, tablesFor(options).filter(t => t.protocol === 'tcp'));
+  }
+
+  /** collectSync(), with the tables that startTableReads() began; the small UDP tables are read here. */
+  async collectStarted(reads: StartedReads, options: CollectOptions = {}): Promise<Snapshot> {
+    const stats = emptyStats();
+    this.refreshUsers();
+    const rows: CachedRow[] = [];
+    for (const t of tablesFor(options)) {
+      const started = reads.get(t);
+      const text = started ? await started : readProcNetTable(this.proc, t);
+      if (text !== undefined) { this.parseTable(t, text, options, stats, rows); }
+    }
+    return this.finish(rows, options, stats);
+  }
+
+  private finish(rows: readonly CachedRow[], options: CollectOptions, stats: CollectStats): Snapshot {
     const withOwners = options.owners !== false;
     if (withOwners) { this.resolveOwners(rows, options.fullWalk === true, stats); }
     const sockets: SocketEntry[] = new Array(rows.length);
@@ -146,37 +180,38 @@ export class ProcfsCollector implements Collector {
   }
 
   private readTables(options: CollectOptions, stats: CollectStats): CachedRow[] {
-    const protocols = options.protocols ?? ['tcp', 'udp'];
     const out: CachedRow[] = [];
-    for (const t of PROC_NET_TABLES) {
-      if (!protocols.includes(t.protocol)) { continue; }
+    for (const t of tablesFor(options)) {
       const text = readProcNetTable(this.proc, t);
-      if (text === undefined) { continue; }
-      const previous = this.rows.get(t.file);
-      const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
-      const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
-      const filter = { listeningOnly: options.listeningOnly };
-      const withoutPrefix = forEachRow(text, (from, to) => {
-        if (!next) {
-          // One-shot (the CLI): nothing to remember, so the row is read in place, never cut out.
-          const record = parseRowAt(text, from, to, t.protocol, t.family, filter);
-          if (record === undefined) { stats.malformedLines++; } else if (record !== null) { out.push({ record }); }
-          return;
-        }
-        const body = text.slice(from, to);
-        let row = previous?.get(body) ?? next.get(body);
-        if (!row) {
-          const record = parseProcNetRow(body, t.protocol, t.family);
-          if (!record) { stats.malformedLines++; return; }
-          row = { record };
-        }
-        next.set(body, row);
-        if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
-      });
-      stats.malformedLines += withoutPrefix;
-      if (next) { this.rows.set(t.file, next); }
+      if (text !== undefined) { this.parseTable(t, text, options, stats, out); }
     }
     return out;
+  }
+
+  private parseTable(t: ProcNetTable, text: string, options: CollectOptions, stats: CollectStats, out: CachedRow[]): void {
+    const previous = this.rows.get(t.file);
+    const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
+    const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
+    const filter = { listeningOnly: options.listeningOnly };
+    const withoutPrefix = forEachRow(text, (from, to) => {
+      if (!next) {
+        // One-shot (the CLI): nothing to remember, so the row is read in place, never cut out.
+        const record = parseRowAt(text, from, to, t.protocol, t.family, filter);
+        if (record === undefined) { stats.malformedLines++; } else if (record !== null) { out.push({ record }); }
+        return;
+      }
+      const body = text.slice(from, to);
+      let row = previous?.get(body) ?? next.get(body);
+      if (!row) {
+        const record = parseProcNetRow(body, t.protocol, t.family);
+        if (!record) { stats.malformedLines++; return; }
+        row = { record };
+      }
+      next.set(body, row);
+      if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
+    });
+    stats.malformedLines += withoutPrefix;
+    if (next) { this.rows.set(t.file, next); }
   }
 
   private resolveOwners(rows: readonly CachedRow[], forceFull: boolean, stats: CollectStats): void {

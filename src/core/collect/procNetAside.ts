@@ -1,0 +1,86 @@
+// Reads /proc/net tables in `cat` children, so that the kernel's work of printing them runs on the
+// other core while this thread does something else (the CLI loads its owner cache, parses the
+// first table while the second is printed).
+//
+// Why a child: a /proc/net table is generated as it is read, one page per read() call (~60 µs
+// each: ~25 ms per TCP table at 10,000 sockets). Node cannot run a blocking read loop off its
+// thread short of a worker, which takes ~30 ms to start here; a child costs ~3 ms. Each child
+// writes to an unlinked file of its own rather than a pipe: a pipe fills after 64 KB and would
+// stall the child until this thread came back to read it.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { privateDirPath, safeDir } from './privateDir';
+import { readProcNetTable, type ProcNetTable } from './procNetTables';
+
+let serial = 0;
+
+/**
+ * One promise per table, with readProcNetTable's answer: the text, or undefined for an IPv6 table
+ * the kernel lacks. Anything unexpected on the way (no `cat`, no private directory, a failed
+ * read) means the table is read on this thread instead, with that function's errors.
+ */
+export function readProcNetTablesAside(procRoot: string, tables: readonly ProcNetTable[], dir = privateDirPath()): Map<ProcNetTable, Promise<string | undefined>> {
+  const out = new Map<ProcNetTable, Promise<string | undefined>>();
+  const usable = tables.length > 0 && safeDir(dir, true);
+  for (const t of tables) {
+    const aside = usable ? readInChild(`${procRoot}/${t.file}`, dir) : Promise.resolve(undefined);
+    const read = aside.then(text => text ?? readProcNetTable(procRoot, t));
+    // Handled here too: when an earlier table fails, the caller may never await this one.
+    read.catch(() => undefined);
+    out.set(t, read);
+  }
+  return out;
+}
+
+function readInChild(file: string, dir: string): Promise<string | undefined> {
+  const scratch = path.join(dir, `table-${process.pid}-${serial++}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(scratch, 'wx+', 0o600);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  try {
+    // Unlinked at once: nothing is left behind, whatever happens next.
+    fs.unlinkSync(scratch);
+  } catch {
+    fs.closeSync(fd);
+    return Promise.resolve(undefined);
+  }
+  return new Promise<string | undefined>(resolve => {
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) { return; }
+      settled = true;
+      let text: string | undefined;
+      try {
+        if (ok) { text = readWhole(fd); }
+      } catch {
+        text = undefined;
+      } finally {
+        fs.closeSync(fd);
+      }
+      resolve(text);
+    };
+    try {
+      const child = spawn('cat', [file], { stdio: ['ignore', fd, 'ignore'] });
+      child.once('error', () => settle(false));
+      child.once('exit', code => settle(code === 0));
+    } catch {
+      settle(false);
+    }
+  });
+}
+
+function readWhole(fd: number): string {
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const n = fs.readSync(fd, buf, length, size - length, length);
+    if (n === 0) { break; }
+    length += n;
+  }
+  return buf.toString('latin1', 0, length);
+}
