@@ -181,6 +181,8 @@ class RowWriter {
   }
 
   endRow(): void {
+    // A last cell that ends in spaces (a user name can be anything) is trimmed like trimEnd().
+    while (this.end > this.at && this.buf[this.end - 1] === 32) { this.end--; }
     this.buf[this.end] = 10;
     this.at = this.end + 1;
     this.end = this.at;

@@ -5,6 +5,7 @@ import { runHolder, TCP_LISTENER, type Holder } from './support/children';
 import { endpoint, socketTable, sortForListing, table, SOCKET_HEADER } from '../../src/cli/format';
 import type { SocketEntry } from '../../src/core/model';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
+import * as fc from 'fast-check';
 
 const cli = path.join(__dirname, '../../../dist/cli.js');
 function run(...args: string[]) {
@@ -110,6 +111,24 @@ describe('CLI table formatting', () => {
     const sockets = (await new ProcfsCollector().collect()).sockets;
     assert.ok(sockets.length > 0);
     assert.equal(socketTable(sockets), table(SOCKET_HEADER, socketRows(sockets)));
+  });
+
+  it('socketTable matches the generic table for any sockets: wide and non-ASCII names, hidden owners, empty users (fast-check)', () => {
+    const name = fc.oneof(fc.constantFrom('node', 'nginx: worker', 'Ünïcödé-srv', '日本語', 'a'.repeat(40), ''), fc.string({ maxLength: 12 }));
+    const owner = fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), name, user: name });
+    const address = fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '10.1.2.3', 'fe80::1:2', '2001:db8::abcd:ef01');
+    const socket = fc.record({
+      protocol: fc.constantFrom('tcp' as const, 'udp' as const), family: fc.constantFrom(4 as const, 6 as const),
+      localAddress: address, localPort: fc.integer({ min: 0, max: 65535 }), remoteAddress: address, remotePort: fc.integer({ min: 0, max: 65535 }),
+      state: fc.constantFrom('LISTEN' as const, 'ESTABLISHED' as const, 'TIME_WAIT' as const, 'UNCONN' as const), uid: fc.integer({ min: 0, max: 70000 }),
+      user: name, owners: fc.array(owner, { maxLength: 3 }),
+    }).map(({ owners, ...r }): SocketEntry => ({
+      ...r, inode: 1, ownerVisible: owners.length > 0,
+      processes: owners.map(o => ({ ...o, ppid: 1, commandLine: o.name, cwd: '/', startTime: 0, fd: 3 })),
+    }));
+    fc.assert(fc.property(fc.array(socket, { maxLength: 25 }), sockets => {
+      assert.equal(socketTable(sockets), table(SOCKET_HEADER, socketRows(sockets)));
+    }), { numRuns: 300 });
   });
 });
 
