@@ -50,7 +50,9 @@ export function socketJson(s: SocketEntry): object {
 export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
   const n = sockets.length;
   const w = SOCKET_HEADER.map(h => h.length);
-  // Widths from lengths alone: nothing is built for a cell until it is written.
+  // Widths from lengths alone: nothing is built for a cell until it is written. Indexed loops,
+  // not for-of: this runs once per CLI call, mostly before the JIT has optimised anything.
+  let userWidth = 0, rowCount = 0;
   for (let i = 0; i < n; i++) {
     const s = sockets[i];
     const proto = s.protocol.length + (s.family === 6 ? 1 : 0);
@@ -60,22 +62,21 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     const remote = endpointLength(s.remoteAddress, s.remotePort, s.family);
     if (remote > w[2]) { w[2] = remote; }
     if (s.state.length > w[3]) { w[3] = s.state.length; }
-    if (s.processes.length === 0) {
+    const owners = s.processes;
+    if (owners.length === 0) {
+      rowCount++;
       const o = hiddenOwner(s);
       if (o.length > w[4]) { w[4] = o.length; }
+      if (s.user.length > userWidth) { userWidth = s.user.length; }
     }
-    for (const p of s.processes) {
+    for (let k = 0; k < owners.length; k++) {
+      const p = owners[k];
+      rowCount++;
       if (p.name.length > w[4]) { w[4] = p.name.length; }
       const pidLength = digits(p.pid);
       if (pidLength > w[5]) { w[5] = pidLength; }
+      if (p.user.length > userWidth) { userWidth = p.user.length; }
     }
-  }
-  let userWidth = 0, rowCount = 0;
-  for (let i = 0; i < n; i++) {
-    const s = sockets[i];
-    rowCount += Math.max(1, s.processes.length);
-    if (s.user.length > userWidth) { userWidth = s.user.length; }
-    for (const p of s.processes) { if (p.user.length > userWidth) { userWidth = p.user.length; } }
   }
   const out = new RowWriter(w, rowCount + 1, userWidth);
   for (let k = 0; k < SOCKET_HEADER.length; k++) { out.text(k, SOCKET_HEADER[k]); }

@@ -183,7 +183,16 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
   const localAddress = memos[0].at(text, from + 1, a);
   const remoteAddress = memos[1].at(text, r0, a);
   if (localAddress === undefined || remoteAddress === undefined) { return undefined; }
-  // After "st": tx:rx, tr:when, retrnsmt, uid, timeout, inode — the 4th and 6th fields.
+  // After "st": tx:rx, tr:when, retrnsmt, uid, timeout, inode — the 4th and 6th fields. The first
+  // three have fixed widths (%08X:%08X %02X:%08lX %08X), so uid is read in place when the row has
+  // that shape; otherwise the fields are counted.
+  if (text.charCodeAt(st0 + 11) === 58 && text.charCodeAt(st0 + 20) === 32 && text.charCodeAt(st0 + 23) === 58
+    && text.charCodeAt(st0 + 32) === 32 && text.charCodeAt(st0 + 41) === 32) {
+    const ids = uidAndInode(text, st0 + 42, to);
+    if (ids !== undefined) {
+      return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode: ids % INODE_LIMIT, uid: Math.floor(ids / INODE_LIMIT) };
+    }
+  }
   let uid = -1, inode = -1, field = 0, i = st0 + 3;
   while (field < 6 && i < to) {
     while (i < to && text.charCodeAt(i) === 32) { i++; }
@@ -205,6 +214,40 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
   }
   if (uid < 0 || inode < 0) { return undefined; }
   return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid };
+}
+
+/** Inodes are 32-bit; uid and inode travel packed in one number (uid * 2^32 + inode, exact below 2^53). */
+const INODE_LIMIT = 2 ** 32;
+
+/**
+ * From the uid column on: "  uid  timeout inode …". Returns uid * INODE_LIMIT + inode, or
+ * undefined when the text there does not have that shape.
+ */
+function uidAndInode(text: string, i: number, to: number): number | undefined {
+  while (i < to && text.charCodeAt(i) === 32) { i++; }
+  let uid = 0, n = 0;
+  for (; i < to; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) { break; }
+    if (c < 48 || c > 57) { return undefined; }
+    uid = uid * 10 + (c - 48);
+  }
+  if (n === 0 || uid >= 2 ** 21) { return undefined; }
+  while (i < to && text.charCodeAt(i) === 32) { i++; }
+  // The timeout, skipped whole: it can be negative.
+  i = text.indexOf(' ', i);
+  if (i < 0 || i >= to) { return undefined; }
+  while (i < to && text.charCodeAt(i) === 32) { i++; }
+  let inode = 0;
+  n = 0;
+  for (; i < to; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) { break; }
+    if (c < 48 || c > 57) { return undefined; }
+    inode = inode * 10 + (c - 48);
+  }
+  if (n === 0 || inode >= INODE_LIMIT) { return undefined; }
+  return uid * INODE_LIMIT + inode;
 }
 
 /** Same fields, found by splitting on spaces: for rows not in the kernel's usual layout. */
