@@ -134,6 +134,8 @@ class RowWriter {
   private readonly buf: Buffer;
   private readonly offsets: number[] = [];
   private readonly encoded = new Map<string, Uint8Array>();
+  private readonly lastText: string[] = [];
+  private readonly lastBytes: Uint8Array[] = [];
   private at = 0;
   private shift = 0;
   private end = 0;
@@ -148,11 +150,7 @@ class RowWriter {
 
   text(column: number, cell: string): void {
     if (cell.length === 0) { return; }
-    let bytes = this.encoded.get(cell);
-    if (bytes === undefined) {
-      bytes = Buffer.from(cell, 'utf8');
-      this.encoded.set(cell, bytes);
-    }
+    const bytes = this.bytesOf(column, cell);
     const pos = this.at + this.offsets[column] + this.shift;
     this.buf.set(bytes, pos);
     this.shift += bytes.length - cell.length;
@@ -171,14 +169,27 @@ class RowWriter {
       this.text(column, family === 6 ? '[::]:*' : '0.0.0.0:*');
       return;
     }
-    let prefix = this.encoded.get(address);
-    if (prefix === undefined) {
-      prefix = Buffer.from(address.includes(':') ? `[${address}]:` : `${address}:`, 'latin1');
-      this.encoded.set(address, prefix);
-    }
+    const prefix = this.bytesOf(column, address, true);
     const pos = this.at + this.offsets[column] + this.shift;
     this.buf.set(prefix, pos);
     this.end = pos + prefix.length + writeDigits(this.buf, pos + prefix.length, port);
+  }
+
+  /**
+   * The encoded cell; for an endpoint, of "address:" ("[address]:" for IPv6). Neighbouring rows
+   * mostly repeat a column's text, so the column's last one is checked before the map.
+   */
+  private bytesOf(column: number, text: string, endpoint = false): Uint8Array {
+    if (this.lastText[column] === text) { return this.lastBytes[column]; }
+    const key = endpoint ? `${text}\n:` : text;
+    let bytes = this.encoded.get(key);
+    if (bytes === undefined) {
+      bytes = Buffer.from(endpoint ? (text.includes(':') ? `[${text}]:` : `${text}:`) : text, 'utf8');
+      this.encoded.set(key, bytes);
+    }
+    this.lastText[column] = text;
+    this.lastBytes[column] = bytes;
+    return bytes;
   }
 
   endRow(): void {
