@@ -78,6 +78,24 @@ describe('/proc/net tables read in child processes', function () {
     await assert.rejects(reads.get(tcp)!, /^Error: cannot read .*\/net\/tcp: ENOENT$/);
   });
 
+  it('the collector reads aside only when sockstat promises thousands of TCP rows, and gets the same snapshot either way', async () => {
+    const collector = () => new ProcfsCollector({ procRoot: root, passwdPath: '/nonexistent', rowCache: false });
+    const direct = collector().collectSync({ owners: false });
+    assert.ok(direct.sockets.length > 5);
+    fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'sockets: used 9\nTCP: inuse 3 orphan 0 tw 1 alloc 5 mem 1\nUDP: inuse 2 mem 1\n');
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 2\nUDP6: inuse 1\n');
+    const few = collector();
+    const reads = few.startTableReads({ owners: false });
+    assert.equal(reads.size, 0, 'a handful of rows is read on this thread');
+    assert.deepEqual((await few.collectStarted(reads, { owners: false })).sockets, direct.sockets);
+    fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'sockets: used 9\nTCP: inuse 3000 orphan 0 tw 900 alloc 5 mem 1\nUDP: inuse 2 mem 1\n');
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 2000\nUDP6: inuse 1\n');
+    const many = collector();
+    const aside = many.startTableReads({ owners: false });
+    assert.deepEqual([...aside.keys()].map(t => t.file), ['net/tcp', 'net/tcp6']);
+    assert.deepEqual((await many.collectStarted(aside, { owners: false })).sockets, direct.sockets);
+  });
+
   it('collectStarted finds the same sockets and owners as collectSync', async () => {
     const h = await runHolder(TCP_LISTENER('127.0.0.1'));
     try {

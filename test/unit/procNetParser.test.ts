@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { decodeIpv4Hex, decodeIpv6Hex, parseProcNet } from '../../src/core/collect/procNetParser';
+import { decodeIpv4Hex, decodeIpv6Hex, parseProcNet, parseProcNetRow, tcpRowsFromSockstat } from '../../src/core/collect/procNetParser';
 import { parseCmdline, parsePasswd, parseProcStat, parseSocketLink, parseStatusUid, parseBootTime } from '../../src/core/collect/procPidParser';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../../../test/fixtures/proc', name), 'utf8');
@@ -48,6 +48,29 @@ describe('procNetParser', () => {
     assert.deepEqual(on8080.map(r => r.inode), [50001, 50003]);
     const on80 = parseProcNet(fixture('tcp'), 'tcp', 4, { localPorts: new Set([80]) }).records;
     assert.deepEqual(on80.map(r => r.localPort), [80], '80 never matches 8080');
+  });
+
+  it('reads uid and inode whatever the width of the columns before them', () => {
+    const row = (uid: string, timeout: string, inode: string) =>
+      ` 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 ${uid} ${timeout} ${inode} 1 0000000000000000 100 0 0 10 0`;
+    const ids = (body: string) => { const r = parseProcNetRow(body, 'tcp', 4); return r ? [r.uid, r.inode] : r; };
+    assert.deepEqual(ids(row('    0', '       0', '12345')), [0, 12345]);
+    assert.deepEqual(ids(row('100000', '       0', '4294967295')), [100000, 4294967295], 'a uid wider than %5u and the largest inode');
+    assert.deepEqual(ids(row('1878982656', '       0', '77')), [1878982656, 77], 'a container uid beyond the packed fast path');
+    assert.deepEqual(ids(row(' 1000', '     -17', '99')), [1000, 99], 'a negative timeout');
+    assert.deepEqual(ids(row(' 1000', '0', '99')), [1000, 99], 'single spaces');
+    // Columns before the uid not at their usual widths: found by counting fields instead.
+    assert.deepEqual(ids(' 0100007F:1F90 00000000:0000 0A 0:0 00:00000000 00000000  1000        0 4242 1'), [1000, 4242]);
+    assert.equal(ids(row(' 10a0', '       0', '99')), undefined);
+    assert.equal(ids(' 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0'), undefined, 'cut before the inode');
+  });
+
+  it('estimates the TCP rows from sockstat (recorded in a namespace with 10,000 listeners)', () => {
+    const sockstat = 'sockets: used 21008\nTCP: inuse 10000 orphan 0 tw 12 alloc 20001 mem 358\nUDP: inuse 500 mem 256\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n';
+    const sockstat6 = 'TCP6: inuse 10000\nUDP6: inuse 500\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n';
+    assert.equal(tcpRowsFromSockstat(sockstat, sockstat6), 20012);
+    assert.equal(tcpRowsFromSockstat(sockstat, ''), 10012, 'no IPv6');
+    assert.equal(tcpRowsFromSockstat('', ''), 0);
   });
 
   it('decodes addresses the way the kernel stores them', () => {

@@ -319,3 +319,14 @@ export function parseProcNet(text: string, protocol: Protocol, family: Family, f
   });
   return { records, malformed: noPrefix + badRows };
 }
+
+/**
+ * How many rows the TCP tables will have, roughly, from /proc/net/sockstat and sockstat6 (both
+ * per network namespace): sockets in use of either family plus those in TIME_WAIT. 0 for text
+ * without those lines.
+ */
+export function tcpRowsFromSockstat(sockstat: string, sockstat6: string): number {
+  const v4 = /^TCP: inuse (\d+)(?: orphan \d+)?(?: tw (\d+))?/m.exec(sockstat);
+  const v6 = /^TCP6: inuse (\d+)/m.exec(sockstat6);
+  return (v4 ? Number(v4[1]) + Number(v4[2] ?? 0) : 0) + (v6 ? Number(v6[1]) : 0);
+}
