@@ -170,6 +170,10 @@ describe('lsof parser pieces', () => {
     assert.equal(normalizeIpv6('1:2:3:4:5:6:7:8'), '1:2:3:4:5:6:7:8');
     assert.equal(normalizeIpv6('1::2::3'), undefined);
     assert.equal(normalizeIpv6('1:2:3:4:5:6:7:8:9'), undefined);
+    assert.equal(normalizeIpv6('fe80:0::1%eth0'), 'fe80::1%eth0');
+    // Found by the property test: a zone that is empty or holds a newline is not an address.
+    assert.equal(normalizeIpv6('::1%\n'), undefined);
+    assert.equal(normalizeIpv6('fe80::1%'), undefined);
     assert.equal(normalizeIpv6('1.2.3.4'), undefined);
   });
 

@@ -10,6 +10,8 @@ import { formatIpv6Groups } from './procNetParser';
 export function normalizeIpv6(text: string): string | undefined {
   const pct = text.indexOf('%');
   const zone = pct >= 0 ? text.slice(pct) : '';
+  // A zone is an interface name or index: never empty, no spaces, control characters or '/'.
+  if (pct >= 0 && !/^%[^\s%/]{1,64}$/.test(zone)) { return undefined; }
   const addr = (pct >= 0 ? text.slice(0, pct) : text).toLowerCase();
   if (!/^[0-9a-f:.]+$/.test(addr) || !addr.includes(':')) { return undefined; }
   let head = addr;
