@@ -6,7 +6,7 @@ import {
   type LsofSocket,
 } from '../../src/core/collect/lsofParser';
 import { groupSockets } from '../../src/core/collect/lsofCollector';
-import { normalizeIpv6 } from '../../src/core/collect/ipText';
+import { isIpv4, normalizeIpv6 } from '../../src/core/collect/ipText';
 import { parseBsdNetstat } from '../../src/core/collect/bsdNetstatParser';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsof');
@@ -174,6 +174,10 @@ describe('lsof parser pieces', () => {
     // Found by the property test: a zone that is empty or holds a newline is not an address.
     assert.equal(normalizeIpv6('::1%\n'), undefined);
     assert.equal(normalizeIpv6('fe80::1%'), undefined);
+    // Also from the property tests: leading zeros are not how any tool prints an IPv4 address.
+    assert.equal(normalizeIpv6('::ffff:127.00.0.1'), undefined);
+    assert.equal(isIpv4('127.00.0.1'), false);
+    assert.equal(isIpv4('0.0.0.0'), true);
     assert.equal(normalizeIpv6('1.2.3.4'), undefined);
   });
 

@@ -55,9 +55,10 @@ export function normalizeIpv6(text: string): string | undefined {
   return formatIpv6Groups(groups) + zone;
 }
 
+/** Dotted quad as the tools print it: no leading zeros (which some parsers read as octal). */
 export function isIpv4(text: string): boolean {
   const o = text.split('.');
-  return o.length === 4 && o.every(x => /^\d{1,3}$/.test(x) && Number(x) <= 255);
+  return o.length === 4 && o.every(x => /^(0|[1-9]\d{0,2})$/.test(x) && Number(x) <= 255);
 }
 
 
