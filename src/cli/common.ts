@@ -48,7 +48,7 @@ export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Pr
     const collector = createCollector(backend);
     return { collector, snapshot: await collector.collect(options) };
   }
-  const collector = new ProcfsCollector({ rowCache: false });
+  const collector = new ProcfsCollector();
   const useCache = !args.flags.has('--no-cache') && !options.fullWalk;
   // The kernel prints the TCP tables in child processes while this one loads the cache.
   const reads = collector.startTableReads(options);

@@ -20,12 +20,19 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => {
     let out = '';
     for (let i = 0; i < cells.length; i++) { out += i === cells.length - 1 ? cells[i] : cells[i].padEnd(widths[i] + 2); }
-    return out.trimEnd();
+    return trimSpaces(out);
   };
   const lines = new Array<string>(rows.length + 1);
   lines[0] = line(header);
   for (let i = 0; i < rows.length; i++) { lines[i + 1] = line(rows[i]); }
   return lines.join('\n') + '\n';
+}
+
+/** Only the padding: a cell's own trailing whitespace (a tab in a name) is left alone. */
+function trimSpaces(line: string): string {
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 32) { end--; }
+  return line.slice(0, end);
 }
 
 export const SOCKET_HEADER = ['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PROCESS', 'PID', 'USER'];
@@ -134,6 +141,7 @@ class RowWriter {
   private readonly buf: Buffer;
   private readonly offsets: number[] = [];
   private readonly encoded = new Map<string, Uint8Array>();
+  private readonly prefixes = new Map<string, Uint8Array>();
   private readonly lastText: string[] = [];
   private readonly lastBytes: Uint8Array[] = [];
   private at = 0;
@@ -180,12 +188,13 @@ class RowWriter {
    * mostly repeat a column's text, so the column's last one is checked before the map.
    */
   private bytesOf(column: number, text: string, endpoint = false): Uint8Array {
+    // Endpoint columns only ever hold endpoints, so the per-column memo cannot mix the two kinds.
     if (this.lastText[column] === text) { return this.lastBytes[column]; }
-    const key = endpoint ? `${text}\n:` : text;
-    let bytes = this.encoded.get(key);
+    const map = endpoint ? this.prefixes : this.encoded;
+    let bytes = map.get(text);
     if (bytes === undefined) {
       bytes = Buffer.from(endpoint ? (text.includes(':') ? `[${text}]:` : `${text}:`) : text, 'utf8');
-      this.encoded.set(key, bytes);
+      map.set(text, bytes);
     }
     this.lastText[column] = text;
     this.lastBytes[column] = bytes;
@@ -193,7 +202,7 @@ class RowWriter {
   }
 
   endRow(): void {
-    // A last cell that ends in spaces (a user name can be anything) is trimmed like trimEnd().
+    // No trailing spaces, as table() prints it, even when the last cell itself ends in spaces.
     while (this.end > this.at && this.buf[this.end - 1] === 32) { this.end--; }
     this.buf[this.end] = 10;
     this.at = this.end + 1;

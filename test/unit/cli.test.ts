@@ -114,7 +114,9 @@ describe('CLI table formatting', () => {
   });
 
   it('socketTable matches the generic table for any sockets: wide and non-ASCII names, hidden owners, empty users (fast-check)', () => {
-    const name = fc.oneof(fc.constantFrom('node', 'nginx: worker', 'Ünïcödé-srv', '日本語', 'a'.repeat(40), ''), fc.string({ maxLength: 12 }));
+    const name = fc.oneof(
+      fc.constantFrom('node', 'nginx: worker', 'Ünïcödé-srv', '日本語', 'a'.repeat(40), '', 'tab\t', 'nbsp\u00a0', 'ideo\u3000', '127.0.0.1', '[::1]:', 'x  '),
+      fc.string({ maxLength: 12 }), fc.string({ maxLength: 6, unit: 'binary' }));
     const owner = fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), name, user: name });
     const address = fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '10.1.2.3', 'fe80::1:2', '2001:db8::abcd:ef01');
     const socket = fc.record({

@@ -40,10 +40,27 @@ describe('owner cache kept between CLI runs', function () {
     assert.equal(new ProcfsCollector().importCache({ ...data, bootTimeMs: data.bootTimeMs - 1000 }), false);
     assert.equal(new ProcfsCollector().importCache({ ...data, pids: 'x' }), false);
     assert.equal(new ProcfsCollector().importCache({ ...data, pids: [[1, 2, 3, 'not-entries', null]] }), false);
+    assert.equal(new ProcfsCollector().importCache({ ...data, pids: [[1, 2, 3, [5, 'fd'], null]] }), false);
+    assert.equal(new ProcfsCollector().importCache({ ...data, pids: [[1, 2, 3, [5, 6], {}]] }), false, 'process details without their fields');
+    assert.equal(new ProcfsCollector().importCache({ ...data, pids: [[1, 2, 3, [5, 6], { pid: 2, ppid: 0, name: 'x', commandLine: 'x', cwd: '/', user: 'u', startTime: 1 }]] }), false, 'details of another pid');
+    assert.equal(new ProcfsCollector().importCache({ ...data, pids: [[1, 2, 3, [5, 6], { pid: 1, ppid: 0, name: 'x', commandLine: 'x', cwd: '/', user: 'u', startTime: 1 }]] }), true);
     fs.writeFileSync(file, '{ not json');
     assert.equal(loadOwnerCache(new ProcfsCollector(), file), false);
     saveOwnerCache(c, file);
     fs.chmodSync(path.dirname(file), 0o777);
     assert.equal(loadOwnerCache(new ProcfsCollector(), file), false, 'a directory others can write is not trusted');
+  });
+
+  it('is not kept under a parent others can write unless it is sticky like /tmp', () => {
+    const c = new ProcfsCollector();
+    c.collectSync();
+    const file = path.join(dir, 'cache', 'owners.json');
+    fs.chmodSync(dir, 0o777);
+    saveOwnerCache(c, file);
+    assert.equal(fs.existsSync(path.dirname(file)), false, 'another user could swap the directory for a symlink');
+    fs.chmodSync(dir, 0o1777);
+    saveOwnerCache(c, file);
+    assert.equal(fs.existsSync(file), true);
+    assert.equal(loadOwnerCache(new ProcfsCollector(), file), true);
   });
 });

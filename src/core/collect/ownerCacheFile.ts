@@ -26,6 +26,8 @@ export function saveOwnerCache(collector: ProcfsCollector, file = ownerCachePath
   try {
     fs.writeFileSync(tmp, JSON.stringify(collector.exportCache()), { mode: 0o600 });
     fs.renameSync(tmp, file);
+    // The first format's file, which no version reads any more.
+    fs.rmSync(path.join(dir, 'owners-v1.json'), { force: true });
   } catch {
     try { fs.unlinkSync(tmp); } catch { /* never written */ }
   }

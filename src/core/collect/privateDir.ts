@@ -11,10 +11,20 @@ export function privateDirPath(): string {
 }
 
 /**
- * Whether dir is fit to use: ours, not a symlink, closed to others (created 0700 when asked).
- * Anything else (another user's directory planted in /tmp, a symlink) means nothing is read or written there.
+ * Whether dir is fit to use: ours, not a symlink, closed to others (created 0700 when asked), in a
+ * parent that only we or root control (or a sticky one like /tmp), so nobody can swap it for a
+ * symlink between this check and its use. Anything else (another user's directory planted in
+ * /tmp, a root run with a user's TMPDIR) means nothing is read or written there.
  */
 export function safeDir(dir: string, create: boolean): boolean {
+  const uid = process.getuid?.();
+  try {
+    const parent = fs.lstatSync(path.dirname(dir));
+    if (!parent.isDirectory() || (uid !== undefined && parent.uid !== uid && parent.uid !== 0)) { return false; }
+    if ((parent.mode & 0o022) !== 0 && (parent.mode & 0o1000) === 0) { return false; }
+  } catch {
+    return false;
+  }
   try {
     if (create) { fs.mkdirSync(dir, { mode: 0o700 }); }
   } catch (e) {
@@ -22,7 +32,7 @@ export function safeDir(dir: string, create: boolean): boolean {
   }
   try {
     const st = fs.lstatSync(dir);
-    return st.isDirectory() && st.uid === (process.getuid?.() ?? st.uid) && (st.mode & 0o077) === 0;
+    return st.isDirectory() && st.uid === (uid ?? st.uid) && (st.mode & 0o077) === 0;
   } catch {
     return false;
   }

@@ -15,16 +15,42 @@ import { readProcNetTable, type ProcNetTable } from './procNetTables';
 
 let serial = 0;
 
+export interface AsideOptions {
+  /** Private directory for the children's output (default: privateDirPath()). */
+  dir?: string;
+  /** The `cat` to run (default: trustedCat()); undefined = none, read here. */
+  cat?: string;
+}
+
+/**
+ * /usr/bin/cat or /bin/cat when owned by root and writable by nobody else. Never looked up on
+ * PATH: a root run can inherit a user's PATH (sudo -E, npm scripts), and what `cat` prints decides
+ * which port a process is shown holding.
+ */
+export function trustedCat(): string | undefined {
+  for (const candidate of ['/usr/bin/cat', '/bin/cat']) {
+    try {
+      const st = fs.statSync(candidate);
+      if (st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0 && (st.mode & 0o111) !== 0) { return candidate; }
+    } catch {
+      // not there: try the next
+    }
+  }
+  return undefined;
+}
+
 /**
  * One promise per table, with readProcNetTable's answer: the text, or undefined for an IPv6 table
  * the kernel lacks. Anything unexpected on the way (no `cat`, no private directory, a failed
  * read) means the table is read on this thread instead, with that function's errors.
  */
-export function readProcNetTablesAside(procRoot: string, tables: readonly ProcNetTable[], dir = privateDirPath()): Map<ProcNetTable, Promise<string | undefined>> {
+export function readProcNetTablesAside(procRoot: string, tables: readonly ProcNetTable[], options: AsideOptions = {}): Map<ProcNetTable, Promise<string | undefined>> {
   const out = new Map<ProcNetTable, Promise<string | undefined>>();
-  const usable = tables.length > 0 && safeDir(dir, true);
+  const dir = options.dir ?? privateDirPath();
+  const cat = 'cat' in options ? options.cat : trustedCat();
+  const usable = tables.length > 0 && cat !== undefined && safeDir(dir, true);
   for (const t of tables) {
-    const aside = usable ? readInChild(`${procRoot}/${t.file}`, dir) : Promise.resolve(undefined);
+    const aside = usable ? readInChild(cat, `${procRoot}/${t.file}`, dir) : Promise.resolve(undefined);
     const read = aside.then(text => text ?? readProcNetTable(procRoot, t));
     // Handled here too: when an earlier table fails, the caller may never await this one.
     read.catch(() => undefined);
@@ -33,7 +59,7 @@ export function readProcNetTablesAside(procRoot: string, tables: readonly ProcNe
   return out;
 }
 
-function readInChild(file: string, dir: string): Promise<string | undefined> {
+function readInChild(cat: string, file: string, dir: string): Promise<string | undefined> {
   const scratch = path.join(dir, `table-${process.pid}-${serial++}.tmp`);
   let fd: number;
   try {
@@ -64,7 +90,7 @@ function readInChild(file: string, dir: string): Promise<string | undefined> {
       resolve(text);
     };
     try {
-      const child = spawn('cat', [file], { stdio: ['ignore', fd, 'ignore'] });
+      const child = spawn(cat, ['--', file], { stdio: ['ignore', fd, 'ignore'] });
       child.once('error', () => settle(false));
       child.once('exit', code => settle(code === 0));
     } catch {

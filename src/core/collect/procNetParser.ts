@@ -156,8 +156,9 @@ function hexValue(s: string, from: number, to: number): number {
  * null = well-formed but excluded by the filter.
  *
  * The kernel prints the first columns at fixed widths (" %08X:%04X %08X:%04X %02X", or 32 hex
- * digits per IPv6 address), so those are read in place; uid and inode come after columns whose
- * width varies and are found by counting fields.
+ * digits per IPv6 address, then "%08X:%08X %02X:%08lX %08X"), so those are read in place; uid and
+ * inode follow in columns of varying width and are scanned from there. A row that is not in that
+ * layout is read by counting fields.
  */
 export function parseProcNetRow(body: string, protocol: Protocol, family: Family, filter: ProcNetFilter = {}): SocketRecord | undefined | null {
   return parseRowAt(body, 0, body.length, protocol, family, filter);

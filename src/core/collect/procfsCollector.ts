@@ -57,9 +57,11 @@ function tablesFor(options: CollectOptions): ProcNetTable[] {
 /** One owner resolution in progress: beginOwnerPass() before the rows are read, endOwnerPass() after. */
 interface OwnerPass {
   pidList: number[];
-  /** Every process walked (and its details re-read). */
+  /** Every process is walked in this pass (and its details re-read). */
   full: boolean;
   walked: Set<number>;
+  /** Begun before the socket rows were read (collectStarted). */
+  early: boolean;
 }
 
 interface CachedRow {
@@ -73,8 +75,6 @@ export interface ProcfsOptions {
   passwdPath?: string;
   fullWalkMs?: number;
   now?: () => number;
-  /** Remember rows between collections (default true); a one-shot caller (the CLI) saves the work. */
-  rowCache?: boolean;
 }
 
 export class ProcfsCollector implements Collector {
@@ -83,7 +83,6 @@ export class ProcfsCollector implements Collector {
   private readonly passwdPath: string;
   private readonly fullWalkMs: number;
   private readonly now: () => number;
-  private readonly rowCache: boolean;
   /** Owner data changed since the last exportCache(): worth saving. */
   private ownersDirty = false;
   private pids = new Map<number, PidEntry>();
@@ -100,7 +99,6 @@ export class ProcfsCollector implements Collector {
     this.passwdPath = options.passwdPath ?? '/etc/passwd';
     this.fullWalkMs = options.fullWalkMs ?? FULL_WALK_MS;
     this.now = options.now ?? Date.now;
-    this.rowCache = options.rowCache ?? true;
   }
 
   async collect(options: CollectOptions = {}): Promise<Snapshot> {
@@ -119,23 +117,25 @@ export class ProcfsCollector implements Collector {
    * to collectStarted() with the same options.
    */
   startTableReads(options: CollectOptions = {}): StartedReads {
+    const tcp = tablesFor(options).filter(t => t.protocol === 'tcp');
+    if (tcp.length === 0) { return new Map(); }
     // Below a few thousand rows the children cost more (~3 ms each) than the reads they take over.
     const rows = tcpRowsFromSockstat(tryRead(`${this.proc}/net/sockstat`) ?? '', tryRead(`${this.proc}/net/sockstat6`) ?? '');
-    if (rows < ASIDE_MIN_ROWS) { return new Map(); }
-    return readProcNetTablesAside(this.proc, tablesFor(options).filter(t => t.protocol === 'tcp'));
+    return rows < ASIDE_MIN_ROWS ? new Map() : readProcNetTablesAside(this.proc, tcp);
   }
 
   /**
    * collectSync(), with the tables that startTableReads() began (the small UDP tables are read
-   * here), for a one-shot caller: no row cache. Owners are settled first, while the children are
-   * still printing, so each row becomes its final entry at once; the temporary row records die
-   * young instead of living on until the end (garbage collection was ~20% of a CLI run).
+   * here), for a one-shot caller: no row cache. Where the kernel reports fd counts, the owner pass
+   * begins while the children are still printing, so each row becomes its final entry at once and
+   * the temporary row records die young (garbage collection was ~20% of a CLI run); the pass then
+   * catches up on processes that started or opened sockets while the tables were being read.
    */
   async collectStarted(reads: StartedReads, options: CollectOptions = {}): Promise<Snapshot> {
     const stats = emptyStats();
     this.refreshUsers();
     const withOwners = options.owners !== false;
-    const pass = withOwners ? this.beginOwnerPass(options.fullWalk === true, stats) : undefined;
+    let pass = withOwners && this.fdCountsUsable() ? this.beginOwnerPass(options.fullWalk === true, stats, true) : undefined;
     const filter = { listeningOnly: options.listeningOnly };
     const tables = tablesFor(options);
     const perTable: SocketEntry[][] = tables.map(() => []);
@@ -154,11 +154,10 @@ export class ProcfsCollector implements Collector {
       stats.malformedLines += withoutPrefix;
     }
     const sockets = perTable.flat();
-    if (pass) {
-      const wasFull = pass.full;
-      this.endOwnerPass(pass, sockets, stats);
-      if (pass.full && !wasFull) {
-        // The rest of the processes were walked after all: rebuild the entries whose owners changed.
+    if (withOwners) {
+      // Without fd counts a process cannot be caught up on: the pass runs after the rows, as in collectSync.
+      pass ??= this.beginOwnerPass(options.fullWalk === true, stats, false);
+      if (this.endOwnerPass(pass, sockets, stats)) {
         for (let i = 0; i < sockets.length; i++) {
           const s = sockets[i];
           if (this.ownersOf(s, true) !== s.processes) { sockets[i] = this.entryOf(s, true); }
@@ -171,8 +170,7 @@ export class ProcfsCollector implements Collector {
   private finish(rows: readonly CachedRow[], options: CollectOptions, stats: CollectStats): Snapshot {
     const withOwners = options.owners !== false;
     if (withOwners) {
-      const pass = this.beginOwnerPass(options.fullWalk === true, stats);
-      this.endOwnerPass(pass, rows.map(r => r.record), stats);
+      this.endOwnerPass(this.beginOwnerPass(options.fullWalk === true, stats, false), rows.map(r => r.record), stats);
     }
     const sockets: SocketEntry[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -243,16 +241,9 @@ export class ProcfsCollector implements Collector {
 
   private parseTable(t: ProcNetTable, text: string, options: CollectOptions, stats: CollectStats, out: CachedRow[]): void {
     const previous = this.rows.get(t.file);
-    const next = this.rowCache ? new Map<string, CachedRow>() : undefined;
+    const next = new Map<string, CachedRow>();
     const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
-    const filter = { listeningOnly: options.listeningOnly };
     const withoutPrefix = forEachRow(text, (from, to) => {
-      if (!next) {
-        // Nothing to remember: the row is read in place, never cut out.
-        const record = parseRowAt(text, from, to, t.protocol, t.family, filter);
-        if (record === undefined) { stats.malformedLines++; } else if (record !== null) { out.push({ record }); }
-        return;
-      }
       const body = text.slice(from, to);
       let row = previous?.get(body) ?? next.get(body);
       if (!row) {
@@ -264,16 +255,17 @@ export class ProcfsCollector implements Collector {
       if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
     });
     stats.malformedLines += withoutPrefix;
-    if (next) { this.rows.set(t.file, next); }
+    this.rows.set(t.file, next);
   }
 
   /**
    * The half of owner resolution that needs no socket rows: forget vanished processes and re-walk
    * those that are new, replaced or whose fd count changed (every process on a full walk).
+   * `early`: it runs before the rows are read, and endOwnerPass() must catch up.
    */
-  private beginOwnerPass(forceFull: boolean, stats: CollectStats): OwnerPass {
+  private beginOwnerPass(forceFull: boolean, stats: CollectStats, early: boolean): OwnerPass {
     const pidList = this.listPids();
-    const pass: OwnerPass = { pidList, full: forceFull || this.now() - this.lastFullWalk >= this.fullWalkMs, walked: new Set() };
+    const pass: OwnerPass = { pidList, full: forceFull || this.now() - this.lastFullWalk >= this.fullWalkMs, walked: new Set(), early };
     const present = new Set(pidList);
     for (const pid of [...this.pids.keys()]) { if (!present.has(pid)) { this.forgetPid(pid); } }
     if (pass.full) {
@@ -288,12 +280,25 @@ export class ProcfsCollector implements Collector {
     return pass;
   }
 
-  /** The other half, given the rows: an inode nobody holds turns the pass into a full walk. */
-  private endOwnerPass(pass: OwnerPass, rows: readonly SocketRecord[], stats: CollectStats): void {
+  /**
+   * The other half, given the rows: an inode nobody holds turns the pass into a full walk.
+   * Returns whether any process was walked here (owners may have changed since the rows were built).
+   */
+  private endOwnerPass(pass: OwnerPass, rows: readonly SocketRecord[], stats: CollectStats): boolean {
+    let walkedNow = false;
+    if (pass.early) {
+      // Processes that started, or opened or closed fds, while the tables were being read.
+      const listed = new Set(pass.pidList);
+      pass.pidList = this.listPids();
+      for (const pid of pass.pidList) {
+        const cached = this.pids.get(pid);
+        if (!listed.has(pid) || !cached || this.fdCount(pid) !== cached.fdCount) { this.walkInPass(pass, pid, stats); walkedNow = true; }
+      }
+    }
     if (!pass.full && rows.some(r => r.inode !== 0 && !this.owners.has(r.inode) && !this.knownUnowned.has(r.inode))) {
       // A socket nobody in the cache holds was opened by a process that was not re-walked.
       pass.full = true;
-      for (const pid of pass.pidList) { if (!pass.walked.has(pid)) { this.walkInPass(pass, pid, stats); } }
+      for (const pid of pass.pidList) { if (!pass.walked.has(pid)) { this.walkInPass(pass, pid, stats); walkedNow = true; } }
     }
     if (pass.full) {
       this.lastFullWalk = this.now();
@@ -304,6 +309,7 @@ export class ProcfsCollector implements Collector {
     }
     stats.fullWalk = pass.full;
     stats.processesWalked = pass.walked.size;
+    return walkedNow;
   }
 
   private walkInPass(pass: OwnerPass, pid: number, stats: CollectStats): void {
@@ -376,7 +382,8 @@ export class ProcfsCollector implements Collector {
 
   /**
    * The owner cache as plain data, so a short-lived process (the CLI) can keep it between runs.
-   * It is only a hint: importCache() re-validates every process by start time and fd count.
+   * It is only a hint, checked like the in-memory cache on every collection (fd counts, unknown
+   * inodes, the periodic full walk).
    */
   exportCache(): OwnerCacheData {
     this.ownersDirty = false;
@@ -400,9 +407,13 @@ export class ProcfsCollector implements Collector {
     this.owners.clear();
     try {
       for (const [pid, startTicks, fdCount, sockets, info] of d.pids) {
-        if (!Array.isArray(sockets) || sockets.length % 2 !== 0) { throw new Error('malformed'); }
+        if (!isCount(pid) || !isCount(startTicks) || !Number.isInteger(fdCount) || !Array.isArray(sockets) || sockets.length % 2 !== 0
+          || !sockets.every(isCount) || !(info === null || validInfo(info, pid))) {
+          throw new Error('malformed');
+        }
         this.addPid(pid, { startTicks, fdCount, sockets, info: info ?? undefined });
       }
+      if (!d.knownUnowned.every(isCount)) { throw new Error('malformed'); }
     } catch {
       this.pids.clear();
       this.owners.clear();
@@ -474,6 +485,17 @@ export class ProcfsCollector implements Collector {
     if (!this.users) { this.refreshUsers(); }
     return this.users?.map.get(uid) ?? String(uid);
   }
+}
+
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+
+/** A cached ProcessInfo must have every field the table and JSON output read, of the right type. */
+function validInfo(info: unknown, pid: number): info is ProcessInfo {
+  const i = info as ProcessInfo;
+  return typeof i === 'object' && i !== null && i.pid === pid && isCount(i.ppid) && typeof i.startTime === 'number'
+    && typeof i.name === 'string' && typeof i.commandLine === 'string' && typeof i.cwd === 'string' && typeof i.user === 'string';
 }
 
 function sameSockets(a: readonly number[], b: readonly number[]): boolean {
