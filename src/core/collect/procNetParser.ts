@@ -189,10 +189,11 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
   // that shape; otherwise the fields are counted.
   if (text.charCodeAt(st0 + 11) === 58 && text.charCodeAt(st0 + 20) === 32 && text.charCodeAt(st0 + 23) === 58
     && text.charCodeAt(st0 + 32) === 32 && text.charCodeAt(st0 + 41) === 32) {
-    const ids = uidAndInode(text, st0 + 42, to);
-    if (ids !== undefined) {
-      return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode: ids % INODE_LIMIT, uid: Math.floor(ids / INODE_LIMIT) };
-    }
+    const uid = readDecimal(text, skipSpaces(text, st0 + 42, to), to);
+    // The timeout between them is skipped whole: it can be negative.
+    const timeoutEnd = uid < 0 ? -1 : text.indexOf(' ', skipSpaces(text, decimalEnd, to));
+    const inode = timeoutEnd < 0 || timeoutEnd >= to ? -1 : readDecimal(text, skipSpaces(text, timeoutEnd, to), to);
+    if (inode >= 0) { return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid }; }
   }
   let uid = -1, inode = -1, field = 0, i = st0 + 3;
   while (field < 6 && i < to) {
@@ -200,14 +201,9 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
     if (i >= to) { break; }
     field++;
     if (field === 4 || field === 6) {
-      let v = 0, digits = 0;
-      for (; i < to; i++, digits++) {
-        const c = text.charCodeAt(i);
-        if (c === 32) { break; }
-        if (c < 48 || c > 57) { return undefined; }
-        v = v * 10 + (c - 48);
-      }
-      if (digits === 0) { return undefined; }
+      const v = readDecimal(text, i, to);
+      if (v < 0) { return undefined; }
+      i = decimalEnd;
       if (field === 4) { uid = v; } else { inode = v; }
     } else {
       while (i < to && text.charCodeAt(i) !== 32) { i++; }
@@ -217,38 +213,26 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
   return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid };
 }
 
-/** Inodes are 32-bit; uid and inode travel packed in one number (uid * 2^32 + inode, exact below 2^53). */
-const INODE_LIMIT = 2 ** 32;
+/** Where the last readDecimal() stopped. */
+let decimalEnd = 0;
 
-/**
- * From the uid column on: "  uid  timeout inode …". Returns uid * INODE_LIMIT + inode, or
- * undefined when the text there does not have that shape.
- */
-function uidAndInode(text: string, i: number, to: number): number | undefined {
-  while (i < to && text.charCodeAt(i) === 32) { i++; }
-  let uid = 0, n = 0;
-  for (; i < to; i++, n++) {
+/** The number whose digits start at text[i] and run to a space or `to`; -1 when there are none or anything else is there. */
+function readDecimal(text: string, i: number, to: number): number {
+  const start = i;
+  let v = 0;
+  for (; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 32) { break; }
-    if (c < 48 || c > 57) { return undefined; }
-    uid = uid * 10 + (c - 48);
+    if (c < 48 || c > 57) { return -1; }
+    v = v * 10 + (c - 48);
   }
-  if (n === 0 || uid >= 2 ** 21) { return undefined; }
+  decimalEnd = i;
+  return i > start ? v : -1;
+}
+
+function skipSpaces(text: string, i: number, to: number): number {
   while (i < to && text.charCodeAt(i) === 32) { i++; }
-  // The timeout, skipped whole: it can be negative.
-  i = text.indexOf(' ', i);
-  if (i < 0 || i >= to) { return undefined; }
-  while (i < to && text.charCodeAt(i) === 32) { i++; }
-  let inode = 0;
-  n = 0;
-  for (; i < to; i++, n++) {
-    const c = text.charCodeAt(i);
-    if (c === 32) { break; }
-    if (c < 48 || c > 57) { return undefined; }
-    inode = inode * 10 + (c - 48);
-  }
-  if (n === 0 || inode >= INODE_LIMIT) { return undefined; }
-  return uid * INODE_LIMIT + inode;
+  return i;
 }
 
 /** Same fields, found by splitting on spaces: for rows not in the kernel's usual layout. */
