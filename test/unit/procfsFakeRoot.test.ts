@@ -72,6 +72,56 @@ describe('ProcfsCollector on a staged proc tree', () => {
     assert.deepEqual(first.sockets.find(s => s.inode === 50002)!.processes.map(p => p.pid), [100, 101], 'earlier snapshots are not changed');
   });
 
+  it('a refresh reuses the entry of every unchanged row wherever rows come and go, and sees every change', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-rows-'));
+    try {
+      fs.cpSync(root, dir, { recursive: true, verbatimSymlinks: true });
+      const passwdPath = path.join(dir, 'passwd');
+      const tcpFile = path.join(dir, 'net', 'tcp');
+      const [header, ...rows] = fs.readFileSync(tcpFile, 'utf8').split('\n');
+      // Each step rewrites the table; the slot numbers ("  3:") are renumbered as the kernel does.
+      const write = (body: string[]) => fs.writeFileSync(tcpFile, [header, ...body.map((r, i) => r.replace(/^ *\d+:/, `${String(i).padStart(4)}:`))].join('\n'));
+      const changed = (r: string) => r.replace(' 0A ', ' 07 ');
+      const steps: [string, string[]][] = [
+        ['unchanged', rows],
+        // New rows have no inode (TIME_WAIT), so no full walk re-reads every process and renews every entry.
+        ['a row inserted near the top', [rows[0], rows[7].replace('0100007F:C354', '0100007F:C3FF'), ...rows.slice(1)]],
+        ['a row removed', [rows[0], ...rows.slice(2)]],
+        ['a row changed in place', [changed(rows[0]), ...rows.slice(1)]],
+        ['one removed and one added further down', [...rows.slice(0, 3), ...rows.slice(4, 8), rows[8].replace('0100007F:C355', '0100007F:C3FE'), ...rows.slice(8)]],
+        ['two rows swapped', [rows[1], rows[0], ...rows.slice(2)]],
+        ['back to the start', rows],
+      ];
+      const c = new ProcfsCollector({ procRoot: dir, passwdPath });
+      let before = c.collectSync();
+      let beforeText = rows;
+      for (const [what, body] of steps) {
+        write(body);
+        const after = c.collectSync();
+        const expected = new ProcfsCollector({ procRoot: dir, passwdPath }).collectSync();
+        assert.deepEqual(after.sockets, expected.sockets, `${what}: what a fresh collector sees`);
+        assert.equal(after.stats.malformedLines, expected.stats.malformedLines, what);
+        assert.equal(after.stats.fullWalk, false, what);
+        // Rows whose text is unchanged keep their entry object; any other row gets a new one.
+        const key = (s: { localPort: number; remotePort: number; state: string; inode: number }) => `${s.localPort}/${s.remotePort}/${s.state}/${s.inode}`;
+        const previous = new Map(before.sockets.filter(s => s.protocol === 'tcp' && s.family === 4).map(s => [key(s), s]));
+        for (const s of after.sockets.filter(x => x.protocol === 'tcp' && x.family === 4)) {
+          const line = body.find(r => r.includes(` ${s.inode} `) && r.includes(s.localPort.toString(16).toUpperCase().padStart(4, '0')));
+          const old = previous.get(key(s));
+          if (line !== undefined && beforeText.includes(line) && old) {
+            assert.strictEqual(s, old, `${what}: ${key(s)} is the same entry`);
+          } else {
+            assert.notStrictEqual(s, old, `${what}: ${key(s)} is new`);
+          }
+        }
+        before = after;
+        beforeText = body;
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports an unreadable /proc/net table as one clear error', async () => {
     const c = new ProcfsCollector({ procRoot: path.join(root, 'missing') });
     await assert.rejects(c.collect(), /^Error: cannot read .*missing\/net\/tcp: ENOENT$/);

@@ -64,6 +64,20 @@ interface OwnerPass {
   early: boolean;
 }
 
+/** Last read of one table: where each row's text was, and its row. */
+interface TableRows {
+  text: string;
+  starts: number[];
+  ends: number[];
+  rows: CachedRow[];
+  /** Row text → row, for rows that moved; undefined until needed. */
+  byBody: Map<string, CachedRow> | undefined;
+}
+
+function parsedRow(record: SocketRecord | undefined | null): CachedRow | undefined {
+  return record ? { record } : undefined;
+}
+
 interface CachedRow {
   record: SocketRecord;
   entry?: SocketEntry;
@@ -87,7 +101,7 @@ export class ProcfsCollector implements Collector {
   private ownersDirty = false;
   private pids = new Map<number, PidEntry>();
   private owners = new Map<number, readonly SocketOwner[]>();
-  private rows = new Map<string, Map<string, CachedRow>>();
+  private rows = new Map<string, TableRows>();
   private knownUnowned = new Set<number>();
   private lastFullWalk = -Infinity;
   private fdCountSupported: boolean | undefined;
@@ -239,23 +253,59 @@ export class ProcfsCollector implements Collector {
     return out;
   }
 
+  /**
+   * Rows of one table, reusing last time's CachedRow for every row whose text is unchanged. Most
+   * rows are where they were (the kernel prints its hash table in order), so each row is first
+   * compared in place with the row at the same position, allowing for rows inserted or removed
+   * just before it; only rows not found that way are looked up by their text, and only then is
+   * the lookup map rebuilt (hashing 20,000 row texts was most of a warm refresh's own work).
+   */
   private parseTable(t: ProcNetTable, text: string, options: CollectOptions, stats: CollectStats, out: CachedRow[]): void {
-    const previous = this.rows.get(t.file);
-    const next = new Map<string, CachedRow>();
+    const prev = this.rows.get(t.file);
+    const next: TableRows = { text, starts: [], ends: [], rows: [], byBody: undefined };
     const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
+    let shift = 0, moved = prev === undefined;
+    const samePlace = (k: number, from: number, to: number) => {
+      if (!prev || k < 0 || k >= prev.rows.length) { return false; }
+      const ps = prev.starts[k], pe = prev.ends[k];
+      return pe - ps === to - from && text.slice(from, to) === prev.text.slice(ps, pe);
+    };
     const withoutPrefix = forEachRow(text, (from, to) => {
-      const body = text.slice(from, to);
-      let row = previous?.get(body) ?? next.get(body);
-      if (!row) {
-        const record = parseProcNetRow(body, t.protocol, t.family);
-        if (!record) { stats.malformedLines++; return; }
-        row = { record };
+      const k = next.rows.length + shift;
+      let row: CachedRow | undefined;
+      if (samePlace(k, from, to)) {
+        row = prev!.rows[k];
+      } else if (samePlace(k + 1, from, to)) {
+        shift++;
+        row = prev!.rows[k + 1];
+      } else if (samePlace(k - 1, from, to)) {
+        shift--;
+        row = prev!.rows[k - 1];
       }
-      next.set(body, row);
+      if (!row) {
+        moved = true;
+        const body = text.slice(from, to);
+        row = (prev ? this.rowsByBody(prev).get(body) : undefined) ?? parsedRow(parseProcNetRow(body, t.protocol, t.family));
+        if (!row) { stats.malformedLines++; return; }
+      }
+      next.starts.push(from);
+      next.ends.push(to);
+      next.rows.push(row);
       if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
     });
     stats.malformedLines += withoutPrefix;
+    // The lookup map is kept only while every row was found in place (its keys then still match).
+    if (!moved && prev && next.rows.length === prev.rows.length) { next.byBody = prev.byBody; }
     this.rows.set(t.file, next);
+  }
+
+  /** Built on first need: a refresh that finds every row in place never hashes one. */
+  private rowsByBody(table: TableRows): Map<string, CachedRow> {
+    if (!table.byBody) {
+      table.byBody = new Map();
+      for (let i = 0; i < table.rows.length; i++) { table.byBody.set(table.text.slice(table.starts[i], table.ends[i]), table.rows[i]); }
+    }
+    return table.byBody;
   }
 
   /**
