@@ -5,13 +5,17 @@ import { helpText } from './cli/help';
 type Command = (argv: string[]) => Promise<number>;
 
 // Each command's module is initialised only when it runs: a `list` does not pay for the scanner
-// (sockets, dns, worker threads) or kill's prompt (readline). About 3 ms of every start.
+// (sockets, dns, worker threads) or kill's prompt (readline). About 3 ms of every start. require()
+// rather than import(): esbuild bundles it as a lazily initialised module, and the per-file build
+// the tests run keeps Node's CommonJS resolution.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const commands: Record<string, Command> = {
-  list: async argv => (await import('./cli/listCommand')).listCommand(argv),
-  who: async argv => (await import('./cli/whoCommand')).whoCommand(argv),
-  kill: async argv => (await import('./cli/killCommand')).killCommand(argv),
-  scan: async argv => (await import('./cli/scanCommand')).scanCommand(argv),
+  list: argv => (require('./cli/listCommand') as typeof import('./cli/listCommand')).listCommand(argv),
+  who: argv => (require('./cli/whoCommand') as typeof import('./cli/whoCommand')).whoCommand(argv),
+  kill: argv => (require('./cli/killCommand') as typeof import('./cli/killCommand')).killCommand(argv),
+  scan: argv => (require('./cli/scanCommand') as typeof import('./cli/scanCommand')).scanCommand(argv),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
