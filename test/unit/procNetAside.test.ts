@@ -149,6 +149,42 @@ describe('collectStarted and sockets opened while the tables are being read', fu
     }
   });
 
+  it('a process walked before the rows that then swapped a file for a socket (same fd count)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-swap-'));
+    const opened = path.join(dir, 'opened'), portFile = path.join(dir, 'port');
+    const h = await runHolder(`
+      const fs = require('fs');
+      let file;
+      process.on('SIGUSR2', () => {
+        if (file === undefined) { file = fs.openSync('/dev/null', 'r'); fs.writeFileSync(${JSON.stringify(opened)}, ''); return; }
+        fs.closeSync(file);
+        const s = require('net').createServer();
+        s.listen(0, '127.0.0.1', () => fs.writeFileSync(${JSON.stringify(portFile)}, String(s.address().port)));
+      });
+      setInterval(() => {}, 60000);
+      console.log(JSON.stringify({ pid: process.pid }));`);
+    const waitFor = async (f: string) => { for (let i = 0; i < 300 && !fs.existsSync(f); i++) { await new Promise(r => setTimeout(r, 10)); } };
+    const fdCount = () => fs.statSync(`/proc/${h.info.pid}/fd`).size;
+    try {
+      const c = new ProcfsCollector();
+      c.collectSync();
+      h.child.kill('SIGUSR2'); // a file: its fd count moves, so the next pass walks it before the rows
+      await waitFor(opened);
+      const withFile = fdCount();
+      const snap = await collectAround(c, async () => {
+        h.child.kill('SIGUSR2'); // the file closed, a listening socket opened: the count is back where it was
+        await waitFor(portFile);
+      });
+      assert.equal(fdCount(), withFile, 'the scenario: the same fd count as when it was walked');
+      const port = Number(fs.readFileSync(portFile, 'utf8'));
+      const row = snap.sockets.find(s => s.localPort === port && s.state === 'LISTEN');
+      assert.deepEqual(row?.processes.map(p => p.pid), [h.info.pid]);
+    } finally {
+      await h.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finds the same sockets and owners as collectSync', async () => {
     const h = await runHolder(TCP_LISTENER('127.0.0.1'));
     try {

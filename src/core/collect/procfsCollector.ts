@@ -60,7 +60,7 @@ interface OwnerPass {
   /** Every process is walked in this pass (and its details re-read). */
   full: boolean;
   walked: Set<number>;
-  /** Begun before the socket rows were read (collectStarted). */
+  /** Begun before the socket rows were read (collectStarted, warm); never full. */
   early: boolean;
 }
 
@@ -149,7 +149,10 @@ export class ProcfsCollector implements Collector {
     const stats = emptyStats();
     this.refreshUsers();
     const withOwners = options.owners !== false;
-    let pass = withOwners && this.fdCountsUsable() ? this.beginOwnerPass(options.fullWalk === true, stats, true) : undefined;
+    // Early only for a warm pass, which endOwnerPass() can complete (fd counts, a full walk on any
+    // unknown socket). A full walk is slow anyway and runs after the rows, as in collectSync.
+    const early = withOwners && this.fdCountsUsable() && options.fullWalk !== true && !this.fullWalkDue();
+    let pass = early ? this.beginOwnerPass(false, stats, true) : undefined;
     const filter = { listeningOnly: options.listeningOnly };
     const tables = tablesFor(options);
     const perTable: SocketEntry[][] = tables.map(() => []);
@@ -169,9 +172,9 @@ export class ProcfsCollector implements Collector {
     }
     const sockets = perTable.flat();
     if (withOwners) {
-      // Without fd counts a process cannot be caught up on: the pass runs after the rows, as in collectSync.
       pass ??= this.beginOwnerPass(options.fullWalk === true, stats, false);
-      if (this.endOwnerPass(pass, sockets, stats)) {
+      // Entries were built with the owners known when their row was read: rebuild those that changed.
+      if (this.endOwnerPass(pass, sockets, stats) || !early) {
         for (let i = 0; i < sockets.length; i++) {
           const s = sockets[i];
           if (this.ownersOf(s, true) !== s.processes) { sockets[i] = this.entryOf(s, true); }
@@ -315,7 +318,7 @@ export class ProcfsCollector implements Collector {
    */
   private beginOwnerPass(forceFull: boolean, stats: CollectStats, early: boolean): OwnerPass {
     const pidList = this.listPids();
-    const pass: OwnerPass = { pidList, full: forceFull || this.now() - this.lastFullWalk >= this.fullWalkMs, walked: new Set(), early };
+    const pass: OwnerPass = { pidList, full: forceFull || this.fullWalkDue(), walked: new Set(), early };
     const present = new Set(pidList);
     for (const pid of [...this.pids.keys()]) { if (!present.has(pid)) { this.forgetPid(pid); } }
     if (pass.full) {
@@ -336,7 +339,11 @@ export class ProcfsCollector implements Collector {
    */
   private endOwnerPass(pass: OwnerPass, rows: readonly SocketRecord[], stats: CollectStats): boolean {
     let walkedNow = false;
+    let walkedBefore: Set<number> | undefined;
     if (pass.early) {
+      // Walks so far happened before the rows were read, so they do not count as fresh below.
+      walkedBefore = pass.walked;
+      pass.walked = new Set();
       // Processes that started, or opened or closed fds, while the tables were being read.
       const listed = new Set(pass.pidList);
       pass.pidList = this.listPids();
@@ -358,8 +365,12 @@ export class ProcfsCollector implements Collector {
       for (const r of rows) { if (r.inode !== 0 && !this.owners.has(r.inode)) { this.knownUnowned.add(r.inode); } }
     }
     stats.fullWalk = pass.full;
-    stats.processesWalked = pass.walked.size;
+    stats.processesWalked = walkedBefore ? new Set([...walkedBefore, ...pass.walked]).size : pass.walked.size;
     return walkedNow;
+  }
+
+  private fullWalkDue(): boolean {
+    return this.now() - this.lastFullWalk >= this.fullWalkMs;
   }
 
   private walkInPass(pass: OwnerPass, pid: number, stats: CollectStats): void {
