@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
+import type { Snapshot } from '../../src/core/model';
 
 // A hand-built proc tree: the collector reads it exactly as it reads /proc, which lets the test
 // stage what a live system does only by chance (a pid that vanished mid-walk, a garbage stat file).
@@ -82,40 +83,47 @@ describe('ProcfsCollector on a staged proc tree', () => {
       // Each step rewrites the table; the slot numbers ("  3:") are renumbered as the kernel does.
       const write = (body: string[]) => fs.writeFileSync(tcpFile, [header, ...body.map((r, i) => r.replace(/^ *\d+:/, `${String(i).padStart(4)}:`))].join('\n'));
       const changed = (r: string) => r.replace(' 0A ', ' 07 ');
+      const queued = (r: string) => r.replace(' 00000000:00000000 ', ' 00000010:00000000 ');
+      // New rows have no inode (TIME_WAIT), so no full walk re-reads every process and renews every entry.
+      const fresh = (r: string, port: string) => r.replace('0100007F:C354', `0100007F:${port}`);
       const steps: [string, string[]][] = [
         ['unchanged', rows],
-        // New rows have no inode (TIME_WAIT), so no full walk re-reads every process and renews every entry.
-        ['a row inserted near the top', [rows[0], rows[7].replace('0100007F:C354', '0100007F:C3FF'), ...rows.slice(1)]],
+        ['a row inserted near the top', [rows[0], fresh(rows[7], 'C3FF'), ...rows.slice(1)]],
         ['a row removed', [rows[0], ...rows.slice(2)]],
         ['a row changed in place', [changed(rows[0]), ...rows.slice(1)]],
-        ['one removed and one added further down', [...rows.slice(0, 3), ...rows.slice(4, 8), rows[8].replace('0100007F:C355', '0100007F:C3FE'), ...rows.slice(8)]],
+        ['only a counter changed (tx_queue)', [rows[0], queued(rows[1]), ...rows.slice(2)]],
+        ['one removed and one added further down', [...rows.slice(0, 3), ...rows.slice(4, 8), fresh(rows[7], 'C3FE'), ...rows.slice(8)]],
         ['two rows swapped', [rows[1], rows[0], ...rows.slice(2)]],
+        ['three rows inserted together', [rows[0], fresh(rows[7], 'C3F1'), fresh(rows[7], 'C3F2'), fresh(rows[7], 'C3F3'), ...rows.slice(1)]],
+        ['three rows removed together', [rows[0], ...rows.slice(4)]],
         ['back to the start', rows],
       ];
+      // The rows the collector keeps, in table order (the fixture's two malformed lines excluded).
+      const valid = (body: string[]) => body.filter(r => r.trim() !== '' && !/garbage|ZZZZ/.test(r));
       const c = new ProcfsCollector({ procRoot: dir, passwdPath });
-      let before = c.collectSync();
-      let beforeText = rows;
+      const tcp4 = (snap: Snapshot) => snap.sockets.filter(s => s.protocol === 'tcp' && s.family === 4);
+      let before = tcp4(c.collectSync());
+      let beforeRows = valid(rows);
       for (const [what, body] of steps) {
         write(body);
-        const after = c.collectSync();
+        const snap = c.collectSync();
         const expected = new ProcfsCollector({ procRoot: dir, passwdPath }).collectSync();
-        assert.deepEqual(after.sockets, expected.sockets, `${what}: what a fresh collector sees`);
-        assert.equal(after.stats.malformedLines, expected.stats.malformedLines, what);
-        assert.equal(after.stats.fullWalk, false, what);
-        // Rows whose text is unchanged keep their entry object; any other row gets a new one.
-        const key = (s: { localPort: number; remotePort: number; state: string; inode: number }) => `${s.localPort}/${s.remotePort}/${s.state}/${s.inode}`;
-        const previous = new Map(before.sockets.filter(s => s.protocol === 'tcp' && s.family === 4).map(s => [key(s), s]));
-        for (const s of after.sockets.filter(x => x.protocol === 'tcp' && x.family === 4)) {
-          const line = body.find(r => r.includes(` ${s.inode} `) && r.includes(s.localPort.toString(16).toUpperCase().padStart(4, '0')));
-          const old = previous.get(key(s));
-          if (line !== undefined && beforeText.includes(line) && old) {
-            assert.strictEqual(s, old, `${what}: ${key(s)} is the same entry`);
+        assert.deepEqual(snap.sockets, expected.sockets, `${what}: what a fresh collector sees`);
+        assert.equal(snap.stats.malformedLines, expected.stats.malformedLines, what);
+        assert.equal(snap.stats.fullWalk, false, what);
+        // Row by row: an unchanged text keeps its entry object; any other text gets a new one.
+        const after = tcp4(snap), afterRows = valid(body);
+        assert.equal(after.length, afterRows.length, what);
+        afterRows.forEach((row, i) => {
+          const was = beforeRows.indexOf(row);
+          if (was >= 0) {
+            assert.strictEqual(after[i], before[was], `${what}: row ${i} is the same entry`);
           } else {
-            assert.notStrictEqual(s, old, `${what}: ${key(s)} is new`);
+            assert.ok(!before.includes(after[i]), `${what}: row ${i} is a new entry`);
           }
-        }
+        });
         before = after;
-        beforeText = body;
+        beforeRows = afterRows;
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

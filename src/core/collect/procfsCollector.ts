@@ -64,18 +64,21 @@ interface OwnerPass {
   early: boolean;
 }
 
-/** Last read of one table: where each row's text was, and its row. */
+/** Last read of one table: where each row's text was, and its row (null: malformed). */
 interface TableRows {
   text: string;
   starts: number[];
   ends: number[];
-  rows: CachedRow[];
-  /** Row text → row, for rows that moved; undefined until needed. */
-  byBody: Map<string, CachedRow> | undefined;
+  rows: (CachedRow | null)[];
+  /** Row text → place, once a refresh has needed it; undefined until then. */
+  places: Map<string, number> | undefined;
 }
 
-function parsedRow(record: SocketRecord | undefined | null): CachedRow | undefined {
-  return record ? { record } : undefined;
+/** Where a row is looked for in last time's table, relative to where it would be. */
+const NEAR = [0, 1, -1];
+
+function parsedRow(record: SocketRecord | undefined | null): CachedRow | null {
+  return record ? { record } : null;
 }
 
 interface CachedRow {
@@ -149,9 +152,10 @@ export class ProcfsCollector implements Collector {
     const stats = emptyStats();
     this.refreshUsers();
     const withOwners = options.owners !== false;
-    // Early only for a warm pass, which endOwnerPass() can complete (fd counts, a full walk on any
-    // unknown socket). A full walk is slow anyway and runs after the rows, as in collectSync.
-    const early = withOwners && this.fdCountsUsable() && options.fullWalk !== true && !this.fullWalkDue();
+    // Early only while children print tables (otherwise nothing runs meanwhile) and only for a warm
+    // pass, which endOwnerPass() can complete (fd counts, a full walk on any unknown socket). A
+    // full walk is slow anyway and runs after the rows, as in collectSync.
+    const early = withOwners && reads.size > 0 && this.fdCountsUsable() && options.fullWalk !== true && !this.fullWalkDue();
     let pass = early ? this.beginOwnerPass(false, stats, true) : undefined;
     const filter = { listeningOnly: options.listeningOnly };
     const tables = tablesFor(options);
@@ -258,57 +262,54 @@ export class ProcfsCollector implements Collector {
 
   /**
    * Rows of one table, reusing last time's CachedRow for every row whose text is unchanged. Most
-   * rows are where they were (the kernel prints its hash table in order), so each row is first
-   * compared in place with the row at the same position, allowing for rows inserted or removed
-   * just before it; only rows not found that way are looked up by their text, and only then is
-   * the lookup map rebuilt (hashing 20,000 row texts was most of a warm refresh's own work).
+   * rows are where they were (the kernel prints its hash table in order), so each row is compared
+   * with last time's row at the same place, or one before or after it (a socket came or went).
+   * Only a row not found there is looked up by its text, in a map of last time's rows built once
+   * for the refresh that first needs it: a refresh with the same sockets hashes no row text, which
+   * had been most of its own work; one where counters moved pays what every refresh used to.
    */
   private parseTable(t: ProcNetTable, text: string, options: CollectOptions, stats: CollectStats, out: CachedRow[]): void {
     const prev = this.rows.get(t.file);
-    const next: TableRows = { text, starts: [], ends: [], rows: [], byBody: undefined };
+    const next: TableRows = { text, starts: [], ends: [], rows: [], places: undefined };
     const listeningState = t.protocol === 'tcp' ? 'LISTEN' : 'UNCONN';
-    let shift = 0, moved = prev === undefined;
+    let shift = 0;
     const samePlace = (k: number, from: number, to: number) => {
       if (!prev || k < 0 || k >= prev.rows.length) { return false; }
       const ps = prev.starts[k], pe = prev.ends[k];
       return pe - ps === to - from && text.slice(from, to) === prev.text.slice(ps, pe);
     };
     const withoutPrefix = forEachRow(text, (from, to) => {
-      const k = next.rows.length + shift;
-      let row: CachedRow | undefined;
-      if (samePlace(k, from, to)) {
+      const here = next.rows.length;
+      let k = -1;
+      for (const d of NEAR) {
+        if (samePlace(here + shift + d, from, to)) { k = here + shift + d; break; }
+      }
+      if (k < 0 && prev) { k = this.placesOf(prev).get(text.slice(from, to)) ?? -1; }
+      let row: CachedRow | null;
+      if (k >= 0) {
+        shift = k - here;
         row = prev!.rows[k];
-      } else if (samePlace(k + 1, from, to)) {
-        shift++;
-        row = prev!.rows[k + 1];
-      } else if (samePlace(k - 1, from, to)) {
-        shift--;
-        row = prev!.rows[k - 1];
+      } else {
+        row = parsedRow(parseProcNetRow(text.slice(from, to), t.protocol, t.family));
       }
-      if (!row) {
-        moved = true;
-        const body = text.slice(from, to);
-        row = (prev ? this.rowsByBody(prev).get(body) : undefined) ?? parsedRow(parseProcNetRow(body, t.protocol, t.family));
-        if (!row) { stats.malformedLines++; return; }
-      }
+      // Malformed rows keep their place too, so that a table with one does not lose its position.
       next.starts.push(from);
       next.ends.push(to);
       next.rows.push(row);
+      if (!row) { stats.malformedLines++; return; }
       if (!options.listeningOnly || row.record.state === listeningState) { out.push(row); }
     });
     stats.malformedLines += withoutPrefix;
-    // The lookup map is kept only while every row was found in place (its keys then still match).
-    if (!moved && prev && next.rows.length === prev.rows.length) { next.byBody = prev.byBody; }
     this.rows.set(t.file, next);
   }
 
-  /** Built on first need: a refresh that finds every row in place never hashes one. */
-  private rowsByBody(table: TableRows): Map<string, CachedRow> {
-    if (!table.byBody) {
-      table.byBody = new Map();
-      for (let i = 0; i < table.rows.length; i++) { table.byBody.set(table.text.slice(table.starts[i], table.ends[i]), table.rows[i]); }
+  /** Row text → its place in that read; built only when a row is not found near its place. */
+  private placesOf(table: TableRows): Map<string, number> {
+    if (!table.places) {
+      table.places = new Map();
+      for (let i = 0; i < table.rows.length; i++) { table.places.set(table.text.slice(table.starts[i], table.ends[i]), i); }
     }
-    return table.byBody;
+    return table.places;
   }
 
   /**
