@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats } from '../model';
-import { forEachRow, parseProcNetRow, parseRowAt, tcpRowsFromSockstat } from './procNetParser';
+import { forEachRow, parseRowAt, tcpRowsFromSockstat } from './procNetParser';
 import { displayName, parseBootTime, parseCmdline, parsePasswd, parseProcStat, parseStatusUid, type ProcStat } from './procPidParser';
 import { errorCode, readSocketFds, tryRead, tryReadlink } from './procFiles';
 import { PROC_NET_TABLES, readProcNetTable, type ProcNetTable } from './procNetTables';
@@ -290,7 +290,7 @@ export class ProcfsCollector implements Collector {
         shift = k - here;
         row = prev!.rows[k];
       } else {
-        row = parsedRow(parseProcNetRow(text.slice(from, to), t.protocol, t.family));
+        row = parsedRow(parseRowAt(text, from, to, t.protocol, t.family));
       }
       // Malformed rows keep their place too, so that a table with one does not lose its position.
       next.starts.push(from);
@@ -322,16 +322,16 @@ export class ProcfsCollector implements Collector {
     const pass: OwnerPass = { pidList, full: forceFull || this.fullWalkDue(), walked: new Set(), early };
     const present = new Set(pidList);
     for (const pid of [...this.pids.keys()]) { if (!present.has(pid)) { this.forgetPid(pid); } }
-    if (pass.full) {
-      for (const pid of pidList) { this.walkInPass(pass, pid, stats); }
-    } else {
-      const counts = this.fdCountsUsable();
-      for (const pid of pidList) {
-        const cached = this.pids.get(pid);
-        if (!cached || (counts && this.fdCount(pid) !== cached.fdCount)) { this.walkInPass(pass, pid, stats); }
-      }
+    for (const pid of pidList) {
+      if (pass.full || this.needsWalk(pid)) { this.walkInPass(pass, pid, stats); }
     }
     return pass;
+  }
+
+  /** New to the cache (or forgotten as vanished), or its fd count moved since it was walked. */
+  private needsWalk(pid: number): boolean {
+    const cached = this.pids.get(pid);
+    return !cached || (this.fdCountsUsable() && this.fdCount(pid) !== cached.fdCount);
   }
 
   /**
@@ -345,12 +345,11 @@ export class ProcfsCollector implements Collector {
       // Walks so far happened before the rows were read, so they do not count as fresh below.
       walkedBefore = pass.walked;
       pass.walked = new Set();
-      // Processes that started, or opened or closed fds, while the tables were being read.
-      const listed = new Set(pass.pidList);
+      // Processes that started, or opened or closed fds, while the tables were being read (a pid
+      // missing from the first listing has no cache entry: beginOwnerPass() forgot it).
       pass.pidList = this.listPids();
       for (const pid of pass.pidList) {
-        const cached = this.pids.get(pid);
-        if (!listed.has(pid) || !cached || this.fdCount(pid) !== cached.fdCount) { this.walkInPass(pass, pid, stats); walkedNow = true; }
+        if (this.needsWalk(pid)) { this.walkInPass(pass, pid, stats); walkedNow = true; }
       }
     }
     if (!pass.full && rows.some(r => r.inode !== 0 && !this.owners.has(r.inode) && !this.knownUnowned.has(r.inode))) {
