@@ -30,7 +30,7 @@ if (args.has('--tests')) {
     { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', bundle: true, external: ['vscode'], minify: production },
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', bundle: true, minify: production, banner: { js: '#!/usr/bin/env node' } },
     // the /proc walk runs in a worker thread (sync fs, off the extension host's event loop)
-    { ...common, entryPoints: ['src/extension/collectorWorker/worker.ts'], outfile: 'dist/collectorWorker.js', bundle: true, minify: production },
+    { ...common, entryPoints: ['src/extension/shared/collector/worker.ts'], outfile: 'dist/collectorWorker.js', bundle: true, minify: production },
   ];
   if (watch) {
     for (const c of configs) { const ctx = await esbuild.context(c); await ctx.watch(); }

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { ProcfsCollector } from '../src/core/collect/procfsCollector';
-import { renderStatusBar, type PortStatus } from '../src/core/workspace/devPortsSummary';
+import { renderStatusBar, type PortStatus } from '../src/extension/devPorts/devPortsSummary';
 import { WatchedPortChecker } from '../src/core/workspace/watchedPortCheck';
 import type { PortSpec } from '../src/core/workspace/watchList';
 import { startLoad } from './support/socketLoad';

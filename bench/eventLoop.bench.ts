@@ -6,12 +6,12 @@
 import * as path from 'node:path';
 import { ProcfsCollector } from '../src/core/collect/procfsCollector';
 import type { Collector } from '../src/core/model';
-import { WorkerCollector } from '../src/extension/collectorWorker/workerCollector';
+import { WorkerCollector } from '../src/extension/shared/collector/workerCollector';
 import { startLoad } from './support/socketLoad';
 
 const CONFIGS = (process.env.BENCH_N ?? '1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const WORKER = path.join(__dirname, '../src/extension/collectorWorker/worker.js');
+const WORKER = path.join(__dirname, '../src/extension/shared/collector/worker.js');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

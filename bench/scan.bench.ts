@@ -1,5 +1,5 @@
 // npm run bench:scan — our scanner and nmap side by side, in namespaces this benchmark builds
-// (scanSupport/netns.ts: 198.18.0.0/30 between a scanner and a target namespace; loopback scans
+// (test/unit/core/scan/support/netns.ts: 198.18.0.0/30 between a scanner and a target namespace; loopback scans
 // on the target namespace's private 127.0.0.1). Runs alternate tool by tool; wall-clock times
 // include process start. Prints a markdown table (medians, min-max, ratio ours/nmap) and the
 // per-port agreement with the configuration and with nmap. Needs root and nmap; says so otherwise.
@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseNmapXml } from '../src/core/scan/nmap';
 import { formatPortList } from '../src/core/scan/portSpec';
-import { DROPALL_OPEN, MIXED, dropAllRules, expectedTcpV4, expectedUdpV4, mixedRules, udpList } from '../test/unit/scanSupport/expect';
-import { TARGET_V4, TestNet, hasNmap, netnsUnavailable } from '../test/unit/scanSupport/netns';
+import { DROPALL_OPEN, MIXED, dropAllRules, expectedTcpV4, expectedUdpV4, mixedRules, udpList } from '../test/unit/core/scan/support/expect';
+import { TARGET_V4, TestNet, hasNmap, netnsUnavailable } from '../test/unit/core/scan/support/netns';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');

@@ -1,10 +1,10 @@
 // Activation: builds the shared services once and lets each feature register itself.
 // Features own their disposables and push them onto context.subscriptions.
 import * as vscode from 'vscode';
-import { createServices } from './services';
-import { registerPortsView, type PortsViewApi } from './portsView';
-import { registerDevPorts, type DevPortsApi } from './devPorts';
-import { registerScan, type ScanViewApi } from './scanView';
+import { createServices } from './shared/services';
+import { registerPortsView, type PortsViewApi } from './ports/portsView';
+import { registerDevPorts, type DevPortsApi } from './devPorts/devPortsController';
+import { registerScan, type ScanViewApi } from './scan/scanView';
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports): used by the integration tests. */
 export interface PortInspectorApi {

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { PortInspectorApi } from '../../../src/extension/extension';
-import type { RenderedItem } from '../../../src/extension/portsView';
+import type { RenderedItem } from '../../../src/extension/ports/portsView';
 
 export const EXTENSION_ID = 'port-inspector.port-inspector';
 

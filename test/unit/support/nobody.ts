@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { stopChild, TCP_LISTENER, type Holder } from './children';
+import { repoRoot } from './paths';
 
 export const AS_NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
 
@@ -13,7 +14,7 @@ export async function cliForNobody(prefix: string): Promise<{ dir: string; cli: 
   fs.chmodSync(dir, 0o755);
   const esbuild = await import('esbuild');
   const cli = path.join(dir, 'cli.js');
-  await esbuild.build({ entryPoints: [path.join(__dirname, '../../../../src/cli.ts')], bundle: true, platform: 'node', outfile: cli, logLevel: 'silent' });
+  await esbuild.build({ entryPoints: [path.join(repoRoot, 'src/cli.ts')], bundle: true, platform: 'node', outfile: cli, logLevel: 'silent' });
   fs.chmodSync(cli, 0o755);
   return { dir, cli };
 }

@@ -1,0 +1,155 @@
+// From "which process holds which watched port" to what the status bar says. Pure: the extension
+// supplies terminals, folders and ancestry; everything here is plain data and text.
+import * as path from 'node:path';
+import type { ProcessInfo, Protocol } from '../../core/model';
+import type { PortHolder } from '../../core/workspace/watchedPortCheck';
+import { describeSource, type PortSource } from '../../core/workspace/watchList';
+
+export type HolderOwnership =
+  | { kind: 'terminal'; terminalPid: number; terminalName: string }
+  | { kind: 'workspace'; folder: string }
+  | { kind: 'vscode' }
+  | { kind: 'other' };
+
+export interface HolderStatus {
+  holder: PortHolder;
+  ownership: HolderOwnership;
+}
+
+/** free: nobody; own: only this workspace / VS Code; conflict: someone else; hidden: taken, owner not visible. */
+export type PortState = 'free' | 'own' | 'conflict' | 'hidden';
+
+export interface PortStatus {
+  port: number;
+  protocol: Protocol;
+  sources: PortSource[];
+  state: PortState;
+  holders: HolderStatus[];
+  /** The user chose "Ignore This Port": listed, never warned about. */
+  ignored: boolean;
+}
+
+export interface OwnershipContext {
+  /** Shell pid of each integrated terminal of this window → its name. */
+  terminals: ReadonlyMap<number, string>;
+  /** Workspace folders (real paths). */
+  folders: readonly { name: string; path: string }[];
+  /** The extension host and its ancestors: VS Code itself. */
+  vscodePids: ReadonlySet<number>;
+}
+
+export function isInsideFolder(dir: string, folder: string): boolean {
+  if (!dir || !folder) { return false; }
+  const rel = path.relative(folder, dir);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Whose is this process? `ancestors` is its parent chain (parent first). A process started from
+ * one of this window's terminals is the workspace's own even when its cwd is elsewhere.
+ */
+export function classifyHolder(holder: ProcessInfo, ancestors: readonly number[], ctx: OwnershipContext): HolderOwnership {
+  for (const pid of [holder.pid, ...ancestors]) {
+    const name = ctx.terminals.get(pid);
+    if (name !== undefined) { return { kind: 'terminal', terminalPid: pid, terminalName: name }; }
+  }
+  if (ctx.vscodePids.has(holder.pid)) { return { kind: 'vscode' }; }
+  const folder = ctx.folders.find(f => isInsideFolder(holder.cwd, f.path));
+  if (folder) { return { kind: 'workspace', folder: folder.name }; }
+  return { kind: 'other' };
+}
+
+export function portState(socketCount: number, holders: readonly HolderStatus[], holderHidden: boolean): PortState {
+  if (socketCount === 0) { return 'free'; }
+  if (holders.some(h => h.ownership.kind === 'other')) { return 'conflict'; }
+  if (holderHidden || holders.length === 0) { return 'hidden'; }
+  return 'own';
+}
+
+/** Ports that warrant the warning: taken by someone else and not ignored. */
+export function conflicts(statuses: readonly PortStatus[]): PortStatus[] {
+  return statuses.filter(s => !s.ignored && (s.state === 'conflict' || s.state === 'hidden'));
+}
+
+export type StatusBarMode = 'auto' | 'always' | 'warningsOnly' | 'hidden';
+
+export interface StatusBarView {
+  visible: boolean;
+  text: string;
+  warning: boolean;
+  /** Markdown (theme icons enabled). */
+  tooltip: string;
+}
+
+export function holderLabel(h: PortHolder): string {
+  return `${h.name || '?'} (${h.pid})`;
+}
+
+function portLabel(s: { port: number; protocol: Protocol }): string {
+  return s.protocol === 'udp' ? `${s.port}/udp` : String(s.port);
+}
+
+export function conflictText(s: PortStatus): string {
+  const other = s.holders.find(h => h.ownership.kind === 'other');
+  return other ? `${portLabel(s)} taken by ${holderLabel(other.holder)}` : `${portLabel(s)} taken (owner not visible)`;
+}
+
+/** Markdown-safe inline code. */
+function code(text: string, max = 120): string {
+  const t = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // A zero-width space keeps `$(date)` in a command line from rendering as a theme icon.
+  return `\`${t.replace(/`/g, "'").replace(/\n/g, ' ').replace(/\$\(/g, '$\u200b(')}\``;
+}
+
+function escapeMd(text: string): string {
+  // Only what would change the meaning inline; `$` because $(name) renders as an icon here.
+  return text.replace(/[\\`*_[\]<>|$]/g, m => `\\${m}`);
+}
+
+function holderLine(h: HolderStatus): string {
+  const who = `${escapeMd(h.holder.name || '?')} (pid ${h.holder.pid}${h.holder.user ? `, ${escapeMd(h.holder.user)}` : ''})`;
+  const where = h.ownership.kind === 'terminal' ? ` — from terminal "${escapeMd(h.ownership.terminalName)}"`
+    : h.ownership.kind === 'workspace' ? ` — cwd in ${escapeMd(h.ownership.folder)}`
+    : h.ownership.kind === 'vscode' ? ' — VS Code itself' : h.holder.cwd ? ` — cwd ${code(h.holder.cwd, 80)}` : '';
+  return `${who}${where}: ${code(h.holder.commandLine || `[${h.holder.name}]`)}`;
+}
+
+export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBarMode, multiRoot: boolean, problems: readonly string[] = []): StatusBarView {
+  const bad = conflicts(statuses);
+  const warning = bad.length > 0;
+  const text = warning
+    ? `$(warning) ${conflictText(bad[0])}${bad.length > 1 ? ` +${bad.length - 1}` : ''}`
+    : `$(radio-tower) ${statuses.length}`;
+  const visible = mode === 'hidden' ? false
+    : warning ? true
+    : mode === 'always' ? true
+    : mode === 'auto' ? statuses.length > 0 : false;
+
+  const lines: string[] = [];
+  lines.push("**Dev-server ports**");
+  lines.push('');
+  if (statuses.length === 0) { lines.push('No ports watched: none detected in the workspace and `portInspector.watchPorts` is empty.'); }
+  const ordered = [...statuses].sort((a, b) => rank(a) - rank(b) || a.port - b.port);
+  const MAX_FREE = 20;
+  let freeShown = 0;
+  for (const s of ordered) {
+    if (s.state === 'free' && ++freeShown > MAX_FREE) { continue; }
+    const icon = s.ignored ? '$(circle-slash)' : s.state === 'free' ? '$(pass)' : s.state === 'own' ? '$(terminal)' : '$(warning)';
+    const what = s.state === 'free' ? 'free'
+      : s.state === 'own' ? 'held by this workspace'
+      : s.state === 'hidden' ? 'taken — owner not visible (another user\'s process?)' : 'taken';
+    lines.push(`${icon} **${portLabel(s)}** ${what}${s.ignored ? ' (ignored)' : ''}`);
+    for (const h of s.holders) { lines.push(`- ${holderLine(h)}`); }
+    for (const src of s.sources) { lines.push(`- detected: ${escapeMd(describeSource(src, multiRoot))}`); }
+    lines.push('');
+  }
+  if (freeShown > MAX_FREE) { lines.push(`…and ${freeShown - MAX_FREE} more free ports`, ''); }
+  for (const p of problems) { lines.push(`$(info) ${escapeMd(p)}`, ''); }
+  lines.push(warning ? 'Click for Kill / Force Kill / Reveal / Ignore.' : 'Click for actions.');
+  return { visible, text, warning, tooltip: lines.join('\n') };
+}
+
+function rank(s: PortStatus): number {
+  if (s.ignored) { return 3; }
+  return s.state === 'conflict' || s.state === 'hidden' ? 0 : s.state === 'own' ? 1 : 2;
+}

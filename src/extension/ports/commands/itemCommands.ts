@@ -1,0 +1,97 @@
+// Commands on a Ports view item (inline and context menu; hidden from the palette). Each also
+// accepts a plain object, so tests and other extensions can call them without a tree item:
+//   portInspector.kill({ pid, startTime, port, protocol? }, { confirm?: boolean })
+import * as vscode from 'vscode';
+import type { Protocol, SocketOwner } from '../../../core/model';
+import type { KillResult } from '../../../core/process/kill';
+import { isInside } from '../portGroups';
+import type { PortsNode } from '../portsTree';
+import type { PortsContext } from '../portsView';
+import { targetFromOwner, type KillFlowOptions, type KillTarget } from '../../shared/killFlow';
+
+interface Selection {
+  owners: SocketOwner[];
+  port: number | undefined;
+  protocol: Protocol | undefined;
+}
+
+function isNode(x: unknown): x is PortsNode {
+  return typeof x === 'object' && x !== null && typeof (x as PortsNode).kind === 'string' && typeof (x as PortsNode).id === 'string';
+}
+
+function selectionOf(node: PortsNode): Selection {
+  switch (node.kind) {
+    case 'port': {
+      const owners = node.parent?.kind === 'process' ? [node.parent.owner] : node.group.owners;
+      return { owners, port: node.group.port, protocol: node.group.protocol };
+    }
+    case 'process': {
+      const only = node.ports.length === 1 ? node.ports[0] : undefined;
+      return { owners: [node.owner], port: only?.port ?? node.ports[0]?.port, protocol: only?.protocol };
+    }
+    default:
+      return { owners: [], port: undefined, protocol: undefined };
+  }
+}
+
+function killTargets(arg: unknown): KillTarget[] {
+  if (isNode(arg)) {
+    const sel = selectionOf(arg);
+    if (sel.port === undefined) { return []; }
+    // A process row in group-by-process mode may hold several ports: guard on the first one.
+    const protocol = sel.protocol ?? (arg.kind === 'process' ? arg.ports[0]?.protocol : undefined);
+    return sel.owners.map(o => targetFromOwner(o, sel.port!, protocol ?? 'tcp'));
+  }
+  const t = arg as Partial<KillTarget> | undefined;
+  if (t && Number.isInteger(t.pid) && typeof t.startTime === 'number' && Number.isInteger(t.port)) {
+    return [{ pid: t.pid!, startTime: t.startTime, port: t.port!, protocol: t.protocol, name: t.name, user: t.user, commandLine: t.commandLine }];
+  }
+  throw new Error('Select a port or process in the Ports view, or pass { pid, startTime, port }.');
+}
+
+export function registerItemCommands(context: vscode.ExtensionContext, ctx: PortsContext): void {
+  const kill = (force: boolean) => async (arg: unknown, opts?: KillFlowOptions): Promise<KillResult[]> => {
+    let targets: KillTarget[];
+    try { targets = killTargets(arg); } catch (e) {
+      void vscode.window.showErrorMessage((e as Error).message);
+      throw e;
+    }
+    if (targets.length === 0) {
+      void vscode.window.showInformationMessage('Nothing to kill: no visible process owns this item.');
+      return [];
+    }
+    return ctx.killFlow.run(targets, { force: force || opts?.force === true, confirm: opts?.confirm });
+  };
+  const ownersOf = (arg: unknown): Selection => isNode(arg) ? selectionOf(arg) : { owners: [], port: undefined, protocol: undefined };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('portInspector.kill', kill(false)),
+    vscode.commands.registerCommand('portInspector.forceKill', kill(true)),
+    vscode.commands.registerCommand('portInspector.copyPid', async (arg: unknown) => {
+      const pids = [...new Set(ownersOf(arg).owners.map(o => o.pid))];
+      if (pids.length === 0) { return; }
+      await vscode.env.clipboard.writeText(pids.join(' '));
+    }),
+    vscode.commands.registerCommand('portInspector.copyCommandLine', async (arg: unknown) => {
+      const lines = ownersOf(arg).owners.map(o => o.commandLine).filter(Boolean);
+      if (lines.length === 0) { void vscode.window.showInformationMessage('The command line of this process cannot be read.'); return; }
+      await vscode.env.clipboard.writeText(lines.join('\n'));
+    }),
+    vscode.commands.registerCommand('portInspector.openInBrowser', async (arg: unknown) => {
+      const port = typeof arg === 'number' ? arg : ownersOf(arg).port;
+      if (port === undefined) { return; }
+      // openExternal forwards localhost through the remote connection (SSH, WSL, containers, code-server).
+      await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${port}/`));
+    }),
+    vscode.commands.registerCommand('portInspector.revealCwd', async (arg: unknown) => {
+      const owner = ownersOf(arg).owners[0];
+      if (!owner) { return; }
+      const folder = (vscode.workspace.workspaceFolders ?? []).find(f => isInside(owner.cwd, [f.uri.path]));
+      if (!folder) {
+        void vscode.window.showInformationMessage(`The working directory of ${owner.name} (${owner.cwd || 'not readable'}) is not inside this workspace.`);
+        return;
+      }
+      await vscode.commands.executeCommand('revealInExplorer', folder.uri.with({ path: owner.cwd }));
+    }),
+  );
+}

@@ -1,0 +1,50 @@
+// "Ports: Kill Process on Port…": asks for a port, lets the user choose among its owners when there
+// are several, then runs the kill flow. With arguments it runs without the input box:
+//   executeCommand('portInspector.killPort', 3000, { force?: boolean, confirm?: boolean }) -> KillResult[]
+import * as vscode from 'vscode';
+import type { KillResult } from '../../../core/process/kill';
+import type { PortsContext } from '../portsView';
+import type { KillFlowOptions, KillTarget } from '../../shared/killFlow';
+import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
+import { askForPort, ownerDescription, socketLabel } from './whoIsUsingPort';
+
+function targetsOf(owners: readonly PortOwnerInfo[]): KillTarget[] {
+  const seen = new Set<number>();
+  const out: KillTarget[] = [];
+  // Listeners first (ownersFromSockets sorts them first), one target per process.
+  for (const o of owners) {
+    if (o.pid === null || o.startTime === null || seen.has(o.pid)) { continue; }
+    seen.add(o.pid);
+    out.push({ pid: o.pid, startTime: o.startTime, port: o.localPort, protocol: o.protocol, name: o.name, user: o.user, commandLine: o.commandLine });
+  }
+  return out;
+}
+
+export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand('portInspector.killPort', async (arg?: unknown, opts?: KillFlowOptions): Promise<KillResult[] | undefined> => {
+    const programmatic = arg !== undefined;
+    const port = programmatic ? portArgument(arg) : await askForPort('Kill Process on Port…');
+    if (port === undefined) { return undefined; }
+    const owners = await portOwners(ctx.services.collector, port);
+    const targets = targetsOf(owners);
+    if (targets.length === 0) {
+      const hidden = owners.find(o => !o.ownerVisible);
+      const msg = hidden
+        ? `Port ${port} is held by a process of ${hidden.user || 'another user'} that this VS Code cannot see or signal. Use sudo in a terminal: sudo port-inspector kill ${port}`
+        : `Port ${port} is free.`;
+      if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
+      return [];
+    }
+    let chosen = targets;
+    if (!programmatic && targets.length > 1) {
+      const items = targets.map(t => {
+        const o = owners.find(x => x.pid === t.pid)!;
+        return { label: socketLabel(o), description: ownerDescription(o), detail: o.commandLine, picked: true, target: t };
+      });
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Kill which processes on port ${port}?` });
+      if (!picked || picked.length === 0) { return undefined; }
+      chosen = picked.map(p => p.target);
+    }
+    return ctx.killFlow.run(chosen, { force: opts?.force === true, confirm: opts?.confirm });
+  }));
+}

@@ -1,0 +1,119 @@
+// "Ports: Who Is Using Port…": input box (validated as you type), then a quick pick of every socket
+// on exactly that port with its owner and command line; picking one offers what to do with it.
+// With a port argument it returns the owners without any UI (tests, other extensions):
+//   await vscode.commands.executeCommand('portInspector.whoIsUsingPort', 3000) -> PortOwnerInfo[]
+// and with { port, interactive: true } it skips the input box and shows the pick for that port.
+import * as vscode from 'vscode';
+import { parsePortNumber } from '../../../core/portNumber';
+import { addressExposure } from '../portGroups';
+import type { PortsContext } from '../portsView';
+import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
+
+export async function askForPort(title: string): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt: 'Port number (0–65535)',
+    placeHolder: 'e.g. 3000',
+    validateInput: t => { const p = parsePortNumber(t); return p.ok ? undefined : p.message; },
+  });
+  if (text === undefined) { return undefined; }
+  const p = parsePortNumber(text);
+  return p.ok ? p.port : undefined;
+}
+
+export function socketLabel(o: PortOwnerInfo): string {
+  const addr = o.family === 6 && o.localAddress.includes(':') ? `[${o.localAddress}]` : o.localAddress;
+  const icon = addressExposure(o.localAddress) === 'loopback' ? '$(lock)' : '$(broadcast)';
+  const state = o.listening ? (o.protocol === 'tcp' ? 'listening' : 'bound') : o.state.toLowerCase();
+  return `${icon} ${o.protocol} ${addr}:${o.localPort}  ${state}`;
+}
+
+export function ownerDescription(o: PortOwnerInfo): string {
+  if (o.pid === null) { return o.ownerVisible ? 'no owning process' : `owner not visible (user ${o.user || '?'})`; }
+  return `${o.name} · pid ${o.pid} · ${o.user || '?'}`;
+}
+
+/** Listeners plus, from the rest, one row per process (an accepted-connection storm must not flood the pick). */
+function pickRows(owners: readonly PortOwnerInfo[]): PortOwnerInfo[] {
+  const rows = owners.filter(o => o.listening);
+  const seen = new Set(rows.map(o => `${o.pid}`));
+  for (const o of owners.filter(x => !x.listening)) {
+    const k = `${o.pid}`;
+    if (!seen.has(k)) { seen.add(k); rows.push(o); }
+  }
+  return rows;
+}
+
+interface OwnerItem extends vscode.QuickPickItem { owner: PortOwnerInfo }
+interface ActionItem extends vscode.QuickPickItem { run: () => Thenable<unknown> }
+
+async function collectWithProgress(ctx: PortsContext, port: number): Promise<PortOwnerInfo[] | undefined> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading port ${port}…` },
+      () => portOwners(ctx.services.collector, port));
+  } catch (e) {
+    ctx.services.log.error(`Reading port ${port} failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+    void vscode.window.showErrorMessage(`Could not read the sockets on port ${port}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: PortsContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand('portInspector.whoIsUsingPort', async (arg?: unknown) => {
+    let port: number | undefined;
+    if (typeof arg === 'object' && arg !== null && (arg as { interactive?: unknown }).interactive === true) {
+      // { port, interactive: true }: the quick pick for that port, without the input box.
+      port = portArgument((arg as { port?: unknown }).port);
+    } else if (arg !== undefined) {
+      // Programmatic use: no UI; bad input rejects with the same message the input box shows.
+      return portOwners(ctx.services.collector, portArgument(arg));
+    } else {
+      port = await askForPort('Who Is Using Port…');
+    }
+    if (port === undefined) { return undefined; }
+    const owners = await collectWithProgress(ctx, port);
+    if (!owners) { return undefined; }
+    if (owners.length === 0) {
+      void vscode.window.showInformationMessage(`Port ${port} is free.`);
+      return owners;
+    }
+    const items: OwnerItem[] = pickRows(owners).map(o => ({
+      label: socketLabel(o),
+      description: ownerDescription(o),
+      detail: o.pid === null ? undefined : o.commandLine || '(command line not readable)',
+      owner: o,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Port ${port}: ${items.length} socket${items.length === 1 ? '' : 's'}`,
+      placeHolder: 'Pick a socket to kill its process, copy its pid or reveal it in the Ports view',
+      matchOnDescription: true, matchOnDetail: true,
+    });
+    if (!picked) { return owners; }
+    await offerActions(ctx, picked.owner);
+    return owners;
+  }));
+}
+
+async function offerActions(ctx: PortsContext, o: PortOwnerInfo): Promise<void> {
+  if (o.pid === null || o.startTime === null) {
+    const msg = o.ownerVisible
+      ? `No process owns this ${o.protocol} socket on port ${o.localPort} (${o.state}); the kernel releases it by itself.`
+      : `The owner of port ${o.localPort} runs as ${o.user || 'another user'} and is not visible to this VS Code. ` +
+        `Run VS Code (or the remote server) as that user or root, or in a terminal: sudo port-inspector who ${o.localPort}`;
+    void vscode.window.showInformationMessage(msg);
+    return;
+  }
+  const pid = o.pid;
+  const target = { pid, startTime: o.startTime, port: o.localPort, protocol: o.protocol, name: o.name, user: o.user, commandLine: o.commandLine };
+  const actions: ActionItem[] = [
+    { label: '$(debug-stop) Kill', description: 'SIGTERM, then wait for the port', run: () => ctx.killFlow.run([target]) },
+    { label: '$(zap) Force Kill', description: 'SIGKILL', run: () => ctx.killFlow.run([target], { force: true }) },
+    { label: '$(list-tree) Reveal in Ports View', run: () => ctx.revealPort(o.protocol, o.localPort) },
+    { label: '$(copy) Copy PID', description: String(pid), run: () => vscode.env.clipboard.writeText(String(pid)) },
+  ];
+  if (o.protocol === 'tcp') {
+    actions.push({ label: '$(link-external) Open in Browser', description: `http://localhost:${o.localPort}/`, run: () => vscode.commands.executeCommand('portInspector.openInBrowser', o.localPort) });
+  }
+  const action = await vscode.window.showQuickPick(actions, { title: `${o.name} (pid ${pid}) on port ${o.localPort}/${o.protocol}` });
+  if (action) { await action.run(); }
+}

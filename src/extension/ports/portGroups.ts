@@ -1,0 +1,193 @@
+// Pure shaping of a Snapshot into what the Ports view shows: one group per (protocol, port), or one
+// group per owning process; the filter; how exposed a bound address is. No `vscode` import, so this
+// is unit-tested in plain Node.
+import type { Protocol, SocketEntry, SocketOwner } from '../../core/model';
+import { isListening } from '../../core/model';
+
+/** 'all' = wildcard (0.0.0.0, ::), 'interface' = one specific non-loopback address, 'loopback' = this machine only. */
+export type Exposure = 'all' | 'interface' | 'loopback';
+
+export function addressExposure(address: string): Exposure {
+  const a = address.toLowerCase();
+  if (a === '0.0.0.0' || a === '::' || a === '*' || a === '[::]') { return 'all'; }
+  if (a.startsWith('127.') || a === '::1' || a === 'localhost' || a.startsWith('::ffff:127.')) { return 'loopback'; }
+  return 'interface';
+}
+
+/** A port is reachable from the network unless every address it is bound on is loopback. */
+export function isNetworkReachable(addresses: readonly string[]): boolean {
+  return addresses.some(a => addressExposure(a) !== 'loopback');
+}
+
+export function processKey(p: { pid: number; startTime: number }): string {
+  return `${p.pid}@${p.startTime}`;
+}
+
+export interface PortGroup {
+  key: string;
+  protocol: Protocol;
+  port: number;
+  /** Listening sockets (TCP LISTEN, UDP UNCONN) on this protocol and port. */
+  sockets: SocketEntry[];
+  /** Distinct owning processes (one socket can have several: pre-fork servers). */
+  owners: SocketOwner[];
+  /** Distinct bound addresses, IPv4 first. */
+  addresses: { family: 4 | 6; address: string }[];
+  reachable: boolean;
+  /** Users of sockets whose owner we cannot see (another user's process, no privileges). */
+  hiddenOwnerUsers: string[];
+  hasHiddenOwner: boolean;
+  /** TCP ESTABLISHED sockets whose local port is this port (clients connected to it). */
+  connections: SocketEntry[];
+  /** Connections on this port in TIME_WAIT: the kernel holds them, no process owns them. */
+  timeWait: number;
+}
+
+export interface ProcessGroup {
+  key: string;
+  /** undefined for the pseudo group of sockets whose owner is not visible. */
+  process: SocketOwner | undefined;
+  ports: PortGroup[];
+}
+
+function uniqueOwners(sockets: readonly SocketEntry[]): SocketOwner[] {
+  const seen = new Map<string, SocketOwner>();
+  for (const s of sockets) {
+    for (const p of s.processes) {
+      const k = processKey(p);
+      if (!seen.has(k)) { seen.set(k, p); }
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+function groupKey(protocol: Protocol, port: number): string {
+  return `${protocol}:${port}`;
+}
+
+function buildGroup(protocol: Protocol, port: number, sockets: SocketEntry[], others: readonly SocketEntry[]): PortGroup {
+  const addrs = new Map<string, { family: 4 | 6; address: string }>();
+  for (const s of sockets) { addrs.set(`${s.family}/${s.localAddress}`, { family: s.family, address: s.localAddress }); }
+  const addresses = [...addrs.values()].sort((a, b) => a.family - b.family || a.address.localeCompare(b.address));
+  const hidden = sockets.filter(s => !s.ownerVisible);
+  return {
+    key: groupKey(protocol, port),
+    protocol,
+    port,
+    sockets,
+    owners: uniqueOwners(sockets),
+    addresses,
+    reachable: isNetworkReachable(addresses.map(a => a.address)),
+    hiddenOwnerUsers: [...new Set(hidden.map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort(),
+    hasHiddenOwner: hidden.length > 0,
+    connections: protocol === 'tcp' ? others.filter(s => s.state === 'ESTABLISHED') : [],
+    timeWait: protocol === 'tcp' ? others.filter(s => s.state === 'TIME_WAIT').length : 0,
+  };
+}
+
+/** One group per (protocol, port) that something listens on, sorted by port then tcp before udp. */
+export function groupByPort(sockets: readonly SocketEntry[]): PortGroup[] {
+  const listening = new Map<string, SocketEntry[]>();
+  const other = new Map<string, SocketEntry[]>();
+  for (const s of sockets) {
+    const k = groupKey(s.protocol, s.localPort);
+    const into = isListening(s) ? listening : other;
+    let list = into.get(k);
+    if (!list) { list = []; into.set(k, list); }
+    list.push(s);
+  }
+  const groups: PortGroup[] = [];
+  for (const [k, list] of listening) {
+    groups.push(buildGroup(list[0].protocol, list[0].localPort, list, other.get(k) ?? []));
+  }
+  return groups.sort(comparePortGroups);
+}
+
+export function comparePortGroups(a: { port: number; protocol: Protocol }, b: { port: number; protocol: Protocol }): number {
+  return a.port - b.port || a.protocol.localeCompare(b.protocol);
+}
+
+/**
+ * One group per owning process, each with the ports it holds (restricted to its own sockets).
+ * Sockets whose owner is not visible go into one last group with process undefined.
+ */
+export function groupByProcess(portGroups: readonly PortGroup[]): ProcessGroup[] {
+  const byProc = new Map<string, { process: SocketOwner | undefined; ports: PortGroup[] }>();
+  const HIDDEN = '?';
+  for (const g of portGroups) {
+    const perProc = new Map<string, SocketEntry[]>();
+    for (const s of g.sockets) {
+      const keys = s.ownerVisible && s.processes.length > 0 ? s.processes.map(processKey) : [HIDDEN];
+      for (const k of keys) {
+        let list = perProc.get(k);
+        if (!list) { list = []; perProc.set(k, list); }
+        list.push(s);
+      }
+    }
+    for (const [k, list] of perProc) {
+      let entry = byProc.get(k);
+      if (!entry) {
+        const proc = k === HIDDEN ? undefined : list[0].processes.find(p => processKey(p) === k);
+        entry = { process: proc, ports: [] };
+        byProc.set(k, entry);
+      }
+      const sub = buildGroup(g.protocol, g.port, list, []);
+      sub.connections = g.connections.filter(c => k === HIDDEN ? !c.ownerVisible : c.processes.some(p => processKey(p) === k));
+      sub.timeWait = g.timeWait;
+      entry.ports.push(sub);
+    }
+  }
+  return [...byProc.entries()]
+    .map(([key, e]) => ({ key, process: e.process, ports: e.ports.sort(comparePortGroups) }))
+    .sort((a, b) => {
+      if (!a.process) { return 1; }
+      if (!b.process) { return -1; }
+      return a.process.name.localeCompare(b.process.name) || a.process.pid - b.process.pid;
+    });
+}
+
+/**
+ * The view's filter: digits match a port exactly (never a substring: `80` must not match `8080`),
+ * `3000-3999` a range, anything else a case-insensitive substring of a process name or command line.
+ */
+export interface PortFilter {
+  text: string;
+  matches(g: PortGroup): boolean;
+}
+
+export function parseFilter(text: string): PortFilter | undefined {
+  const t = text.trim();
+  if (t === '') { return undefined; }
+  const range = /^(\d{1,5})\s*-\s*(\d{1,5})$/.exec(t);
+  if (/^\d{1,5}$/.test(t)) {
+    const port = Number(t);
+    return { text: t, matches: g => g.port === port };
+  }
+  if (range) {
+    const lo = Math.min(Number(range[1]), Number(range[2]));
+    const hi = Math.max(Number(range[1]), Number(range[2]));
+    return { text: t, matches: g => g.port >= lo && g.port <= hi };
+  }
+  const needle = t.toLowerCase();
+  return {
+    text: t,
+    matches: g => g.owners.some(p => p.name.toLowerCase().includes(needle) || p.commandLine.toLowerCase().includes(needle)),
+  };
+}
+
+/** Is `dir` inside one of `roots` (or equal to one)? Plain path prefix on '/'-separated absolute paths. */
+export function isInside(dir: string, roots: readonly string[]): boolean {
+  if (!dir) { return false; }
+  const d = dir.replace(/\/+$/, '');
+  return roots.some(r => {
+    const root = r.replace(/\/+$/, '');
+    return root !== '' && (d === root || d.startsWith(root + '/'));
+  });
+}
+
+/** A short stable text of what the view shows, to skip re-rendering when nothing changed. */
+export function signature(groups: readonly PortGroup[]): string {
+  return groups.map(g =>
+    `${g.key}|${g.addresses.map(a => a.address).join(',')}|${g.owners.map(processKey).join(',')}|${g.hasHiddenOwner ? 'h' : ''}|` +
+    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}`).join(',')}|${g.timeWait}`).join('\n');
+}

@@ -1,0 +1,236 @@
+// The Ports view's TreeDataProvider: renders the model's port groups by port or by process.
+// Element ids are built from protocol, port, pid + start time, family and address, so they stay
+// unique (the same port on IPv4 and IPv6 held by two processes gives two process rows with distinct
+// ids) and stable across refreshes (selection and expansion survive a refresh).
+import * as vscode from 'vscode';
+import type { SocketEntry, SocketOwner } from '../../core/model';
+import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
+import type { PortsModel } from './portsModel';
+import { hiddenOwnerNote } from '../shared/hiddenOwner';
+
+export type PortsNode =
+  | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode }
+  | { kind: 'process'; id: string; owner: SocketOwner; ports: PortGroup[]; parent?: PortsNode }
+  | { kind: 'hiddenOwner'; id: string; users: string[]; ports: PortGroup[]; parent?: PortsNode }
+  | { kind: 'address'; id: string; family: 4 | 6; address: string; parent: PortsNode }
+  | { kind: 'connection'; id: string; socket: SocketEntry; parent: PortsNode }
+  | { kind: 'timeWait'; id: string; count: number; parent: PortsNode };
+
+export interface ViewOptions {
+  groupByProcess: boolean;
+  showConnections: boolean;
+  filter: PortFilter | undefined;
+}
+
+export function ownerLabel(p: SocketOwner): string {
+  return `${p.name || '?'} · pid ${p.pid}`;
+}
+
+function formatAddress(family: 4 | 6, address: string, port?: number): string {
+  const a = family === 6 && address.includes(':') ? `[${address}]` : address;
+  return port === undefined ? a : `${a}:${port}`;
+}
+
+function addressList(g: PortGroup): string {
+  const list = g.addresses.map(a => a.address).join(', ');
+  return g.addresses.some(a => addressExposure(a.address) === 'all') ? `${list} (all interfaces)` : list;
+}
+
+export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PortsNode | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts, H5). */
+  terminalName: (pid: number) => string | undefined = () => undefined;
+
+  constructor(private readonly model: PortsModel, private readonly options: () => ViewOptions) {
+    this.subscription = model.onDidChange(() => this.emitter.fire());
+  }
+
+  /** Re-render (view options changed). */
+  rerender(): void { this.emitter.fire(); }
+
+  /** Top-level groups after the filter, in the current grouping. */
+  visibleGroups(): PortGroup[] {
+    const f = this.options().filter;
+    return this.model.groups.filter(g => !f || f.matches(g));
+  }
+
+  async getChildren(element?: PortsNode): Promise<PortsNode[]> {
+    if (!element) {
+      if (!this.model.loaded) { await this.model.whenLoaded(); }
+      return this.roots();
+    }
+    return this.childrenOf(element);
+  }
+
+  roots(): PortsNode[] {
+    const groups = this.visibleGroups();
+    if (!this.options().groupByProcess) {
+      return groups.map(g => ({ kind: 'port', id: `port/${g.key}`, group: g }));
+    }
+    return groupByProcess(groups).map((pg): PortsNode => pg.process
+      ? { kind: 'process', id: `proc/${pg.key}`, owner: pg.process, ports: pg.ports }
+      : { kind: 'hiddenOwner', id: 'proc/hidden', users: [...new Set(pg.ports.flatMap(p => p.hiddenOwnerUsers))], ports: pg.ports });
+  }
+
+  childrenOf(el: PortsNode): PortsNode[] {
+    const { showConnections } = this.options();
+    if (el.kind === 'port') {
+      const g = el.group;
+      const out: PortsNode[] = [];
+      // Under a process (group-by-process) the owner is the parent; don't repeat it.
+      if (el.parent === undefined) {
+        for (const p of g.owners) { out.push({ kind: 'process', id: `${el.id}/pid/${processKey(p)}`, owner: p, ports: [g], parent: el }); }
+        if (g.hasHiddenOwner) { out.push({ kind: 'hiddenOwner', id: `${el.id}/hidden`, users: g.hiddenOwnerUsers, ports: [g], parent: el }); }
+      }
+      for (const a of g.addresses) { out.push({ kind: 'address', id: `${el.id}/addr/${a.family}/${a.address}`, family: a.family, address: a.address, parent: el }); }
+      if (showConnections) {
+        for (const c of g.connections) {
+          out.push({ kind: 'connection', id: `${el.id}/conn/${c.family}/${c.remoteAddress}/${c.remotePort}/${c.inode}`, socket: c, parent: el });
+        }
+        if (g.timeWait > 0) { out.push({ kind: 'timeWait', id: `${el.id}/timewait`, count: g.timeWait, parent: el }); }
+      }
+      return out;
+    }
+    if ((el.kind === 'process' || el.kind === 'hiddenOwner') && el.parent === undefined) {
+      return el.ports.map(g => ({ kind: 'port', id: `${el.id}/${g.key}`, group: g, parent: el }));
+    }
+    return [];
+  }
+
+  getParent(el: PortsNode): PortsNode | undefined {
+    return el.parent;
+  }
+
+  getTreeItem(el: PortsNode): vscode.TreeItem {
+    switch (el.kind) {
+      case 'port': return this.portItem(el);
+      case 'process': return this.processItem(el);
+      case 'hiddenOwner': {
+        const users = el.users.join(', ') || 'another user';
+        const item = new vscode.TreeItem(el.parent ? 'Owner not visible' : `Owner not visible (${users})`,
+          el.parent ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = el.id;
+        item.description = el.parent ? `user ${users}` : `${el.ports.length} port${el.ports.length === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('eye-closed');
+        item.tooltip = new vscode.MarkdownString(hiddenOwnerNote(el.users));
+        item.contextValue = 'hiddenOwner';
+        return item;
+      }
+      case 'address': {
+        const exposure = addressExposure(el.address);
+        const item = new vscode.TreeItem(formatAddress(el.family, el.address), vscode.TreeItemCollapsibleState.None);
+        item.id = el.id;
+        item.description = exposure === 'all' ? `IPv${el.family} · all interfaces` : exposure === 'loopback' ? `IPv${el.family} · this machine only` : `IPv${el.family} · this interface`;
+        item.iconPath = new vscode.ThemeIcon(exposure === 'loopback' ? 'lock' : 'globe');
+        item.tooltip = exposure === 'loopback' ? 'Loopback: only programs on this machine can connect.' : 'Reachable from the network through this address.';
+        item.contextValue = 'address';
+        return item;
+      }
+      case 'connection': {
+        const c = el.socket;
+        const item = new vscode.TreeItem(formatAddress(c.family, c.remoteAddress, c.remotePort), vscode.TreeItemCollapsibleState.None);
+        item.id = el.id;
+        const who = c.processes[0] ? ownerLabel(c.processes[0]) : c.ownerVisible ? '' : 'owner not visible';
+        item.description = ['connected', who].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon('arrow-swap');
+        item.tooltip = `${formatAddress(c.family, c.remoteAddress, c.remotePort)} → ${formatAddress(c.family, c.localAddress, c.localPort)} (${c.state})`;
+        item.contextValue = 'connection';
+        return item;
+      }
+      case 'timeWait': {
+        const item = new vscode.TreeItem(`${el.count} in TIME_WAIT`, vscode.TreeItemCollapsibleState.None);
+        item.id = el.id;
+        item.description = 'closed, no owner';
+        item.iconPath = new vscode.ThemeIcon('watch');
+        item.tooltip = 'Recently closed connections the kernel keeps for a minute or two. No process owns them and nothing needs to be killed.';
+        item.contextValue = 'timeWait';
+        return item;
+      }
+    }
+  }
+
+  private portItem(el: Extract<PortsNode, { kind: 'port' }>): vscode.TreeItem {
+    const g = el.group;
+    const item = new vscode.TreeItem(`${g.port}  ${g.protocol}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = el.id;
+    const owners = g.owners;
+    let who: string;
+    if (el.parent) { who = ''; }
+    else if (owners.length === 0) { who = g.hasHiddenOwner ? `owner not visible (${g.hiddenOwnerUsers.join(', ') || 'another user'})` : 'no owner'; }
+    else if (owners.length === 1) { const t = this.terminalName(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · terminal "${t}"`; }
+    else {
+      const names = [...new Set(owners.map(o => o.name))];
+      who = names.length === 1 ? `${names[0]} · ${owners.length} processes` : `${ownerLabel(owners[0])} +${owners.length - 1} more`;
+    }
+    const isNew = this.model.isNew(g.key);
+    item.description = [isNew ? 'new' : '', who, addressList(g)].filter(Boolean).join(' · ');
+    const icon = g.reachable ? 'broadcast' : 'plug';
+    // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
+    item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
+    const md = new vscode.MarkdownString('', true);
+    md.appendMarkdown(`**${g.protocol.toUpperCase()} port ${g.port}** — `);
+    md.appendMarkdown(g.reachable ? '$(broadcast) reachable from the network' : '$(lock) this machine only (loopback)');
+    md.appendMarkdown('\n\nBound on: ');
+    md.appendText(g.addresses.map(a => formatAddress(a.family, a.address)).join(', '));
+    for (const o of el.parent ? [] : owners) {
+      md.appendMarkdown('\n\n');
+      md.appendText(`${o.name} (pid ${o.pid}, user ${o.user || '?'})`);
+    }
+    if (g.hasHiddenOwner) { md.appendMarkdown(`\n\nOwner not visible: belongs to ${g.hiddenOwnerUsers.join(', ') || 'another user'}.`); }
+    item.tooltip = md;
+    item.contextValue = this.contextValue('port', el.parent ? [el.parent.kind === 'process' ? el.parent.owner : undefined].filter(isOwner) : owners, g);
+    return item;
+  }
+
+  private processItem(el: Extract<PortsNode, { kind: 'process' }>): vscode.TreeItem {
+    const p = el.owner;
+    const top = el.parent === undefined;
+    const item = new vscode.TreeItem(p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = el.id;
+    const term = this.terminalName(p.pid);
+    item.description = (top
+      ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`
+      : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · terminal "${term}"`);
+    item.iconPath = new vscode.ThemeIcon('server-process');
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${escapeMd(p.name)}** — pid ${p.pid}, user ${escapeMd(p.user || '?')}\n\n`);
+    md.appendCodeblock(p.commandLine || '(command line not readable)', 'sh');
+    md.appendMarkdown(`\n\ncwd: `);
+    md.appendText(p.cwd || '(not readable)');
+    md.appendMarkdown(`\n\nstarted ${new Date(p.startTime).toLocaleString()}`);
+    item.tooltip = md;
+    item.contextValue = this.contextValue('process', [p], ...el.ports);
+    return item;
+  }
+
+  /**
+   * Space-separated flags matched by the `viewItem =~` clauses in package.json:
+   * kind first, then `owned` (killable owners visible), `tcpPort` (Open in Browser applies),
+   * `cwdInWorkspace` (Reveal cwd applies).
+   */
+  private contextValue(kind: 'port' | 'process', owners: readonly SocketOwner[], ...groups: PortGroup[]): string {
+    const flags: string[] = [kind];
+    if (owners.length > 0) { flags.push('owned'); }
+    if (groups.length === 1 && groups[0].protocol === 'tcp') { flags.push('tcpPort'); }
+    // uri.path, not fsPath: in a remote extension host the folders are vscode-remote:// URIs whose
+    // path is the path on this (the remote) machine, where the process runs.
+    const roots = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
+    if (owners.length === 1 && isInside(owners[0].cwd, roots)) { flags.push('cwdInWorkspace'); }
+    if (owners.some(o => this.terminalName(o.pid) !== undefined)) { flags.push('terminal'); }
+    return flags.join(' ');
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
+
+function isOwner(x: SocketOwner | undefined): x is SocketOwner { return x !== undefined; }
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, c => `\\${c}`);
+}

@@ -1,0 +1,193 @@
+// Wires the Ports view: model, tree provider, tree view, refresh scheduler, view state (grouping,
+// connections toggle, filter) with its context keys, title-bar description and explanatory messages,
+// and every Ports command. registerPortsView is the one line extension.ts calls.
+import * as vscode from 'vscode';
+import type { Protocol } from '../../core/model';
+import type { Services } from '../shared/services';
+import { PortsModel } from './portsModel';
+import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
+import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
+import { KillFlow } from '../shared/killFlow';
+import { registerPortsViewTerminals } from './portsViewTerminals';
+import { WorkerCollector } from '../shared/collector/workerCollector';
+import { parseFilter } from './portGroups';
+import { hiddenOwnerNote } from '../shared/hiddenOwner';
+import { registerViewCommands } from './commands/viewCommands';
+import { registerItemCommands } from './commands/itemCommands';
+import { registerWhoIsUsingPort } from './commands/whoIsUsingPort';
+import { registerKillPort } from './commands/killPort';
+
+export const VIEW_ID = 'portInspector.ports';
+const STATE_GROUP = 'portInspector.groupByProcess';
+const STATE_CONNECTIONS = 'portInspector.showConnections';
+
+export type ViewState = 'loading' | 'empty' | 'filteredEmpty' | 'error' | 'ok';
+
+/** One rendered tree item, as the tests (and anyone using the API) read the view. */
+export interface RenderedItem {
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  contextValue: string;
+  icon: string;
+  /** ThemeColor id of the icon ('' for none): charts.green = new, charts.orange = reachable from the network. */
+  iconColor: string;
+  children: RenderedItem[];
+}
+
+export interface PortsViewApi {
+  /** Collect now (as the Refresh button does) and wait for it. */
+  refresh(): Promise<void>;
+  /** The whole tree as the view renders it (every node expanded). */
+  renderTree(): Promise<RenderedItem[]>;
+  /** Collections the view has run since activation. */
+  collections(): number;
+  viewVisible(): boolean;
+  polling(): boolean;
+  /** Where collection runs: in the worker thread (normal) or on the extension host thread (fallback). */
+  collector(): { worker: boolean; threadId: number | undefined; workerStarts: number };
+  state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
+  /**
+   * Refresh, then select and focus a port's row, clearing a filter that hides it (false when it is not
+   * listed), as "Reveal in Ports View" does. Used by the dev-port status bar (H5) and the scan view.
+   */
+  revealPort(protocol: Protocol, port: number): Promise<boolean>;
+  /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
+  killFlow: KillFlow;
+}
+
+/** What the commands share. */
+export interface PortsContext {
+  services: Services;
+  model: PortsModel;
+  provider: PortsTreeProvider;
+  view: vscode.TreeView<PortsNode>;
+  killFlow: KillFlow;
+  options: ViewOptions;
+  refresh(reason: RefreshReason): Promise<void>;
+  setGroupByProcess(on: boolean): Promise<void>;
+  setShowConnections(on: boolean): Promise<void>;
+  setFilter(text: string | undefined): void;
+  revealPort(protocol: Protocol, port: number): Promise<boolean>;
+}
+
+export function registerPortsView(context: vscode.ExtensionContext, services: Services): PortsViewApi {
+  const { log } = services;
+  const model = new PortsModel(services.collector, log);
+  const options: ViewOptions = {
+    groupByProcess: context.globalState.get<boolean>(STATE_GROUP, false),
+    showConnections: context.globalState.get<boolean>(STATE_CONNECTIONS, false),
+    filter: undefined,
+  };
+  model.includeConnections = options.showConnections;
+  const provider = new PortsTreeProvider(model, () => options);
+  registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
+  const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const scheduler = new RefreshScheduler(view, () => model.collect(), log);
+  const refresh = (reason: RefreshReason) => scheduler.refresh(reason);
+  const killFlow = new KillFlow({ collector: services.collector, log, refresh: () => refresh('kill') });
+  context.subscriptions.push(model, provider, view, scheduler);
+
+  let viewState: ViewState = 'loading';
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  const updateChrome = () => {
+    const shown = provider.visibleGroups();
+    viewState = model.error !== undefined && !model.snapshot ? 'error'
+      : !model.loaded ? 'loading'
+      : model.groups.length === 0 ? 'empty'
+      : shown.length === 0 ? 'filteredEmpty' : 'ok';
+    setContext('portInspector.viewState', viewState);
+    setContext('portInspector.filtered', options.filter !== undefined);
+    setContext('portInspector.groupByProcess', options.groupByProcess);
+    setContext('portInspector.showConnections', options.showConnections);
+    view.description = options.filter ? `filter: ${options.filter.text}` : undefined;
+    const notes: string[] = [];
+    if (model.error !== undefined && model.snapshot) { notes.push(`Last refresh failed (${model.error}); showing older data.`); }
+    if (options.filter && shown.length > 0) { notes.push(`Showing ${shown.length} of ${model.groups.length} ports matching "${options.filter.text}".`); }
+    const hiddenUsers = [...new Set(shown.flatMap(g => g.hiddenOwnerUsers))];
+    if (shown.some(g => g.hasHiddenOwner)) {
+      notes.push(hiddenOwnerNote(hiddenUsers));
+    }
+    view.message = notes.length > 0 ? notes.join(' ') : undefined;
+  };
+  updateChrome();
+  context.subscriptions.push(model.onDidChange(updateChrome));
+
+  const ctx: PortsContext = {
+    services, model, provider, view, killFlow, options, refresh,
+    async setGroupByProcess(on) {
+      options.groupByProcess = on;
+      await context.globalState.update(STATE_GROUP, on);
+      updateChrome();
+      provider.rerender();
+    },
+    async setShowConnections(on) {
+      options.showConnections = on;
+      model.includeConnections = on;
+      await context.globalState.update(STATE_CONNECTIONS, on);
+      updateChrome();
+      await refresh('toggle');
+    },
+    setFilter(text) {
+      options.filter = text === undefined ? undefined : parseFilter(text);
+      updateChrome();
+      provider.rerender();
+    },
+    async revealPort(protocol, port) {
+      await refresh('manual');
+      const key = `${protocol}:${port}`;
+      if (options.filter && !model.groups.some(g => g.key === key && options.filter!.matches(g))) { ctx.setFilter(undefined); }
+      let node: PortsNode | undefined;
+      for (const root of provider.roots()) {
+        if (root.kind === 'port' && root.group.key === key) { node = root; break; }
+        if (root.kind !== 'port') {
+          const child = provider.childrenOf(root).find(c => c.kind === 'port' && c.group.key === key);
+          if (child) { node = child; break; }
+        }
+      }
+      if (!node) { return false; }
+      await view.reveal(node, { select: true, focus: true, expand: true });
+      return true;
+    },
+  };
+
+  registerViewCommands(context, ctx);
+  registerItemCommands(context, ctx);
+  registerWhoIsUsingPort(context, ctx);
+  registerKillPort(context, ctx);
+
+  return {
+    refresh: () => refresh('manual'),
+    renderTree: async () => {
+      if (!model.loaded) { await refresh('manual'); }
+      const render = async (nodes: PortsNode[]): Promise<RenderedItem[]> => Promise.all(nodes.map(async n => {
+        const item = provider.getTreeItem(n);
+        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+        const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
+        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+        const iconColor = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.color?.id ?? '' : '';
+        return {
+          id: item.id ?? '', label, description: typeof item.description === 'string' ? item.description : '',
+          tooltip, contextValue: item.contextValue ?? '', icon, iconColor, children: await render(await provider.getChildren(n)),
+        };
+      }));
+      return render(await provider.getChildren());
+    },
+    collections: () => model.collections,
+    viewVisible: () => view.visible,
+    polling: () => scheduler.polling,
+    collector: () => {
+      const c = services.collector;
+      return c instanceof WorkerCollector
+        ? { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts }
+        : { worker: false, threadId: undefined, workerStarts: 0 };
+    },
+    state: () => ({
+      viewState, description: view.description, message: view.message,
+      groupByProcess: options.groupByProcess, showConnections: options.showConnections, filter: options.filter?.text,
+    }),
+    revealPort: (protocol, port) => ctx.revealPort(protocol, port),
+    killFlow,
+  };
+}

@@ -1,0 +1,130 @@
+// A Collector that forwards to a collector running in a worker thread (see worker.ts), so the
+// extension host's event loop stays free while /proc is walked. Started on first use; if the worker
+// dies it is restarted on the next call; if it cannot be started at all, collection falls back to
+// the calling thread (slower for the UI, but correct) and says so once through `onFallback`.
+// No `vscode` import: unit-tested in plain Node.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../../core/model';
+import { createCollector, defaultBackend } from '../../../core/collect/createCollector';
+import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number };
+
+export interface WorkerCollectorOptions {
+  /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
+  scriptPath: string;
+  backend?: WorkerInit['backend'];
+  onFallback?: (reason: string) => void;
+}
+
+export class WorkerCollector implements Collector {
+  readonly name: string;
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private fallback: Collector | undefined;
+  private disposed = false;
+  /** Workers started so far (1 in normal life; more after crashes). */
+  starts = 0;
+  /** Collections the worker answered with "unchanged" (nothing had to cross the thread boundary). */
+  unchangedAnswers = 0;
+  /** Last snapshot per options key, with the worker's hash of it. */
+  private readonly last = new Map<string, { hash: string; snapshot: Snapshot }>();
+
+  constructor(private readonly options: WorkerCollectorOptions) {
+    this.name = options.backend ?? defaultBackend();
+  }
+
+  get threadId(): number | undefined { return this.worker?.threadId; }
+
+  async collect(options?: CollectOptions): Promise<Snapshot> {
+    if (this.fallback) { return this.fallback.collect(options); }
+    const key = optionsKey(options);
+    const last = this.last.get(key);
+    const res = await this.call({ op: 'collect', options, have: last?.hash });
+    if (this.fallback) { return res as Snapshot; } // the worker could not start: res came from the fallback
+    const c = res as CompactSnapshot;
+    if (c.unchanged && last && last.hash === c.hash) {
+      this.unchangedAnswers++;
+      // Same sockets array as last time: consumers can tell "nothing changed" by identity.
+      return { ...last.snapshot, takenAt: c.takenAt, stats: c.stats };
+    }
+    const snapshot = expand(c);
+    this.last.set(key, { hash: c.hash, snapshot });
+    return snapshot;
+  }
+
+  processInfo(pid: number): Promise<ProcessInfo | undefined> {
+    return this.call({ op: 'processInfo', pid }) as Promise<ProcessInfo | undefined>;
+  }
+
+  private call(body: Body): Promise<unknown> {
+    if (this.disposed) { return Promise.reject(new Error('the collector was disposed')); }
+    const worker = this.fallback ? undefined : this.ensureWorker();
+    if (!worker) {
+      const c = this.fallback!;
+      return body.op === 'collect' ? c.collect(body.options) : c.processInfo(body.pid);
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, ...body } as WorkerRequest);
+    });
+  }
+
+  private ensureWorker(): Worker | undefined {
+    if (this.worker) { return this.worker; }
+    const why = !existsSync(this.options.scriptPath) ? `worker script not found: ${this.options.scriptPath}` : undefined;
+    let worker: Worker | undefined;
+    let startError = why;
+    if (!startError) {
+      try {
+        worker = new Worker(this.options.scriptPath, { workerData: { backend: this.options.backend } satisfies WorkerInit });
+      } catch (e) {
+        startError = `cannot start the collector worker: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    if (!worker) {
+      this.fallback = createCollector(this.options.backend);
+      this.options.onFallback?.(startError ?? 'unknown');
+      return undefined;
+    }
+    this.starts++;
+    // An idle worker must not keep the process alive (CLI-like hosts, test runners); it is ref'd
+    // only while a request is outstanding.
+    worker.unref();
+    worker.on('message', (res: WorkerResponse) => {
+      const p = this.pending.get(res.id);
+      if (!p) { return; }
+      this.pending.delete(res.id);
+      if (this.pending.size === 0) { worker.unref(); }
+      if (res.ok) { p.resolve(res.result); } else {
+        const err = new Error(res.message);
+        if (res.stack) { err.stack = res.stack; }
+        p.reject(err);
+      }
+    });
+    const fail = (err: Error) => {
+      if (this.worker !== worker) { return; }
+      this.worker = undefined;
+      for (const p of this.pending.values()) { p.reject(err); }
+      this.pending.clear();
+    };
+    worker.on('error', e => fail(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', code => fail(new Error(`the collector worker exited (code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    for (const p of this.pending.values()) { p.reject(new Error('the collector was disposed')); }
+    this.pending.clear();
+    void w?.terminate();
+  }
+}

@@ -1,0 +1,152 @@
+// Killing from the UI: refuse protected pids, confirm (modal naming process, pid, user, command
+// line), SIGTERM and wait for the port with a progress notification, offer Force Kill if the port is
+// still held, explain permission problems with a copyable `sudo kill`, refresh the view afterwards.
+// The careful part (start time, still holds the port) is the engine's killPortOwners.
+import * as vscode from 'vscode';
+import type { Collector, Protocol, SocketOwner } from '../../core/model';
+import { killPortOwners, type KillResult } from '../../core/process/kill';
+import { protectedPids } from '../../core/process/ancestry';
+
+/** How long to wait for the port after a signal before calling it still held. */
+export const RELEASE_WAIT_MS = 3000;
+
+export interface KillTarget {
+  pid: number;
+  startTime: number;
+  port: number;
+  protocol?: Protocol;
+  name?: string;
+  user?: string;
+  commandLine?: string;
+}
+
+export interface KillFlowOptions {
+  /** SIGKILL straight away (Force Kill). */
+  force?: boolean;
+  /** Ask first; undefined = the portInspector.confirmKill setting. */
+  confirm?: boolean;
+}
+
+export interface KillDeps {
+  collector: Collector;
+  log: vscode.LogOutputChannel;
+  /** Refresh the Ports view (through its scheduler). */
+  refresh: () => Promise<void>;
+}
+
+export function targetFromOwner(o: SocketOwner, port: number, protocol: Protocol): KillTarget {
+  return { pid: o.pid, startTime: o.startTime, port, protocol, name: o.name, user: o.user, commandLine: o.commandLine };
+}
+
+function describe(t: KillTarget): string {
+  return `${t.name || 'process'} (pid ${t.pid})`;
+}
+
+export class KillFlow {
+  private protectedList: Promise<number[]> | undefined;
+
+  constructor(private readonly deps: KillDeps) {}
+
+  /** PID 0, 1, the extension host and every ancestor of it (VS Code's server / main process). */
+  protectedPids(): Promise<number[]> {
+    this.protectedList ??= protectedPids(this.deps.collector).catch(e => {
+      this.protectedList = undefined;
+      this.deps.log.warn(`Could not read the extension host's parent processes: ${String(e)}`);
+      return [0, 1, process.pid, process.ppid];
+    });
+    return this.protectedList;
+  }
+
+  async run(targets: readonly KillTarget[], options: KillFlowOptions = {}): Promise<KillResult[]> {
+    const { log } = this.deps;
+    if (targets.length === 0) { return []; }
+    // The confirmation must name the process: fill in what a caller passing bare pids left out.
+    targets = await Promise.all(targets.map(async t => {
+      if (t.name && t.user !== undefined && t.commandLine !== undefined) { return t; }
+      const info = await this.deps.collector.processInfo(t.pid).catch(() => undefined);
+      return info ? { ...t, name: t.name || info.name, user: t.user ?? info.user, commandLine: t.commandLine ?? info.commandLine } : t;
+    }));
+    const protectedSet = new Set(await this.protectedPids());
+    const refused: KillResult[] = [];
+    const allowed: KillTarget[] = [];
+    for (const t of targets) {
+      if (protectedSet.has(t.pid)) {
+        const what = t.pid === process.pid ? "VS Code's extension host (this extension runs in it)"
+          : t.pid <= 1 ? 'the init process' : 'one of VS Code\'s own processes';
+        refused.push({ pid: t.pid, status: 'protected', message: `Refusing to kill ${describe(t)}: it is ${what}.` });
+      } else {
+        allowed.push(t);
+      }
+    }
+    for (const r of refused) { log.warn(r.message); void vscode.window.showErrorMessage(r.message); }
+    if (allowed.length === 0) { return refused; }
+
+    const confirm = options.confirm ?? vscode.workspace.getConfiguration('portInspector').get<boolean>('confirmKill', true);
+    if (confirm && !(await this.confirm(allowed, options.force === true))) { return refused; }
+
+    const ports = [...new Set(allowed.map(t => t.port))];
+    const title = `Waiting for port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} to be released…`;
+    let results: KillResult[];
+    try {
+      results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, progress =>
+        killPortOwners(allowed.map(t => ({ pid: t.pid, startTime: t.startTime, port: t.port, protocol: t.protocol })), {
+          collector: this.deps.collector,
+          immediate: options.force === true,
+          waitMs: RELEASE_WAIT_MS,
+          protectedPids: [...protectedSet],
+          onWaiting: (pid, signal) => progress.report({ message: `${signal} sent to pid ${pid}` }),
+        }));
+    } catch (e) {
+      log.error(`Kill failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+      void vscode.window.showErrorMessage(`Could not kill: ${e instanceof Error ? e.message : String(e)}. See the Port Inspector output for details.`);
+      await this.deps.refresh();
+      return refused;
+    }
+    await this.deps.refresh();
+    for (const r of results) { log.info(`kill pid ${r.pid}: ${r.status} (${r.message})`); }
+    this.report(allowed, results);
+    return [...refused, ...results];
+  }
+
+  private async confirm(targets: readonly KillTarget[], force: boolean): Promise<boolean> {
+    const action = force ? 'Force Kill' : 'Kill';
+    const lines = targets.map(t =>
+      `${describe(t)}, user ${t.user || '?'}, port ${t.port}${t.protocol ? `/${t.protocol}` : ''}\n${t.commandLine || '(command line not readable)'}`);
+    const how = force ? 'Sends SIGKILL: the process gets no chance to clean up.'
+      : `Sends SIGTERM and waits up to ${RELEASE_WAIT_MS / 1000} s for the port to be released.`;
+    const message = targets.length === 1 ? `${action} ${describe(targets[0])}?` : `${action} ${targets.length} processes?`;
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: `${lines.join('\n\n')}\n\n${how}` }, action);
+    return pick === action;
+  }
+
+  /** Messages after the fact; not awaited, so a command returns its results without waiting for a click. */
+  private report(targets: readonly KillTarget[], results: readonly KillResult[]): void {
+    const byPid = new Map(targets.map(t => [t.pid, t]));
+    const released = results.filter(r => r.status === 'released');
+    if (released.length > 0 && released.length === results.length) {
+      const ports = [...new Set(targets.map(t => t.port))].join(', ');
+      void vscode.window.showInformationMessage(`Port ${ports} released: ${released.map(r => describe(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 })).join(', ')} ended.`);
+    }
+    const still = results.filter(r => r.status === 'still-held');
+    if (still.length > 0) {
+      const stillTargets = still.map(r => byPid.get(r.pid)).filter((t): t is KillTarget => t !== undefined);
+      void vscode.window.showWarningMessage(still.map(r => r.message.replace(/; use force.*$/, '.')).join(' '), 'Force Kill').then(choice => {
+        if (choice === 'Force Kill') { void this.run(stillTargets, { force: true, confirm: false }); }
+      });
+    }
+    for (const r of results.filter(x => x.status === 'permission-denied')) {
+      const t = byPid.get(r.pid);
+      const cmd = `sudo kill ${r.signal === 'SIGKILL' ? '-9 ' : ''}${r.pid}`;
+      const copy = `Copy "${cmd}"`;
+      void vscode.window.showErrorMessage(
+        `Permission denied: ${t ? describe(t) : `pid ${r.pid}`} belongs to ${t?.user || 'another user'}. Run "${cmd}" in a terminal, or run VS Code as that user.`, copy)
+        .then(choice => { if (choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
+    }
+    for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {
+      void vscode.window.showWarningMessage(`${r.message} The Ports view was refreshed.`);
+    }
+    for (const r of results.filter(x => x.status === 'protected')) {
+      void vscode.window.showErrorMessage(r.message);
+    }
+  }
+}

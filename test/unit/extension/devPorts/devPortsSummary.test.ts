@@ -1,0 +1,191 @@
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import type * as net from 'node:net';
+import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
+import { WatchedPortChecker } from '../../../../src/core/workspace/watchedPortCheck';
+import { classifyHolder, conflicts, isInsideFolder, portState, renderStatusBar, type PortStatus } from '../../../../src/extension/devPorts/devPortsSummary';
+import type { ProcessInfo } from '../../../../src/core/model';
+import { bindUdp, closeServer, listenTcp, portOf, runHolder, type Holder } from '../../support/children';
+
+const linux = process.platform === 'linux';
+
+/** A port nothing listens on right now (bound and released by us). */
+async function freePort(): Promise<number> {
+  const s = await listenTcp('127.0.0.1');
+  const p = portOf(s);
+  await closeServer(s);
+  return p;
+}
+
+// A parent that shares its listening socket with two children (pre-fork server): three owners, one socket.
+const SHARED = `
+  const net = require('net'), cp = require('child_process');
+  const kid = "process.on('message', (m, s) => { if (m === 'server') { global.keep = s; process.send('ok'); } });";
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1', () => {
+    const kids = [1, 2].map(() => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    let ok = 0;
+    for (const k of kids) {
+      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, kids: kids.map(c => c.pid) })); } });
+      k.send('server', server);
+    }
+    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
+  });`;
+
+describe('WatchedPortChecker on live sockets', function () {
+  before(function () { if (!linux) { this.skip(); } });
+  const collector = new ProcfsCollector();
+  const newChecker = () => new WatchedPortChecker({ processInfo: pid => collector.processInfo(pid) });
+
+  it('reports a port held by a child (IPv4 and IPv6 sockets, one holder with its command line and cwd) and a free port', async () => {
+    const holder: Holder<{ port: number }> = await runHolder(`
+      const net = require('net');
+      const a = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = a.address().port;
+        net.createServer().listen(port, '::1', () => console.log(JSON.stringify({ port })));
+      }); // devports-check-marker`, os.tmpdir());
+    const free = await freePort();
+    try {
+      const checker = newChecker();
+      const [taken, idle] = await checker.check([{ port: holder.info.port, protocol: 'tcp' }, { port: free, protocol: 'tcp' }]);
+      assert.equal(taken.port, holder.info.port);
+      assert.deepEqual(taken.sockets.map(s => `${s.family}:${s.address}`).sort(), ['4:127.0.0.1', '6:::1']);
+      assert.deepEqual(taken.holders.map(h => h.pid), [holder.child.pid]);
+      assert.match(taken.holders[0].commandLine, /devports-check-marker/);
+      assert.equal(taken.holders[0].cwd, os.tmpdir());
+      assert.equal(taken.holderHidden, false);
+      assert.deepEqual({ sockets: idle.sockets, holders: idle.holders }, { sockets: [], holders: [] });
+      assert.equal(checker.stats.tablesRead, 2, 'only the TCP tables are read when only TCP is watched');
+      assert.equal(checker.stats.fullWalks, 1);
+
+      // Second check: owners come from the cache (one readlink per owner), no walk of every process.
+      const again = await checker.check([{ port: holder.info.port, protocol: 'tcp' }]);
+      assert.deepEqual(again[0].holders.map(h => h.pid), [holder.child.pid]);
+      assert.equal(checker.stats.fullWalks, 1);
+
+      await holder.stop();
+      const after = await checker.check([{ port: holder.info.port, protocol: 'tcp' }]);
+      assert.deepEqual(after[0].sockets, []);
+      assert.deepEqual(after[0].holders, []);
+    } finally {
+      await holder.stop();
+    }
+  });
+
+  it('finds every process sharing one listening socket (no stop at the first owner)', async () => {
+    const holder: Holder<{ port: number; kids: number[] }> = await runHolder(SHARED);
+    try {
+      const [r] = await newChecker().check([{ port: holder.info.port, protocol: 'tcp' }]);
+      assert.equal(r.sockets.length, 1);
+      assert.deepEqual(r.holders.map(h => h.pid), [holder.child.pid!, ...holder.info.kids].sort((a, b) => a - b));
+    } finally {
+      // SIGTERM lets the parent take its children down; then make sure (they are this test's processes).
+      const exited = new Promise(r => holder.child.once('exit', r));
+      holder.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise(r => setTimeout(r, 2000))]);
+      await holder.stop();
+      for (const kid of holder.info.kids) { try { process.kill(kid, 'SIGKILL'); } catch { /* already gone */ } }
+    }
+  });
+
+  it('a replaced owner is noticed: the cached owner no longer holds the socket, so it walks again', async () => {
+    const first: Holder<{ port: number }> = await runHolder(`const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port })));`);
+    const checker = newChecker();
+    const port = first.info.port;
+    try {
+      assert.deepEqual((await checker.check([{ port, protocol: 'tcp' }]))[0].holders.map(h => h.pid), [first.child.pid]);
+    } finally {
+      await first.stop();
+    }
+    const second: Holder<{ port: number }> = await runHolder(`const s = require('net').createServer().listen(${port}, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port })));`);
+    try {
+      const [r] = await checker.check([{ port, protocol: 'tcp' }]);
+      assert.deepEqual(r.holders.map(h => h.pid), [second.child.pid]);
+      assert.equal(checker.stats.fullWalks, 2);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('UDP: a bound socket of this process; the UDP tables are read only when UDP is watched', async () => {
+    const sock = await bindUdp('udp4', '127.0.0.1');
+    try {
+      const checker = newChecker();
+      const [r] = await checker.check([{ port: portOf(sock), protocol: 'udp' }]);
+      assert.deepEqual(r.holders.map(h => h.pid), [process.pid]);
+      assert.equal(checker.stats.tablesRead, 2);
+      // The same port number over TCP is free: protocols are not mixed up.
+      const [t] = await checker.check([{ port: portOf(sock), protocol: 'tcp' }]);
+      assert.deepEqual(t.sockets, []);
+    } finally {
+      sock.close();
+    }
+  });
+
+  it('an established connection on a watched port number is not "taken" (only listeners are)', async () => {
+    const server: net.Server = await listenTcp('127.0.0.1');
+    const holder: Holder<{ local: number }> = await runHolder(`
+      const c = require('net').connect(${portOf(server)}, '127.0.0.1', () => console.log(JSON.stringify({ local: c.localPort })));`);
+    try {
+      const [r] = await newChecker().check([{ port: holder.info.local, protocol: 'tcp' }]);
+      assert.deepEqual(r.sockets, []);
+    } finally {
+      await holder.stop();
+      await closeServer(server);
+    }
+  });
+});
+
+const proc = (pid: number, cwd: string, name = 'node'): ProcessInfo => ({ pid, ppid: 1, name, commandLine: `${name} server.js`, cwd, user: 'dev', startTime: 1000 + pid });
+
+describe('dev-port ownership and status-bar text', () => {
+  const ctx = { terminals: new Map([[500, 'zsh']]), folders: [{ name: 'app', path: '/home/dev/app' }], vscodePids: new Set([300, 301]) };
+
+  it('classifies holders: terminal descendant, VS Code itself, cwd inside a folder, anyone else', () => {
+    assert.deepEqual(classifyHolder(proc(900, '/tmp'), [800, 500, 1], ctx), { kind: 'terminal', terminalPid: 500, terminalName: 'zsh' });
+    assert.deepEqual(classifyHolder(proc(500, '/tmp'), [1], ctx), { kind: 'terminal', terminalPid: 500, terminalName: 'zsh' });
+    assert.deepEqual(classifyHolder(proc(301, '/'), [300, 1], ctx), { kind: 'vscode' });
+    assert.deepEqual(classifyHolder(proc(902, '/home/dev/app/packages/web'), [301, 300, 1], ctx), { kind: 'workspace', folder: 'app' });
+    assert.deepEqual(classifyHolder(proc(903, '/home/dev/app2'), [1], ctx), { kind: 'other' });
+    assert.deepEqual(classifyHolder(proc(904, ''), [1], ctx), { kind: 'other' }, 'an unreadable cwd is not inside anything');
+    assert.equal(isInsideFolder('/home/dev/app', '/home/dev/app'), true);
+    assert.equal(isInsideFolder('/home/dev/apple', '/home/dev/app'), false);
+  });
+
+  const status = (port: number, state: PortStatus['state'], holders: PortStatus['holders'] = [], ignored = false): PortStatus =>
+    ({ port, protocol: 'tcp', sources: [{ folder: 'app', file: 'package.json', line: 5, detail: 'script "dev": vite --port 5173', kind: 'explicit' }], state, holders, ignored });
+
+  it('warning text names the first conflicting process; +N for more; the tooltip lists every port with its source', () => {
+    const other = { holder: { ...proc(41233, '/tmp'), fd: 20 }, ownership: { kind: 'other' as const } };
+    const mine = { holder: { ...proc(41300, '/tmp'), fd: 21 }, ownership: { kind: 'terminal' as const, terminalPid: 500, terminalName: 'zsh' } };
+    const statuses = [status(3000, portState(1, [other], false), [other]), status(4000, portState(1, [mine], false), [mine]), status(5173, portState(0, [], false)), status(8080, portState(1, [], true))];
+    assert.deepEqual(statuses.map(s => s.state), ['conflict', 'own', 'free', 'hidden']);
+    const v = renderStatusBar(statuses, 'auto', false);
+    assert.equal(v.text, '$(warning) 3000 taken by node (41233) +1');
+    assert.equal(v.warning, true);
+    assert.equal(v.visible, true);
+    assert.match(v.tooltip, /\*\*3000\*\* taken\n- node \(pid 41233, dev\) — cwd `\/tmp`: `node server\.js`/);
+    assert.match(v.tooltip, /\*\*4000\*\* held by this workspace\n- node \(pid 41300, dev\) — from terminal "zsh"/);
+    assert.match(v.tooltip, /\*\*5173\*\* free\n- detected: package\.json:5 \(script "dev": vite --port 5173\)/);
+    assert.match(v.tooltip, /\*\*8080\*\* taken — owner not visible/);
+    const odd = { holder: { ...proc(7, '/tmp', 'sh'), commandLine: 'sh -c `x` $(date)', fd: 3 }, ownership: { kind: 'other' as const } };
+    assert.match(renderStatusBar([status(9, 'conflict', [odd])], 'auto', false).tooltip, /: `sh -c 'x' \$\u200b\(date\)`/, 'no backtick or theme icon escapes the code span');
+  });
+
+  it('quiet when nothing conflicts: a neutral count, or hidden per setting; ignored ports never warn', () => {
+    const other = { holder: { ...proc(41233, '/tmp'), fd: 20 }, ownership: { kind: 'other' as const } };
+    const quiet = [status(5173, 'free'), status(3000, 'conflict', [other], true)];
+    assert.deepEqual(conflicts(quiet), []);
+    assert.deepEqual(pick(renderStatusBar(quiet, 'auto', false)), { visible: true, text: '$(radio-tower) 2', warning: false });
+    assert.equal(renderStatusBar(quiet, 'warningsOnly', false).visible, false);
+    assert.equal(renderStatusBar(quiet, 'hidden', false).visible, false);
+    assert.equal(renderStatusBar([], 'auto', false).visible, false);
+    assert.deepEqual(pick(renderStatusBar([], 'always', false)), { visible: true, text: '$(radio-tower) 0', warning: false });
+    assert.equal(renderStatusBar([status(3000, 'conflict', [other])], 'warningsOnly', false).visible, true);
+    assert.equal(renderStatusBar([status(3000, 'conflict', [other])], 'hidden', false).visible, false);
+  });
+});
+
+function pick(v: { visible: boolean; text: string; warning: boolean }) {
+  return { visible: v.visible, text: v.text, warning: v.warning };
+}

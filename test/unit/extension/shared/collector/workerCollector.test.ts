@@ -1,0 +1,103 @@
+// The collector behind the Ports view runs in a worker thread: it must return what the in-thread
+// collector returns, keep the event loop free, survive the worker dying, and fall back when the
+// worker script is missing.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type * as net from 'node:net';
+import { isMainThread } from 'node:worker_threads';
+import { WorkerCollector } from '../../../../../src/extension/shared/collector/workerCollector';
+import { compact, expand, optionsKey } from '../../../../../src/extension/shared/collector/protocol';
+import { ProcfsCollector } from '../../../../../src/core/collect/procfsCollector';
+import { closeServer, listenTcp, portOf } from '../../../support/children';
+import { outRoot } from '../../../support/paths';
+
+// the worker as transpiled 1:1 by esbuild --tests
+const WORKER = path.join(outRoot, 'src/extension/shared/collector/worker.js');
+const linux = process.platform === 'linux';
+
+describe('WorkerCollector', function () {
+  before(function () { if (!linux) { this.skip(); } });
+  let server: net.Server;
+  const collectors: WorkerCollector[] = [];
+  before(async () => { if (linux) { server = await listenTcp('127.0.0.1'); } });
+  after(async () => { collectors.forEach(c => c.dispose()); if (server) { await closeServer(server); } });
+
+  it('collects in a worker thread and finds this process on its port', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER, onFallback: r => assert.fail(`fell back: ${r}`) });
+    collectors.push(c);
+    const snap = await c.collect({ listeningOnly: true });
+    assert.ok(isMainThread);
+    assert.equal(c.starts, 1);
+    assert.ok(c.threadId !== undefined && c.threadId > 0);
+    const mine = snap.sockets.find(s => s.protocol === 'tcp' && s.localPort === portOf(server));
+    assert.ok(mine, 'our listener is missing');
+    assert.deepEqual(mine.processes.map(p => p.pid), [process.pid]);
+    const info = await c.processInfo(process.pid);
+    assert.equal(info?.pid, process.pid);
+    assert.equal(info?.startTime, mine.processes[0].startTime);
+    assert.equal(await c.processInfo(2 ** 22 + 7), undefined, 'a pid above pid_max does not exist');
+  });
+
+  it('answers "unchanged" with the same sockets array when nothing changed, and a new one when something did', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    const a = await c.collect({ listeningOnly: true });
+    let b = await c.collect({ listeningOnly: true });
+    // other processes on the machine may open or close a port in between: retry a few times
+    for (let i = 0; i < 5 && b.sockets !== a.sockets; i++) { b = await c.collect({ listeningOnly: true }); }
+    assert.equal(c.unchangedAnswers >= 1, true, 'no "unchanged" answer in 6 quiet collections');
+    assert.ok(b.takenAt >= a.takenAt);
+    const extra = await listenTcp('127.0.0.1');
+    try {
+      const d = await c.collect({ listeningOnly: true });
+      assert.notEqual(d.sockets, b.sockets);
+      const row = d.sockets.find(s => s.localPort === portOf(extra));
+      assert.deepEqual(row?.processes.map(p => [p.pid, typeof p.fd, p.commandLine.length > 0]), [[process.pid, 'number', true]]);
+      // different options are cached separately
+      const all = await c.collect({ listeningOnly: false });
+      assert.ok(all.sockets.length >= d.sockets.length);
+    } finally {
+      await closeServer(extra);
+    }
+  });
+
+  it('restarts the worker after it dies, failing only the calls in flight', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    await c.collect({ listeningOnly: true });
+    const inFlight = c.collect({ listeningOnly: false });
+    // terminate() the worker behind the collector's back
+    await (c as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(inFlight, /exited/);
+    const again = await c.collect({ listeningOnly: true });
+    assert.ok(again.sockets.some(s => s.localPort === portOf(server)));
+    assert.equal(c.starts, 2);
+  });
+
+  it('falls back to the calling thread when the worker script is missing, and says why', async () => {
+    const reasons: string[] = [];
+    const c = new WorkerCollector({ scriptPath: path.join(__dirname, 'no-such-worker.js'), onFallback: r => reasons.push(r) });
+    collectors.push(c);
+    const snap = await c.collect({ listeningOnly: true });
+    assert.ok(snap.sockets.some(s => s.localPort === portOf(server)));
+    assert.equal(reasons.length, 1);
+    assert.match(reasons[0], /not found/);
+    assert.equal(c.starts, 0);
+  });
+
+  it('the compact wire form round-trips a live snapshot exactly and stores each process once', async () => {
+    const snap = await new ProcfsCollector().collect({ listeningOnly: false });
+    const c = compact(snap);
+    assert.deepEqual(expand({ ...c, hash: 'x' }), snap);
+    const owners = new Set(snap.sockets.flatMap(s => s.processes.map(p => `${p.pid}@${p.startTime}`)));
+    assert.equal(c.processes?.length, owners.size);
+    assert.equal(optionsKey({ listeningOnly: true, fullWalk: true }), optionsKey({ listeningOnly: true }));
+    assert.notEqual(optionsKey({ listeningOnly: true }), optionsKey({ listeningOnly: false }));
+  });
+
+  it('rejects after dispose', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    c.dispose();
+    await assert.rejects(c.collect(), /disposed/);
+  });
+});
