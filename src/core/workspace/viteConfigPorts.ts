@@ -98,8 +98,9 @@ export function viteConfigPorts(file: string, text: string, budget = WorkBudget.
     const { section } = k;
     const close = closeOf.get(k.open) ?? masked.length;
     const line = lines.lineOf(k.at);
-    const valueEnd = endOfValue(masked, k.valueStart, Math.min(close, k.valueStart + MAX_EXPRESSION + 1));
-    budget.spend(MAX_EXPRESSION);
+    const limit = Math.min(close, k.valueStart + MAX_EXPRESSION + 1);
+    const valueEnd = endOfValue(masked, k.valueStart, limit);
+    budget.spend((valueEnd ?? limit) - k.valueStart + 1);
     if (valueEnd === undefined) {
       result.notes.push({ file, line, message: `${section}.port is an expression longer than ${MAX_EXPRESSION} characters; not evaluated — add the port to portInspector.watchPorts if needed` });
       continue;
