@@ -209,6 +209,7 @@ describe('status-bar tooltip with hostile names', () => {
     const html = render(md);
     assert.doesNotMatch(html, /<h[1-6]|<a |<img|<script/i, html);
     assert.equal((html.match(/<li>/g) ?? []).length, 2, `one holder line and one source line:\n${html}`);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     assert.doesNotMatch(md, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, 'no control or bidi character reaches the tooltip');
     assert.match(html, /\\x1b\[2K\\x1b\[1Asshd/, 'the escape sequence is visible as text');
     assert.match(html, /\\u202eevil/);
