@@ -7,12 +7,13 @@ import { marked } from 'marked';
 import { runHolder, TCP_LISTENER, type Holder } from './helpers/children';
 import { flatten, tree } from './helpers/portsApi';
 
+// The hostile part is a block comment of the child's script, so it ends up in its command line.
 const HOSTILE = `${TCP_LISTENER('127.0.0.1')}
-const marker = \`
+/*
 \`\`\`
 # Pwned
 [Reload](command:workbench.action.reloadWindow) <img src=x onerror=alert(1)>
-\`;`;
+*/`;
 
 describe('Ports view tooltips with a hostile command line', function () {
   this.timeout(60000);

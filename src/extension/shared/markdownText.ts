@@ -43,11 +43,12 @@ export function labelText(text: string, max = 80): string {
  */
 export function markdownText(text: string, max = 200): string {
   return noIcons(visibleControls(clipTo(text, max)))
-    .replace(/[\\`*_{}[\]<>#!|~&@$=+]/g, c => `\\${c}`)
+    .replace(/[\\`*_{}[\]<>#!|~&@$]/g, c => `\\${c}`)
     .replace(/:\/\//g, ':\\/\\/')
     .replace(/\b(www)\./gi, '$1\\.')
-    // At the start of a line, `-` or `1.` would begin a list.
-    .replace(/^(\d*)([-.)])/, '$1\\$2');
+    // At the start of a line, `-`, `+` or `1.` would begin a list.
+    .replace(/^[-+]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** Inline code span: delimited by a backtick run longer than any inside it. */
