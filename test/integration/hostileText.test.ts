@@ -8,9 +8,11 @@ import { runHolder, TCP_LISTENER, type Holder } from './helpers/children';
 import { flatten, tree } from './helpers/portsApi';
 
 // The hostile part is a block comment of the child's script, so it ends up in its command line.
+// An indented fence closes a code block too (CommonMark allows up to three spaces before it), and
+// a fence computed from line-start backticks only misses it.
 const HOSTILE = `${TCP_LISTENER('127.0.0.1')}
 /*
-\`\`\`
+  \`\`\`
 # Pwned
 [Reload](command:workbench.action.reloadWindow) <img src=x onerror=alert(1)>
 */`;
@@ -29,6 +31,6 @@ describe('Ports view tooltips with a hostile command line', function () {
     assert.doesNotMatch(html, /<h[1-6]|<a |<img/i, html);
     const blocks = [...html.matchAll(/<pre><code[^>]*>([^]*?)<\/code><\/pre>/g)];
     assert.strictEqual(blocks.length, 1, html);
-    assert.match(blocks[0][1], /```\n# Pwned\n\[Reload\]\(command:workbench\.action\.reloadWindow\) &lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(blocks[0][1], / {2}```\n# Pwned\n\[Reload\]\(command:workbench\.action\.reloadWindow\) &lt;img src=x onerror=alert\(1\)&gt;/);
   });
 });
