@@ -16,12 +16,12 @@ const properties = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json
 describe('settings scopes and the watchPorts pattern', function () {
   this.timeout(2000);
 
-  it('every setting names its scope; confirmations come from the user only, watchPorts may be per folder', () => {
+  it('every setting names its scope; confirmations come from the user only, a workspace may list its ports', () => {
     const scopes = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v.scope]));
     for (const [key, scope] of Object.entries(scopes)) { assert.ok(scope, `${key} has no scope`); }
     assert.equal(scopes['portInspector.confirmKill'], 'application');
     assert.equal(scopes['portInspector.scan.confirmNonLocalTargets'], 'application');
-    assert.equal(scopes['portInspector.watchPorts'], 'resource');
+    assert.equal(scopes['portInspector.watchPorts'], 'machine-overridable');
   });
 
   const pattern = new RegExp(properties['portInspector.watchPorts'].items?.anyOf.find(a => a.type === 'string')?.pattern ?? '(missing)');
