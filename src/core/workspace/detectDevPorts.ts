@@ -16,6 +16,8 @@ type Parser = (file: string, text: string, budget?: WorkBudget) => Detection;
 /** What one file may contribute; a file with more is cut there with a note. */
 export const MAX_PORTS_PER_FILE = 1000;
 export const MAX_NOTES_PER_FILE = 20;
+/** Text analysed per folder, all files together; files past it are skipped with a note. */
+export const MAX_FOLDER_CHARS = 4 * MAX_TEXT_CHARS;
 
 /** Every file detection looks at, relative to a workspace folder, with its parser. */
 export const DEV_PORT_FILES: readonly { file: string; parse: Parser }[] = [
@@ -40,6 +42,7 @@ export function devPortFilesGlob(): string {
  */
 export function detectDevPorts(files: ReadonlyMap<string, FileText>): Detection {
   const result: Detection = { ports: [], notes: [] };
+  let analysed = 0;
   for (const { file, parse } of DEV_PORT_FILES) {
     const content = files.get(file);
     if (content === undefined) { continue; }
@@ -49,6 +52,11 @@ export function detectDevPorts(files: ReadonlyMap<string, FileText>): Detection 
     }
     if (content.text.length > MAX_TEXT_CHARS) {
       result.notes.push({ file, message: `larger than ${MAX_TEXT_CHARS >> 20} MiB; skipped` });
+      continue;
+    }
+    analysed += content.text.length;
+    if (analysed > MAX_FOLDER_CHARS) {
+      result.notes.push({ file, message: `skipped: the folder's files together are over ${MAX_FOLDER_CHARS >> 20} MiB` });
       continue;
     }
     try {

@@ -96,6 +96,19 @@ describe('workspace parsers do linear work on hostile input', () => {
     ]));
     assert.deepEqual(d.ports.map(p => `${p.port} ${p.file}`), ['5200 package.json']);
     assert.deepEqual(d.notes.map(n => n.message), ['larger than 1 MiB; skipped']);
+    // A folder's files together: the first 4 MiB are analysed, the files after that are skipped.
+    const big = ' '.repeat(1 << 20);
+    const folder = detectDevPorts(new Map([
+      ['package.json', { text: `{"scripts":{"dev":"vite --port 5200"}}${big.slice(40)}` }],
+      ...['.env', '.env.local', '.env.development'].map(f => [f, { text: big }] as const),
+      ['.env.development.local', { text: 'PORT=4001' }],
+      ['compose.yaml', { text: 'x:\n  ports: ["3100:3000"]\n' }],
+    ]));
+    assert.deepEqual(folder.ports.map(p => p.port), [5200]);
+    assert.deepEqual(folder.notes.map(n => `${n.file}: ${n.message}`), [
+      '.env.development.local: skipped: the folder\'s files together are over 4 MiB',
+      'compose.yaml: skipped: the folder\'s files together are over 4 MiB',
+    ]);
   });
 });
 
