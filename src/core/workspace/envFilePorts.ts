@@ -1,5 +1,6 @@
 // PORT= in dotenv files (.env, .env.local, .env.development). Line-based, like dotenv itself:
 // a garbage line is noted and skipped, the other lines still count.
+import { clip, WorkBudget } from './budget';
 import type { Detection } from './devPortTypes';
 import { portLiteral } from './scriptPorts';
 
@@ -7,13 +8,16 @@ import { portLiteral } from './scriptPorts';
 const PORT_KEYS = new Set(['PORT', 'DEV_PORT', 'DEV_SERVER_PORT', 'SERVER_PORT', 'APP_PORT', 'VITE_PORT', 'NUXT_PORT', 'NITRO_PORT', 'FLASK_RUN_PORT']);
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
 
-export function envFilePorts(file: string, text: string): Detection {
+export function envFilePorts(file: string, text: string, budget = WorkBudget.forText(text.length)): Detection {
   const result: Detection = { ports: [], notes: [] };
+  budget.spend(text.length);
   const lines = text.split(/\r?\n/);
   let garbage = 0;
   let firstGarbage = 0;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
+    // trim, the anchored LINE expression and unquote each pass over the line once.
+    budget.spend(4 * raw.length + 1);
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) { continue; }
     const m = LINE.exec(raw);
@@ -25,7 +29,7 @@ export function envFilePorts(file: string, text: string): Detection {
     const value = unquote(m[2]);
     const port = portLiteral(value);
     if (port === undefined) {
-      result.notes.push({ file, line: i + 1, message: `${m[1]}=${value.slice(0, 40)} is not a port number (1–65535); ignored` });
+      result.notes.push({ file, line: i + 1, message: `${clip(m[1], 40)}=${clip(value, 40)} is not a port number (1–65535); ignored` });
       continue;
     }
     result.ports.push({ port, protocol: 'tcp', file, line: i + 1, detail: `${m[1]}=${port}`, kind: 'explicit' });

@@ -1,50 +1,50 @@
 // Ports in the workspace's JSON files: package.json scripts, angular.json serve options,
 // .vscode/launch.json (ports, localhost URLs, env PORT, commands) and devcontainer forwardPorts.
 // JSONC is accepted where VS Code accepts it; a file that does not parse is skipped with a note.
+import { clip, WorkBudget } from './budget';
 import type { Detection, DetectedPort } from './devPortTypes';
 import { type JsonNode, LineIndex, parseJsonc, prop } from './jsonc';
 import { portLiteral, portsOfCommandLine } from './scriptPorts';
 
-type Reader = (file: string, root: JsonNode, lines: LineIndex, out: Detection) => void;
+type Reader = (file: string, root: JsonNode, lines: LineIndex, out: Detection, budget: WorkBudget) => void;
 
-function withJson(file: string, text: string, read: Reader): Detection {
+function withJson(file: string, text: string, budget: WorkBudget, read: Reader): Detection {
   const out: Detection = { ports: [], notes: [] };
+  budget.spend(text.length);
   const lines = new LineIndex(text);
-  const parsed = parseJsonc(text);
+  const parsed = parseJsonc(text, budget);
   if (!parsed.ok) {
     out.notes.push({ file, line: lines.lineOf(parsed.offset), message: `not valid JSON (${parsed.message}); skipped` });
     return out;
   }
-  read(file, parsed.root, lines, out);
+  read(file, parsed.root, lines, out, budget);
   return out;
 }
 
-function short(text: string, max = 80): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-
-function commandPorts(file: string, line: number, command: string, label: string): DetectedPort[] {
-  return portsOfCommandLine(command).map(p => ({
+function commandPorts(file: string, line: number, command: string, label: string, budget: WorkBudget): DetectedPort[] {
+  const found = portsOfCommandLine(command, budget);
+  if (found.length === 0) { return []; }
+  const shown = clip(command, 80);
+  return found.map(p => ({
     port: p.port, protocol: p.protocol, file, line, kind: p.kind, defaultOf: p.defaultOf,
-    detail: p.kind === 'default' ? `${label}: ${short(command)} — ${p.evidence}` : `${label}: ${short(command)}`,
+    detail: p.kind === 'default' ? `${label}: ${shown} — ${clip(p.evidence, 80)}` : `${label}: ${shown}`,
   }));
 }
 
-export function packageJsonPorts(file: string, text: string): Detection {
-  return withJson(file, text, (f, root, lines, out) => {
+export function packageJsonPorts(file: string, text: string, budget = WorkBudget.forText(text.length)): Detection {
+  return withJson(file, text, budget, (f, root, lines, out, b) => {
     if (root.type !== 'object') { out.notes.push({ file: f, line: 1, message: 'not a JSON object; skipped' }); return; }
     const scripts = prop(root, 'scripts');
     if (!scripts || scripts.type !== 'object') { return; }
     for (const p of scripts.props) {
       if (p.value.type !== 'string') { continue; }
-      out.ports.push(...commandPorts(f, lines.lineOf(p.keyOffset), p.value.value, `script "${p.key}"`));
+      out.ports.push(...commandPorts(f, lines.lineOf(p.keyOffset), p.value.value, `script "${clip(p.key, 40)}"`, b));
     }
   });
 }
 
-export function angularJsonPorts(file: string, text: string): Detection {
-  return withJson(file, text, (f, root, lines, out) => {
+export function angularJsonPorts(file: string, text: string, budget = WorkBudget.forText(text.length)): Detection {
+  return withJson(file, text, budget, (f, root, lines, out) => {
     const projects = prop(root, 'projects');
     if (!projects || projects.type !== 'object') { return; }
     for (const project of projects.props) {
@@ -59,7 +59,7 @@ export function angularJsonPorts(file: string, text: string): Detection {
       for (const [where, node] of places) {
         const port = prop(node, 'port');
         if (port?.type === 'number' && portLiteral(String(port.value)) !== undefined) {
-          out.ports.push({ port: port.value, protocol: 'tcp', file: f, line: lines.lineOf(port.offset), detail: `project ${project.key}: serve ${where}.port`, kind: 'explicit', defaultOf: 'angular-serve' });
+          out.ports.push({ port: port.value, protocol: 'tcp', file: f, line: lines.lineOf(port.offset), detail: `project ${clip(project.key, 40)}: serve ${clip(where, 40)}.port`, kind: 'explicit', defaultOf: 'angular-serve' });
         }
       }
     }
@@ -79,17 +79,18 @@ function strings(node: JsonNode | undefined): string[] {
   return [];
 }
 
-export function launchJsonPorts(file: string, text: string): Detection {
-  return withJson(file, text, (f, root, lines, out) => {
+export function launchJsonPorts(file: string, text: string, budget = WorkBudget.forText(text.length)): Detection {
+  return withJson(file, text, budget, (f, root, lines, out, b) => {
     const configs = prop(root, 'configurations');
     if (!configs || configs.type !== 'array') { return; }
     for (const c of configs.items) {
       if (c.type !== 'object') { continue; }
       const nameNode = prop(c, 'name');
-      const label = `launch "${nameNode?.type === 'string' ? nameNode.value : '?'}"`;
+      const label = `launch "${nameNode?.type === 'string' ? clip(nameNode.value, 40) : '?'}"`;
       const request = prop(c, 'request');
       const url = prop(c, 'url');
       if (url?.type === 'string') {
+        b.spend(url.value.length);
         try {
           const u = new URL(url.value);
           const port = portLiteral(u.port);
@@ -114,7 +115,7 @@ export function launchJsonPorts(file: string, text: string): Detection {
       }
       const command = prop(c, 'command');
       if (command?.type === 'string') {
-        out.ports.push(...commandPorts(f, lines.lineOf(command.offset), command.value, label));
+        out.ports.push(...commandPorts(f, lines.lineOf(command.offset), command.value, label, b));
       }
       const exe = prop(c, 'runtimeExecutable');
       const args = [...strings(prop(c, 'runtimeArgs')), ...strings(prop(c, 'args'))];
@@ -124,14 +125,14 @@ export function launchJsonPorts(file: string, text: string): Detection {
         const at = exe ?? prop(c, 'runtimeArgs') ?? prop(c, 'args') ?? c;
         const line = words.map(quoteWord).join(' ');
         // Only ports written in the arguments: a bare runtimeExecutable says little about a default.
-        out.ports.push(...commandPorts(f, lines.lineOf(at.offset), line, label).filter(p => p.kind === 'explicit'));
+        out.ports.push(...commandPorts(f, lines.lineOf(at.offset), line, label, b).filter(p => p.kind === 'explicit'));
       }
     }
   });
 }
 
-export function devcontainerPorts(file: string, text: string): Detection {
-  return withJson(file, text, (f, root, lines, out) => {
+export function devcontainerPorts(file: string, text: string, budget = WorkBudget.forText(text.length)): Detection {
+  return withJson(file, text, budget, (f, root, lines, out) => {
     const forward = prop(root, 'forwardPorts');
     if (!forward || forward.type !== 'array') { return; }
     for (const item of forward.items) {

@@ -1,7 +1,8 @@
 // A small JSON-with-comments reader that keeps where every value starts, so a detected port can
 // point at its line. Accepts what VS Code accepts in launch.json / devcontainer.json (// and /* */
 // comments, trailing commas, a BOM); anything else is an error with the line it happened on.
-// Never throws.
+// Never throws, except BudgetExceeded when `budget` runs out (one step per character visited).
+import { clip, WorkBudget } from './budget';
 
 export type JsonNode =
   | { type: 'object'; offset: number; props: JsonProp[] }
@@ -23,9 +24,10 @@ class ParseError {
   constructor(readonly message: string, readonly offset: number) {}
 }
 
-const MAX_DEPTH = 200;
+/** Objects and arrays nested deeper than this are an error (the parser recurses per level). */
+export const MAX_DEPTH = 100;
 
-export function parseJsonc(text: string): JsoncParse {
+export function parseJsonc(text: string, budget = new WorkBudget()): JsoncParse {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let depth = 0;
 
@@ -34,14 +36,18 @@ export function parseJsonc(text: string): JsoncParse {
   const skipSpaceAndComments = (): void => {
     for (;;) {
       const c = text[pos];
+      budget.spend();
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { pos++; continue; }
       if (c === '/' && text[pos + 1] === '/') {
         const nl = text.indexOf('\n', pos);
-        pos = nl < 0 ? text.length : nl + 1;
+        const next = nl < 0 ? text.length : nl + 1;
+        budget.spend(next - pos);
+        pos = next;
         continue;
       }
       if (c === '/' && text[pos + 1] === '*') {
         const end = text.indexOf('*/', pos + 2);
+        budget.spend((end < 0 ? text.length : end) - pos);
         if (end < 0) { fail('unterminated /* comment'); }
         pos = end + 2;
         continue;
@@ -50,7 +56,8 @@ export function parseJsonc(text: string): JsoncParse {
     }
   };
 
-  const describe = (at: number): string => at >= text.length ? 'end of file' : `'${text[at]}'`;
+  const describe = (at: number): string => at >= text.length ? 'end of file' : `'${clip(text[at])}'`;
+  const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
   const parseString = (): string => {
     const start = pos;
@@ -58,12 +65,12 @@ export function parseJsonc(text: string): JsoncParse {
     let out = '';
     for (;;) {
       if (pos >= text.length) { fail('unterminated string', start); }
+      budget.spend();
       const c = text[pos];
       if (c === '"') { pos++; return out; }
       if (c === '\n') { fail('line break inside a string'); }
       if (c === '\\') {
         const e = text[pos + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
         if (e !== undefined && simple[e] !== undefined) { out += simple[e]; pos += 2; continue; }
         if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
           out += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
@@ -81,6 +88,7 @@ export function parseJsonc(text: string): JsoncParse {
     skipSpaceAndComments();
     const offset = pos;
     const c = text[pos];
+    budget.spend();
     if (c === '{') {
       if (++depth > MAX_DEPTH) { fail('nested too deeply'); }
       pos++;
@@ -92,7 +100,7 @@ export function parseJsonc(text: string): JsoncParse {
         const keyOffset = pos;
         const key = parseString();
         skipSpaceAndComments();
-        if (text[pos] !== ':') { fail(`expected ':' after "${key}" but found ${describe(pos)}`); }
+        if (text[pos] !== ':') { fail(`expected ':' after "${clip(key)}" but found ${describe(pos)}`); }
         pos++;
         props.push({ key, keyOffset, value: parseValue() });
         skipSpaceAndComments();
@@ -120,7 +128,9 @@ export function parseJsonc(text: string): JsoncParse {
       return { type: 'array', offset, items };
     }
     if (c === '"') { return { type: 'string', offset, value: parseString() }; }
+    // A number is read from at most 64 characters: longer ones are not ports anyway.
     const num = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(pos, pos + 64));
+    budget.spend(num ? num[0].length + 1 : 1);
     if (num) { pos += num[0].length; return { type: 'number', offset, value: Number(num[0]) }; }
     for (const [word, node] of [['true', { type: 'boolean', offset, value: true }], ['false', { type: 'boolean', offset, value: false }], ['null', { type: 'null', offset }]] as const) {
       if (text.startsWith(word, pos)) { pos += word.length; return node; }

@@ -5,6 +5,7 @@
 // Defaults were checked against each tool's documentation: vite 5173 / preview 4173 (vite ≥ 3),
 // astro 4321 (≥ 3), gatsby develop 8000 / serve 9000, storybook 6006, ng serve 4200, etc.
 import type { Protocol } from '../model';
+import { WorkBudget } from './budget';
 import type { ServerKind } from './devPortTypes';
 
 export interface CommandPort {
@@ -19,7 +20,7 @@ export interface CommandPort {
 interface Token { text: string; quoted: boolean }
 
 /** Splits a command line into simple commands (at && || ; | & newlines and parentheses). */
-export function splitCommands(line: string): Token[][] {
+export function splitCommands(line: string, budget = new WorkBudget()): Token[][] {
   const commands: Token[][] = [];
   let current: Token[] = [];
   let word = '';
@@ -36,14 +37,17 @@ export function splitCommands(line: string): Token[][] {
   };
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
+    budget.spend();
     if (c === "'") {
       const end = line.indexOf("'", i + 1);
       const stop = end < 0 ? line.length : end;
+      budget.spend(stop - i);
       word += line.slice(i + 1, stop); inWord = true; quoted = true;
       i = stop;
     } else if (c === '"') {
       i++;
       while (i < line.length && line[i] !== '"') {
+        budget.spend();
         if (line[i] === '\\' && i + 1 < line.length) { i++; }
         word += line[i]; i++;
       }
@@ -180,15 +184,17 @@ const MAX_NESTING = 3;
 const RUNNERS = new Set(['concurrently', 'npm-run-all', 'run-p', 'run-s', 'npm-run-all2', 'sh', 'bash', 'zsh', 'wait-on', 'start-server-and-test']);
 
 /** Ports a whole command line (a package.json script, a launch.json command) will use. */
-export function portsOfCommandLine(line: string, depth = 0): CommandPort[] {
+export function portsOfCommandLine(line: string, budget = new WorkBudget(), depth = 0): CommandPort[] {
   const out: CommandPort[] = [];
-  for (const command of splitCommands(line)) {
+  for (const command of splitCommands(line, budget)) {
+    // Each word goes through a handful of anchored, linear regular expressions and lookups.
+    budget.spend(8 * command.reduce((n, t) => n + t.text.length + 1, 0));
     out.push(...portsOfSimpleCommand(command));
     // concurrently "vite" "node api.js --port 4000", npm-run-all, sh -c '…': quoted commands.
     if (depth < MAX_NESTING) {
       const runner = command.some(t => RUNNERS.has(baseName(t.text)));
       for (const t of command.slice(1)) {
-        if (t.quoted && (runner || /\s/.test(t.text))) { out.push(...portsOfCommandLine(t.text, depth + 1)); }
+        if (t.quoted && (runner || /\s/.test(t.text))) { out.push(...portsOfCommandLine(t.text, budget, depth + 1)); }
       }
     }
   }

@@ -24,6 +24,33 @@ export interface WatchedPort {
 export interface PortSpec { port: number; protocol: Protocol }
 
 export const MAX_RANGE = 1000;
+/** All entries together; the status-bar check asks for each watched port. */
+export const MAX_SETTING_PORTS = 5000;
+/** Longer strings are not a port or range; they are reported (shortened), not parsed. */
+export const MAX_ENTRY_LENGTH = 64;
+/** Problems reported for one value of the setting; the rest are counted. */
+export const MAX_PROBLEMS = 10;
+
+/**
+ * One watchPorts string: `from`, `from-to`, either with `/tcp` or `/udp`; blanks allowed around
+ * the parts (not inside the protocol). Plain string operations, each a single pass.
+ */
+export function splitWatchEntry(entry: string): { from: string; to?: string; protocol: Protocol } | undefined {
+  let s = entry.trim();
+  let protocol: Protocol = 'tcp';
+  const slash = s.indexOf('/');
+  if (slash >= 0) {
+    const p = s.slice(slash + 1).toLowerCase();
+    if (p !== 'tcp' && p !== 'udp') { return undefined; }
+    protocol = p;
+    s = s.slice(0, slash);
+  }
+  const dash = s.indexOf('-');
+  const from = (dash < 0 ? s : s.slice(0, dash)).trim();
+  const to = dash < 0 ? undefined : s.slice(dash + 1).trim();
+  if (from === '' || to === '') { return undefined; }
+  return { from, to, protocol };
+}
 
 /**
  * portInspector.watchPorts: numbers, "3000", "3000-3010", optionally with "/udp" or "/tcp".
@@ -36,24 +63,29 @@ export function parseWatchPortsSetting(value: unknown): { ports: PortSpec[]; pro
   if (!Array.isArray(value)) {
     return { ports, problems: ['portInspector.watchPorts must be a list, e.g. [3000, "8000-8010"]'] };
   }
+  let dropped = 0;
+  const problem = (text: string) => { if (problems.length < MAX_PROBLEMS) { problems.push(text); } else { dropped++; } };
   for (const entry of value) {
+    if (ports.length >= MAX_SETTING_PORTS) { problem(`watchPorts: more than ${MAX_SETTING_PORTS} ports; the rest are not watched`); break; }
     if (typeof entry === 'number') {
       const p = parsePortNumber(String(entry));
-      if (p.ok && p.port > 0) { ports.push({ port: p.port, protocol: 'tcp' }); } else { problems.push(`watchPorts: ${entry} is not a port (1–65535)`); }
+      if (p.ok && p.port > 0) { ports.push({ port: p.port, protocol: 'tcp' }); } else { problem(`watchPorts: ${entry} is not a port (1–65535)`); }
       continue;
     }
-    if (typeof entry !== 'string') { problems.push(`watchPorts: ${JSON.stringify(entry)} is neither a number nor a "from-to" range`); continue; }
-    const m = /^\s*([^/-]+?)\s*(?:-\s*([^/]+?)\s*)?(?:\/(tcp|udp))?\s*$/i.exec(entry);
-    if (!m) { problems.push(`watchPorts: "${entry}" is not a port or "from-to" range`); continue; }
-    const protocol = (m[3]?.toLowerCase() ?? 'tcp') as Protocol;
-    const from = parsePortNumber(m[1]);
-    const to = m[2] === undefined ? from : parsePortNumber(m[2]);
-    if (!from.ok) { problems.push(`watchPorts: "${entry}": ${from.message}`); continue; }
-    if (!to.ok) { problems.push(`watchPorts: "${entry}": ${to.message}`); continue; }
-    if (from.port === 0 || to.port < from.port) { problems.push(`watchPorts: "${entry}" is not a valid range (1–65535, from ≤ to)`); continue; }
-    if (to.port - from.port + 1 > MAX_RANGE) { problems.push(`watchPorts: "${entry}" has more than ${MAX_RANGE} ports; skipped`); continue; }
-    for (let p = from.port; p <= to.port; p++) { ports.push({ port: p, protocol }); }
+    if (typeof entry !== 'string') { problem(`watchPorts: ${entry === null ? 'null' : Array.isArray(entry) ? 'a list' : `a ${typeof entry}`} is neither a number nor a "from-to" range`); continue; }
+    if (entry.length > MAX_ENTRY_LENGTH) { problem(`watchPorts: "${entry.slice(0, 20)}…" (${entry.length} characters) is not a port or "from-to" range`); continue; }
+    const parts = splitWatchEntry(entry);
+    if (!parts) { problem(`watchPorts: "${entry}" is not a port or "from-to" range`); continue; }
+    const from = parsePortNumber(parts.from);
+    const to = parts.to === undefined ? from : parsePortNumber(parts.to);
+    if (!from.ok) { problem(`watchPorts: "${entry}": ${from.message}`); continue; }
+    if (!to.ok) { problem(`watchPorts: "${entry}": ${to.message}`); continue; }
+    if (from.port === 0 || to.port < from.port) { problem(`watchPorts: "${entry}" is not a valid range (1–65535, from ≤ to)`); continue; }
+    if (to.port - from.port + 1 > MAX_RANGE) { problem(`watchPorts: "${entry}" has more than ${MAX_RANGE} ports; skipped`); continue; }
+    const last = Math.min(to.port, from.port + MAX_SETTING_PORTS - ports.length - 1);
+    for (let p = from.port; p <= last; p++) { ports.push({ port: p, protocol: parts.protocol }); }
   }
+  if (dropped > 0) { problems.push(`watchPorts: ${dropped} more problems not shown`); }
   return { ports, problems };
 }
 

@@ -15,7 +15,7 @@ import type { KillResult } from '../../core/process/kill';
 import { classifyHolder, conflicts, conflictText, holderLabel, portState, renderStatusBar, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
 import { WatchedPortChecker, type PortCheckResult, type PortHolder } from '../../core/workspace/watchedPortCheck';
 import { buildWatchList, parseWatchPortsSetting, type PortSpec, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
-import { DevPortDetection } from './devPortsDetection';
+import { DevPortDetection, workerDetector } from './devPortsDetection';
 import type { KillTarget } from '../shared/killFlow';
 import type { PortsViewApi } from '../ports/portsView';
 import type { Services } from '../shared/services';
@@ -122,7 +122,7 @@ class DevPortsController implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('portInspector.devPorts', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Port Inspector: Dev-Server Ports';
     this.item.command = SHOW_ACTIONS_COMMAND;
-    this.detection = new DevPortDetection(services.log);
+    this.detection = new DevPortDetection(services.log, workerDetector(services.collector, services.log));
     this.checker = WatchedPortChecker.supported()
       ? new WatchedPortChecker({ processInfo: pid => services.collector.processInfo(pid) })
       : undefined;

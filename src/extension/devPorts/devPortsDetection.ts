@@ -1,11 +1,27 @@
 // Keeps the detected dev-server ports of every workspace folder current: detects once (deferred by
 // the caller), then again for a folder when one of the files detection reads is created, changed or
 // deleted, and when folders are added or removed. Notes about skipped files go to the log, once per
-// distinct note, never to a popup.
+// distinct note, never to a popup. The files are read and parsed in the collector worker: they are
+// the repository's, and however they are crafted the extension host's thread never parses them.
 import * as vscode from 'vscode';
-import { detectDevPorts, devPortFilesGlob } from '../../core/workspace/detectDevPorts';
+import type { Collector } from '../../core/model';
+import { devPortFilesGlob } from '../../core/workspace/detectDevPorts';
 import type { Detection } from '../../core/workspace/devPortTypes';
-import { readDevPortFiles } from '../../core/workspace/readDevPortFiles';
+import { detectDevPortsInFolder } from '../../core/workspace/readDevPortFiles';
+import { WorkerCollector } from '../shared/collector/workerCollector';
+
+/** Detects the ports of the folder at a file-system path. */
+export type FolderDetector = (folderPath: string) => Promise<Detection>;
+
+/**
+ * Detection in the collector's worker thread. A collector that is not the worker (another back end
+ * chosen for tests) detects on the calling thread, and the log says so once.
+ */
+export function workerDetector(collector: Collector, log: vscode.LogOutputChannel): FolderDetector {
+  if (collector instanceof WorkerCollector) { return folder => collector.detectDevPorts(folder); }
+  log.warn('Dev-port detection runs on the extension host thread: the collector is not the worker.');
+  return detectDevPortsInFolder;
+}
 
 const DEBOUNCE_MS = 300;
 
@@ -25,7 +41,7 @@ export class DevPortDetection implements vscode.Disposable {
   private running = false;
   detections = 0;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly detectFolder: FolderDetector) {}
 
   get folders(): FolderDetection[] {
     return [...this.results.values()];
@@ -89,9 +105,9 @@ export class DevPortDetection implements vscode.Disposable {
     if (folder.uri.scheme !== 'file') { return; }
     let detection: Detection;
     try {
-      detection = detectDevPorts(await readDevPortFiles(folder.uri.fsPath));
+      detection = await this.detectFolder(folder.uri.fsPath);
     } catch (e) {
-      // readDevPortFiles and detectDevPorts do not throw by design; this is the last line of defence.
+      // Detection does not throw by design; this is a dead or restarting worker, or the last line of defence.
       detection = { ports: [], notes: [{ file: '', message: `detection failed: ${e instanceof Error ? e.message : String(e)}` }] };
     }
     if (!this.running) { return; }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ProcessInfo, Protocol } from '../../core/model';
 import type { PortHolder } from '../../core/workspace/watchedPortCheck';
 import { describeSource, type PortSource } from '../../core/workspace/watchList';
+import { labelText, markdownInlineCode, markdownText } from '../shared/markdownText';
 
 export type HolderOwnership =
   | { kind: 'terminal'; terminalPid: number; terminalName: string }
@@ -82,7 +83,7 @@ export interface StatusBarView {
 }
 
 export function holderLabel(h: PortHolder): string {
-  return `${h.name || '?'} (${h.pid})`;
+  return `${labelText(h.name || '?', 40)} (${h.pid})`;
 }
 
 function portLabel(s: { port: number; protocol: Protocol }): string {
@@ -94,17 +95,10 @@ export function conflictText(s: PortStatus): string {
   return other ? `${portLabel(s)} taken by ${holderLabel(other.holder)}` : `${portLabel(s)} taken (owner not visible)`;
 }
 
-/** Markdown-safe inline code. */
-function code(text: string, max = 120): string {
-  const t = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  // A zero-width space keeps `$(date)` in a command line from rendering as a theme icon.
-  return `\`${t.replace(/`/g, "'").replace(/\n/g, ' ').replace(/\$\(/g, '$\u200b(')}\``;
-}
-
-function escapeMd(text: string): string {
-  // Only what would change the meaning inline; `$` because $(name) renders as an icon here.
-  return text.replace(/[\\`*_[\]<>|$]/g, m => `\\${m}`);
-}
+// Names, command lines, script names and paths come from other processes and from the workspace's
+// files: they are shown as text (markdownText.ts), never as Markdown.
+const escapeMd = (text: string) => markdownText(text, 200);
+const code = (text: string, max = 120) => markdownInlineCode(text, max);
 
 function holderLine(h: HolderStatus): string {
   const who = `${escapeMd(h.holder.name || '?')} (pid ${h.holder.pid}${h.holder.user ? `, ${escapeMd(h.holder.user)}` : ''})`;

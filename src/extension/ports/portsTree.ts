@@ -7,6 +7,7 @@ import type { SocketEntry, SocketOwner } from '../../core/model';
 import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
 import type { PortsModel } from './portsModel';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
+import { markdownCodeBlock, markdownText } from '../shared/markdownText';
 
 export type PortsNode =
   | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode }
@@ -171,13 +172,13 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
     item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
     const md = new vscode.MarkdownString('', true);
+    md.isTrusted = false;
     md.appendMarkdown(`**${g.protocol.toUpperCase()} port ${g.port}** — `);
     md.appendMarkdown(g.reachable ? '$(broadcast) reachable from the network' : '$(lock) this machine only (loopback)');
     md.appendMarkdown('\n\nBound on: ');
     md.appendText(g.addresses.map(a => formatAddress(a.family, a.address)).join(', '));
     for (const o of el.parent ? [] : owners) {
-      md.appendMarkdown('\n\n');
-      md.appendText(`${o.name} (pid ${o.pid}, user ${o.user || '?'})`);
+      md.appendMarkdown(`\n\n${markdownText(`${o.name} (pid ${o.pid}, user ${o.user || '?'})`)}`);
     }
     if (g.hasHiddenOwner) { md.appendMarkdown(`\n\nOwner not visible: belongs to ${g.hiddenOwnerUsers.join(', ') || 'another user'}.`); }
     item.tooltip = md;
@@ -195,11 +196,12 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`
       : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · terminal "${term}"`);
     item.iconPath = new vscode.ThemeIcon('server-process');
+    // Name, command line and cwd are another process's to choose: text, never Markdown (markdownText.ts).
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${escapeMd(p.name)}** — pid ${p.pid}, user ${escapeMd(p.user || '?')}\n\n`);
-    md.appendCodeblock(p.commandLine || '(command line not readable)', 'sh');
-    md.appendMarkdown(`\n\ncwd: `);
-    md.appendText(p.cwd || '(not readable)');
+    md.isTrusted = false;
+    md.appendMarkdown(`**${markdownText(p.name)}** — pid ${p.pid}, user ${markdownText(p.user || '?')}`);
+    md.appendMarkdown(markdownCodeBlock(p.commandLine || '(command line not readable)', 'sh'));
+    md.appendMarkdown(`cwd: ${markdownText(p.cwd || '(not readable)', 400)}`);
     md.appendMarkdown(`\n\nstarted ${new Date(p.startTime).toLocaleString()}`);
     item.tooltip = md;
     item.contextValue = this.contextValue('process', [p], ...el.ports);
@@ -230,7 +232,3 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
 }
 
 function isOwner(x: SocketOwner | undefined): x is SocketOwner { return x !== undefined; }
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, c => `\\${c}`);
-}

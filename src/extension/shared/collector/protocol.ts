@@ -10,7 +10,9 @@ import type { CollectOptions, CollectStats, ProcessInfo, Snapshot, SocketEntry, 
 
 export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
-  | { id: number; op: 'processInfo'; pid: number };
+  | { id: number; op: 'processInfo'; pid: number }
+  /** Dev-port detection of one workspace folder: reads its files and parses them here, not on the host. */
+  | { id: number; op: 'detectDevPorts'; folder: string };
 
 /**
  * One socket as a tuple: the structured-clone format repeats property names in every object, so a

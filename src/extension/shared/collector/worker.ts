@@ -6,12 +6,18 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCollector } from '../../../core/collect/createCollector';
+import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
 import { compact, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const init = (workerData ?? {}) as WorkerInit;
 const collector = createCollector(init.backend);
 const port = parentPort;
 if (!port) { throw new Error('collectorWorker must run as a worker thread'); }
+
+/** Everything but collect: one call each. */
+function answer(req: Exclude<WorkerRequest, { op: 'collect' }>): Promise<unknown> {
+  return req.op === 'detectDevPorts' ? detectDevPortsInFolder(req.folder) : collector.processInfo(req.pid);
+}
 
 async function collect(req: Extract<WorkerRequest, { op: 'collect' }>): Promise<CompactSnapshot> {
   const snap = await collector.collect(req.options);
@@ -27,7 +33,7 @@ port.on('message', (req: WorkerRequest) => {
   void (async () => {
     let res: WorkerResponse;
     try {
-      const result = req.op === 'collect' ? await collect(req) : await collector.processInfo(req.pid);
+      const result = req.op === 'collect' ? await collect(req) : await answer(req);
       res = { id: req.id, ok: true, result };
     } catch (e) {
       res = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };

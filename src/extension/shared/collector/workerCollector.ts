@@ -7,10 +7,12 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../../core/model';
 import { createCollector, defaultBackend } from '../../../core/collect/createCollector';
+import type { Detection } from '../../../core/workspace/devPortTypes';
+import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -60,11 +62,20 @@ export class WorkerCollector implements Collector {
     return this.call({ op: 'processInfo', pid }) as Promise<ProcessInfo | undefined>;
   }
 
+  /**
+   * Dev-port detection of one folder, in the worker: the folder's files are the repository's, and
+   * reading and parsing them must not hold up the extension host.
+   */
+  detectDevPorts(folder: string): Promise<Detection> {
+    return this.call({ op: 'detectDevPorts', folder }) as Promise<Detection>;
+  }
+
   private call(body: Body): Promise<unknown> {
     if (this.disposed) { return Promise.reject(new Error('the collector was disposed')); }
     const worker = this.fallback ? undefined : this.ensureWorker();
     if (!worker) {
       const c = this.fallback!;
+      if (body.op === 'detectDevPorts') { return detectDevPortsInFolder(body.folder); }
       return body.op === 'collect' ? c.collect(body.options) : c.processInfo(body.pid);
     }
     const id = this.nextId++;

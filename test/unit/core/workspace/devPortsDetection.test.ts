@@ -100,10 +100,10 @@ describe('dev-port detection on fixture workspaces', () => {
       const files = await readDevPortFiles(dir);
       assert.deepEqual(files.get('package.json'), { error: 'not a regular file' });
       assert.deepEqual(files.get('.env'), { error: 'larger than 1 MiB' });
-      assert.equal(files.has('.vscode/launch.json'), false, 'a dangling link is a missing file');
+      assert.deepEqual(files.get('.vscode/launch.json'), { error: 'a symbolic link (not followed)' }, 'a link, even a dangling one, is never followed');
       const d = detectDevPorts(files);
       assert.deepEqual(rows(d), ['3100/tcp compose.yaml:3 explicit']);
-      assert.equal(d.notes.length, 2);
+      assert.equal(d.notes.length, 3);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

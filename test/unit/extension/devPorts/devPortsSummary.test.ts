@@ -5,6 +5,7 @@ import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { WatchedPortChecker } from '../../../../src/core/workspace/watchedPortCheck';
 import { classifyHolder, conflicts, isInsideFolder, portState, renderStatusBar, type PortStatus } from '../../../../src/extension/devPorts/devPortsSummary';
 import type { ProcessInfo } from '../../../../src/core/model';
+import { marked } from 'marked';
 import { bindUdp, closeServer, listenTcp, portOf, runHolder, type Holder } from '../../support/children';
 
 const linux = process.platform === 'linux';
@@ -169,7 +170,7 @@ describe('dev-port ownership and status-bar text', () => {
     assert.match(v.tooltip, /\*\*5173\*\* free\n- detected: package\.json:5 \(script "dev": vite --port 5173\)/);
     assert.match(v.tooltip, /\*\*8080\*\* taken — owner not visible/);
     const odd = { holder: { ...proc(7, '/tmp', 'sh'), commandLine: 'sh -c `x` $(date)', fd: 3 }, ownership: { kind: 'other' as const } };
-    assert.match(renderStatusBar([status(9, 'conflict', [odd])], 'auto', false).tooltip, /: `sh -c 'x' \$\u200b\(date\)`/, 'no backtick or theme icon escapes the code span');
+    assert.match(renderStatusBar([status(9, 'conflict', [odd])], 'auto', false).tooltip, /: ``sh -c `x` \$\u200b\(date\)``/, 'no backtick or theme icon escapes the code span');
   });
 
   it('quiet when nothing conflicts: a neutral count, or hidden per setting; ignored ports never warn', () => {
@@ -189,3 +190,42 @@ describe('dev-port ownership and status-bar text', () => {
 function pick(v: { visible: boolean; text: string; warning: boolean }) {
   return { visible: v.visible, text: v.text, warning: v.warning };
 }
+
+describe('status-bar tooltip with hostile names', () => {
+  // The tooltip is rendered by VS Code with marked; so is it here, to see what a user would see.
+  const render = (md: string) => marked.parse(md, { async: false });
+  const hostileScript = 'dev\n# Pwned\n[Reload](command:workbench.action.reloadWindow) <img src=x> https://evil.example';
+  const status: PortStatus = {
+    port: 5173, protocol: 'tcp', state: 'conflict', ignored: false,
+    sources: [{ folder: 'app', file: 'package.json', line: 5, detail: `script "${hostileScript}": vite`, kind: 'explicit' }],
+    holders: [{
+      holder: { pid: 4242, ppid: 1, name: '\u001b[2K\u001b[1Asshd', user: 'eve', startTime: 1, fd: 3, cwd: '/tmp/```\n## x', commandLine: 'node -e "```\n</code><a href=command:x>x</a>" $(alert) \u202eevil' },
+      ownership: { kind: 'other' },
+    }],
+  };
+
+  it('a script name with line breaks adds no heading, link, image or list item; controls are shown as escapes', () => {
+    const md = renderStatusBar([status], 'auto', false, ['watchPorts: "\n# also"']).tooltip;
+    const html = render(md);
+    assert.doesNotMatch(html, /<h[1-6]|<a |<img|<script/i, html);
+    assert.equal((html.match(/<li>/g) ?? []).length, 2, `one holder line and one source line:\n${html}`);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    assert.doesNotMatch(md, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, 'no control or bidi character reaches the tooltip');
+    assert.match(html, /\\x1b\[2K\\x1b\[1Asshd/, 'the escape sequence is visible as text');
+    assert.match(html, /\\u202eevil/);
+    assert.match(html, /dev\\n# Pwned\\n\[Reload\]\(command:workbench\.action\.reloadWindow\) &lt;img src=x&gt;/, 'the script name reads as written, on one line');
+    assert.doesNotMatch(md, /\$\(alert\)/, 'no theme icon from data');
+  });
+
+  it('a command line with backticks stays inside its code span', () => {
+    const html = render(renderStatusBar([status], 'auto', false).tooltip);
+    const spans = [...html.matchAll(/<code>([^]*?)<\/code>/g)].map(m => m[1]);
+    assert.ok(spans.some(s => s.includes('node -e &quot;```\\n&lt;/code&gt;&lt;a href=command:x&gt;x&lt;/a&gt;&quot;')), spans.join('\n'));
+    assert.ok(spans.some(s => s.includes('/tmp/```\\n## x')), spans.join('\n'));
+  });
+
+  it('the status-bar text shows a hostile process name without controls or icons', () => {
+    const v = renderStatusBar([status], 'auto', false);
+    assert.equal(v.text, '$(warning) 5173 taken by \\x1b[2K\\x1b[1Asshd (4242)');
+  });
+});
