@@ -12,7 +12,7 @@ import type { PortInspectorApi } from '../../src/extension/extension';
 import type { DevPortsApi, DevPortsState } from '../../src/extension/devPorts/devPortsController';
 import { terminalForPid } from '../../src/extension/shared/terminalOwnership';
 import { createCollector } from '../../src/core/collect/createCollector';
-import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
 

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import { runHolder, sleep, STUBBORN_LISTENER, TCP_LISTENER, type Holder } from './helpers/children';
+import { runHolder, sleep, STUBBORN_TCP_LISTENER, TCP_LISTENER, type Holder } from '../unit/support/children';
 import { portRow, portsApi, tree } from './helpers/portsApi';
 
 interface KillResult { pid: number; status: string; message: string; signal?: string }
@@ -47,7 +47,7 @@ describe('Kill', function () {
   });
 
   it('Kill Process on Port with arguments: SIGTERM is ignored -> still held; force -> SIGKILL frees it', async () => {
-    const h = await runHolder<{ port: number }>(STUBBORN_LISTENER);
+    const h = await runHolder<{ port: number }>(STUBBORN_TCP_LISTENER);
     holders.push(h);
     const first = await vscode.commands.executeCommand<KillResult[]>('portInspector.killPort', h.info.port, NO_CONFIRM);
     assert.deepStrictEqual(first.map(r => [r.pid, r.status]), [[h.pid, 'still-held']]);

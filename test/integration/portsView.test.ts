@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import { MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { flatten, portRow, portsApi, tree } from './helpers/portsApi';
 
 const VIEW_FOCUS = 'portInspector.ports.focus';

@@ -156,6 +156,8 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
       return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
     }
   }
+  const now = await options.collector.processInfo(pid);
+  if (!now || now.startTime !== req.startTime) { return afterExit(options, req, info.name, held, last); }
   return {
     pid, status: 'still-held', signal: last,
     message: `${info.name} (pid ${pid}) still holds port ${port} ${waitMs / 1000} s after ${last}${last === 'SIGTERM' ? '; use force to send SIGKILL' : ''}.`,
