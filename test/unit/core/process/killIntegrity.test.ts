@@ -104,7 +104,7 @@ describe('kill integrity', function () {
       const { killPortOwner } = require(out + '/core/process/kill.js');
       const { ProcfsCollector } = require(out + '/core/collect/procfsCollector.js');
       const net = require('net'), cp = require('child_process'), fs = require('fs');
-      const kid = "process.on('SIGTERM', () => {}); process.on('disconnect', () => {}); process.on('message', (m, h) => { global.keep = h; process.send('ok'); });";
+      const kid = "process.on('SIGTERM', () => {}); process.on('disconnect', () => {}); process.on('message', (m, h) => { if (h) { global.keep = h; } process.send('ok'); });";
       const server = net.createServer();
       const start = () => new Promise(res => { const c = cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }); c.once('message', () => res(c)); c.send('server', server); });
       server.listen(0, '127.0.0.1', async () => {
@@ -134,7 +134,8 @@ describe('kill integrity', function () {
           onWaiting: (pid, signal) => { if (signal === 'SIGTERM') { armed = true; } },
         });
         await swapped;
-        const impostorAlive = impostor.exitCode === null && impostor.signalCode === null;
+        // Alive = it answers; a signalled one exits instead (its exit may not be seen yet).
+        const impostorAlive = await new Promise(res => { impostor.once('message', () => res(true)); impostor.once('exit', () => res(false)); impostor.once('error', () => res(false)); impostor.send('ping'); });
         console.log(JSON.stringify({ samePid: impostor.pid === first.pid, status: result.status, signal: result.signal ?? null, impostorAlive }));
         process.exit(0);
       });`;
