@@ -4,6 +4,7 @@
 // it is. Such characters are printed as visible escapes instead: \x1b, \x9b, \u202e.
 
 /** C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 

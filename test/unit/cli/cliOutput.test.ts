@@ -19,6 +19,7 @@ function run(...args: string[]) {
 }
 
 /** Anything a terminal would act on, other than the newline that ends a line. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const TITLE = '\x1b[2K\x1b[1Asshd \x1b]52;c;aGk=\x07 \u202egnp.exe\u202c \u2066x\u2069 \x9b31m';
