@@ -15,6 +15,7 @@ import { createCollector } from '../../src/core/collect/createCollector';
 import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
+import { skipUnless } from '../unit/support/skip';
 
 const VITE_PORT = 5173;
 const ENV_PORT = 4000;
@@ -54,7 +55,7 @@ describe('dev-server port warning (status bar)', function () {
 
   before(async function () {
     const names = fs.readdirSync(workspaceDir());
-    if (!names.includes('package.json') || !names.includes('.env')) { this.skip(); }
+    skipUnless(this, names.includes('package.json') && names.includes('.env'), 'the workspace is not the fixture workspace (package.json and .env)');
     await assertFree(VITE_PORT);
     await assertFree(ENV_PORT);
   });
