@@ -164,3 +164,25 @@ export function closeServer(s: net.Server): Promise<void> {
 }
 
 export const portOf = (s: net.Server | dgram.Socket) => ((s as net.Server).address() as net.AddressInfo).port;
+
+/**
+ * Counts the SIGTERMs it receives instead of exiting, and tells the count to each connection:
+ * "was it signalled?" becomes a question with an answer instead of a sleep. It answers on the
+ * next turn of its event loop, after any signal that arrived before the connection was handled.
+ */
+export const TERM_COUNTING_LISTENER = `
+  let terms = 0;
+  process.on('SIGTERM', () => { terms++; });
+  const s = require('net').createServer(c => { c.on('error', () => {}); setImmediate(() => c.end(JSON.stringify({ terms }))); });
+  s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port, pid: process.pid })));`;
+
+/** The SIGTERM count a TERM_COUNTING_LISTENER on 127.0.0.1:port reports. */
+export function termsSeen(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const c = net.connect({ host: '127.0.0.1', port });
+    c.on('data', d => { text += d; });
+    c.once('end', () => resolve((JSON.parse(text) as { terms: number }).terms));
+    c.once('error', reject);
+  });
+}
