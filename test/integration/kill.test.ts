@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import { runHolder, STUBBORN_TCP_LISTENER, TCP_LISTENER, TERM_COUNTING_LISTENER, termsSeen, type Holder } from '../unit/support/children';
+import { runHolder, STUBBORN_TCP_LISTENER, TCP_CLIENT, TCP_LISTENER, TERM_COUNTING_LISTENER, termsSeen, type Holder } from '../unit/support/children';
 import { portRow, portsApi, tree } from './helpers/portsApi';
 
 interface KillResult { pid: number; status: string; message: string; signal?: string }
@@ -115,6 +115,18 @@ describe('Kill', function () {
     } finally {
       await new Promise(r => server.close(r));
     }
+  });
+
+  it('Kill Process on Port N, where N is only a client\'s ephemeral port: nothing to kill, the client lives', async () => {
+    const server = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(server);
+    const client = await runHolder<{ localPort: number }>(TCP_CLIENT(server.info.port));
+    holders.push(client);
+    assert.ok((await who(client.info.localPort)).some(o => o.pid === client.pid), 'the connection is shown');
+    const results = await vscode.commands.executeCommand<KillResult[]>('portInspector.killPort', client.info.localPort, NO_CONFIRM);
+    assert.deepStrictEqual(results, []);
+    assert.ok(client.child.exitCode === null && client.child.signalCode === null);
+    assert.ok((await who(client.info.localPort)).some(o => o.pid === client.pid), 'still connected');
   });
 
   it('bad arguments are rejected with a clear error, nothing is signalled', async () => {
