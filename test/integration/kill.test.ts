@@ -12,13 +12,20 @@ import { portRow, portsApi, tree } from './helpers/portsApi';
 interface KillResult { pid: number; status: string; message: string; signal?: string }
 interface Owner { pid: number | null; startTime: number | null; localPort: number; protocol: string }
 
-/** Processes of this VS Code server other than this extension host: its executable, a helper role (--type=…). */
+const ppidOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ')[1]);
+
+/**
+ * Helper processes (a --type=… role: pty host, file watcher) of the server this extension host runs
+ * under — its descendants only: other VS Code servers on this machine (another checkout's test run)
+ * use the same executable and are none of this test's business.
+ */
 function vscodeHelpers(): number[] {
-  const exe = fs.readlinkSync('/proc/self/exe');
+  const server = process.ppid;
+  const under = (pid: number) => { for (let p = pid, i = 0; p > 1 && i < 64; i++) { p = ppidOf(p); if (p === server) { return true; } } return false; };
   return fs.readdirSync('/proc').filter(n => /^\d+$/.test(n)).map(Number).filter(pid => {
     if (pid === process.pid) { return false; }
     try {
-      return fs.readlinkSync(`/proc/${pid}/exe`) === exe && /\0--type=(?!extensionHost)/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      return /\0--type=(?!extensionHost)/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')) && under(pid);
     } catch { return false; }
   });
 }
@@ -107,6 +114,7 @@ describe('Kill', function () {
       const helpers = vscodeHelpers();
       assert.ok(helpers.length > 0, 'the server runs no other helper process');
       for (const pid of helpers) {
+        // startTime 0: even if the protection failed, the start-time check would refuse to signal.
         const results: KillResult[] = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', { pid, startTime: 0, port, protocol: 'tcp' }, NO_CONFIRM);
         assert.deepStrictEqual(results.map(r => [r.pid, r.status]), [[pid, 'protected']], `helper pid ${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')}`);
       }
