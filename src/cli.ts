@@ -1,6 +1,7 @@
 // Entry point of the `port-inspector` command. Each subcommand lives in src/cli/<name>Command.ts.
 import { UsageError } from './cli/args';
 import { helpText } from './cli/help';
+import { line } from './cli/visibleText';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -25,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`port-inspector: unknown command "${name}" (try --help)\n`);
+    process.stderr.write(line(`port-inspector: unknown command "${name}" (try --help)`));
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -36,17 +37,23 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`port-inspector ${name}: ${e.message}\n`);
+      process.stderr.write(line(`port-inspector ${name}: ${e.message}`));
       return 2;
     }
     // Anything else is a failure of the system, not of the arguments: one line, no stack.
-    process.stderr.write(`port-inspector ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(line(`port-inspector ${name}: ${e instanceof Error ? e.message : String(e)}`));
     return 3;
   }
 }
 
 if (require.main === module) {
-  // EPIPE when piped into `head` is not an error worth a stack trace.
-  process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') { process.exit(0); } });
+  // EPIPE when piped into `head` is the reader's choice, not an error. Any other failure to write the
+  // output (a full disk: ENOSPC) means the output is lost: say so in one sentence and fail.
+  process.stdout.on('error', e => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') { process.exit(0); }
+    process.stderr.write(`port-inspector: could not write the output (${code ?? e.message}).\n`);
+    process.exit(3);
+  });
   main(process.argv.slice(2)).then(code => { process.exitCode = code; });
 }

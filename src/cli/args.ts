@@ -23,7 +23,8 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (a.startsWith('-') && a !== '-' && !/^-\d/.test(a)) {
+    // A dash and digits is a negative number (rejected as a port later), unless it is a flag's name (-9).
+    if (a.startsWith('-') && a !== '-' && (!/^-\d/.test(a) || byName.has(a))) {
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(0, eq) : a;
       const spec = byName.get(name);

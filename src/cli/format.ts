@@ -1,5 +1,7 @@
-// Text rendering for the CLI: plain aligned columns, like ss and lsof print.
+// Text rendering for the CLI: plain aligned columns, like ss and lsof print. Every cell goes through
+// visible(): names, users, command lines and directories are other people's text.
 import type { SocketEntry } from '../core/model';
+import { visible } from './visibleText';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {
@@ -12,7 +14,9 @@ export function endpoint(address: string, port: number, family: 4 | 6): string {
   return `${a}:${port}`;
 }
 
-export function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map(r => r.map(visible));
+  header = header.map(visible);
   const widths = header.map(h => h.length);
   for (const r of rows) {
     for (let i = 0; i < r.length; i++) { if (r[i].length > widths[i]) { widths[i] = r[i].length; } }
@@ -72,17 +76,20 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     const owners = s.processes;
     if (owners.length === 0) {
       rowCount++;
-      const o = hiddenOwner(s);
-      if (o.length > w[4]) { w[4] = o.length; }
-      if (s.user.length > userWidth) { userWidth = s.user.length; }
+      const o = visible(hiddenOwner(s)).length;
+      if (o > w[4]) { w[4] = o; }
+      const u = visible(s.user).length;
+      if (u > userWidth) { userWidth = u; }
     }
     for (let k = 0; k < owners.length; k++) {
       const p = owners[k];
       rowCount++;
-      if (p.name.length > w[4]) { w[4] = p.name.length; }
+      const nameLength = visible(p.name).length;
+      if (nameLength > w[4]) { w[4] = nameLength; }
       const pidLength = digits(p.pid);
       if (pidLength > w[5]) { w[5] = pidLength; }
-      if (p.user.length > userWidth) { userWidth = p.user.length; }
+      const u = visible(p.user).length;
+      if (u > userWidth) { userWidth = u; }
     }
   }
   const out = new RowWriter(w, rowCount + 1, userWidth);
@@ -133,7 +140,8 @@ function endpointLength(address: string, port: number, family: 4 | 6): number {
 /**
  * Fixed-width rows in a Buffer that starts out all spaces, so padding costs nothing: each cell is
  * copied to its column's offset. Cell texts repeat (protocols, states, process and user names,
- * addresses), so each distinct one is encoded once. Column widths count characters, like padEnd;
+ * addresses), so each distinct one is escaped (visible()) and encoded once. Column widths count
+ * characters of the escaped text, like padEnd;
  * a cell whose UTF-8 is longer than its characters shifts the rest of its row. A row ends after its
  * last non-empty cell: no trailing spaces.
  */
@@ -144,6 +152,8 @@ class RowWriter {
   private readonly prefixes = new Map<string, Uint8Array>();
   private readonly lastText: string[] = [];
   private readonly lastBytes: Uint8Array[] = [];
+  /** Characters of the escaped text each encoded cell stands for (its width on the line). */
+  private readonly chars = new WeakMap<Uint8Array, number>();
   private at = 0;
   private shift = 0;
   private end = 0;
@@ -161,7 +171,7 @@ class RowWriter {
     const bytes = this.bytesOf(column, cell);
     const pos = this.at + this.offsets[column] + this.shift;
     this.buf.set(bytes, pos);
-    this.shift += bytes.length - cell.length;
+    this.shift += bytes.length - (this.chars.get(bytes) ?? cell.length);
     this.end = pos + bytes.length;
   }
 
@@ -193,7 +203,9 @@ class RowWriter {
     const map = endpoint ? this.prefixes : this.encoded;
     let bytes = map.get(text);
     if (bytes === undefined) {
-      bytes = Buffer.from(endpoint ? (text.includes(':') ? `[${text}]:` : `${text}:`) : text, 'utf8');
+      const shown = endpoint ? (text.includes(':') ? `[${text}]:` : `${text}:`) : visible(text);
+      bytes = Buffer.from(shown, 'utf8');
+      this.chars.set(bytes, shown.length);
       map.set(text, bytes);
     }
     this.lastText[column] = text;

@@ -15,11 +15,14 @@ const usage: Record<string, string> = {
   Exit status: 0 when something holds the port, 1 when it is free, 2 on bad arguments.
 `,
   kill: `port-inspector kill PORT [--tcp|--udp] [--force] [--yes] [--timeout MS] [--backend procfs|lsof|windows]
-  Ends the processes holding PORT: SIGTERM, then waits (default 3000 ms) for the port to be released.
-  Before signalling, each pid is checked to still be the same process (start time) and to still hold the port.
-  PID 1 and port-inspector's own parent chain are never signalled.
-    --force       send SIGKILL when SIGTERM did not release the port in time
+  Ends the processes listening on PORT (TCP LISTEN, bound UDP; a client connected from that port
+  number is never signalled): SIGTERM, then waits (default 3000 ms) for the port to be released.
+  Right before each signal, each pid is checked to still be the same process (start time) and to
+  still hold the port. PID 1, port-inspector's own parent chain and, inside VS Code's terminal,
+  VS Code's own processes are never signalled.
+    --force, -9   send SIGKILL when SIGTERM did not release the port in time
     --yes         do not ask; without it the command asks on a terminal and refuses when stdin is not one
+    --timeout MS  how long to wait for the port after a signal (digits only, 0-600000)
   Exit status: 0 port released (or already free), 1 still held or refused, 2 bad arguments.
 `,
   scan: `port-inspector scan HOST [-p SPEC] [--udp] [--json] [--timeout MS] [--concurrency N] [--retries N] [--reason]

@@ -1,11 +1,13 @@
 import * as readline from 'node:readline/promises';
 import { UsageError, parseArgs } from './args';
 import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, onePort, protocolFilter } from './common';
+import { line } from './visibleText';
 import { createCollector } from '../core/collect/createCollector';
-import { socketsOnPort } from '../core/socketQueries';
+import { listenersOnPort, socketsOnPort } from '../core/socketQueries';
 import { killPortOwners, type KillRequest } from '../core/process/kill';
 import { protectedPids } from '../core/process/ancestry';
-import type { SocketOwner } from '../core/model';
+import { pidNamespaceMismatch } from '../core/process/pidNamespace';
+import type { Collector, Protocol, SocketOwner } from '../core/model';
 
 async function ask(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -16,55 +18,79 @@ async function ask(question: string): Promise<boolean> {
   }
 }
 
+const say = (text: string) => process.stdout.write(line(text));
+const warn = (text: string) => process.stderr.write(line(text));
+
+/** Digits only: `1e3`, `0x10`, `+5` and `3.0` are not what a user means by milliseconds. */
+function timeoutOption(text: string | true | undefined): number {
+  if (text === undefined) { return 3000; }
+  const ms = typeof text === 'string' && /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(ms <= 600_000)) { throw new UsageError(`--timeout must be a number of milliseconds (0–600000), not "${String(text)}"`); }
+  return ms;
+}
+
+async function listenersLeft(collector: Collector, port: number, protocol: Protocol | undefined): Promise<number> {
+  const snap = await collector.collect({ protocols: protocol ? [protocol] : undefined, listeningOnly: true, fullWalk: true });
+  return listenersOnPort(snap.sockets, port, protocol).length;
+}
+
 export async function killCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [{ names: ['--force', '-9'] }, { names: ['--yes', '-y'] }, { names: ['--timeout'], value: true }, ...PROTOCOL_FLAGS, BACKEND_FLAG]);
   const port = onePort(args);
   const protocol = protocolFilter(args);
-  const timeoutText = args.flags.get('--timeout');
-  const waitMs = timeoutText === undefined ? 3000 : Number(timeoutText);
-  if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > 600_000) { throw new UsageError(`--timeout must be a number of milliseconds (0–600000), not "${timeoutText}"`); }
+  const waitMs = timeoutOption(args.flags.get('--timeout'));
   const yes = args.flags.has('--yes');
   let force = args.flags.has('--force');
 
+  const namespace = pidNamespaceMismatch();
+  if (namespace) { warn(namespace); return 1; }
   const collector = createCollector(backendOption(args));
   const snapshot = await collector.collect({ protocols: protocol ? [protocol] : undefined, fullWalk: true });
-  const sockets = socketsOnPort(snapshot.sockets, port, protocol);
+  // Only the port's listeners are targets; a client whose connection leaves from this port number is not.
+  const sockets = listenersOnPort(snapshot.sockets, port, protocol);
   if (sockets.length === 0) {
-    process.stdout.write(`Port ${port} is free; nothing to kill.\n`);
+    const connections = socketsOnPort(snapshot.sockets, port, protocol).length;
+    say(connections > 0
+      ? `Nothing listens on port ${port}; ${connections} connection(s) from that local port belong to clients and are not killed.`
+      : `Port ${port} is free; nothing to kill.`);
     return 0;
   }
   const owners = new Map<number, SocketOwner>();
   for (const s of sockets) { for (const p of s.processes) { owners.set(p.pid, p); } }
   if (owners.size === 0) {
-    process.stderr.write(`Port ${port} is held, but its owner is not visible (user ${sockets[0].user || sockets[0].uid}); run as root to see and kill it.\n`);
+    warn(`Port ${port} is held, but its owner is not visible (user ${sockets[0].user || sockets[0].uid}); run as root to see and kill it.`);
     return 1;
   }
   const guard = await protectedPids(collector);
   for (const p of owners.values()) {
-    process.stderr.write(`${p.name} (pid ${p.pid}, user ${p.user}${guard.includes(p.pid) ? ', protected: will not be signalled' : ''}): ${p.commandLine}\n`);
+    warn(`${p.name} (pid ${p.pid}, user ${p.user}${guard.includes(p.pid) ? ', protected: will not be signalled' : ''}): ${p.commandLine}`);
   }
   if (!yes) {
     if (!process.stdin.isTTY) {
-      process.stderr.write('Refusing to kill without confirmation: stdin is not a terminal (pass --yes).\n');
+      warn('Refusing to kill without confirmation: stdin is not a terminal (pass --yes).');
       return 1;
     }
     if (!(await ask(`Send SIGTERM to ${owners.size} process(es) holding port ${port}? [y/N] `))) {
-      process.stderr.write('Nothing killed.\n');
+      warn('Nothing killed.');
       return 1;
     }
   }
   const requests: KillRequest[] = [...owners.values()].map(p => ({ pid: p.pid, startTime: p.startTime, port, protocol }));
-  const onWaiting = (pid: number, signal: string) => process.stderr.write(`Sent ${signal} to ${pid}; waiting up to ${waitMs} ms for port ${port} to be released…\n`);
+  const onWaiting = (pid: number, signal: string) => warn(`Sent ${signal} to ${pid}; waiting up to ${waitMs} ms for port ${port} to be released…`);
   let results = await killPortOwners(requests, { collector, force, waitMs, protectedPids: guard, onWaiting });
   const stuck = results.filter(r => r.status === 'still-held');
   if (stuck.length > 0 && !force && !yes && process.stdin.isTTY) {
-    for (const r of stuck) { process.stderr.write(r.message + '\n'); }
+    for (const r of stuck) { warn(r.message); }
     force = await ask(`Send SIGKILL to ${stuck.map(r => r.pid).join(', ')}? [y/N] `);
     if (force) {
       const again = await killPortOwners(requests.filter(q => stuck.some(r => r.pid === q.pid)), { collector, immediate: true, waitMs, protectedPids: guard, onWaiting });
       results = results.map(r => again.find(a => a.pid === r.pid) ?? r);
     }
   }
-  for (const r of results) { process.stdout.write(r.message + '\n'); }
-  return results.every(r => r.status === 'released') ? 0 : 1;
+  for (const r of results) { say(r.message); }
+  if (!results.every(r => r.status === 'released')) { return 1; }
+  // Each owner's own check passed; the port itself must be free too before this says so.
+  const left = await listenersLeft(collector, port, protocol);
+  if (left > 0) { warn(`Port ${port} is still held: ${left} listener(s) remain (their owners are not visible or appeared since).`); return 1; }
+  return 0;
 }

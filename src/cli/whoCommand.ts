@@ -1,6 +1,7 @@
 import { parseArgs } from './args';
 import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, onePort, protocolFilter, snapshotFor } from './common';
 import { socketJson, table } from './format';
+import { line } from './visibleText';
 import { socketsOnPort } from '../core/socketQueries';
 
 export async function whoCommand(argv: string[]): Promise<number> {
@@ -12,7 +13,7 @@ export async function whoCommand(argv: string[]): Promise<number> {
   if (args.flags.has('--json')) {
     process.stdout.write(JSON.stringify(sockets.map(socketJson), null, 2) + '\n');
   } else if (sockets.length === 0) {
-    process.stdout.write(`Port ${port} is free${protocol ? ` (${protocol})` : ''}.\n`);
+    process.stdout.write(line(`Port ${port} is free${protocol ? ` (${protocol})` : ''}.`));
   } else {
     const rows: string[][] = [];
     for (const s of sockets) {

@@ -12,17 +12,43 @@ import type { PortInspectorApi } from '../../src/extension/extension';
 import type { DevPortsApi, DevPortsState } from '../../src/extension/devPorts/devPortsController';
 import { terminalForPid } from '../../src/extension/shared/terminalOwnership';
 import { createCollector } from '../../src/core/collect/createCollector';
-import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
+import { skipUnless } from '../unit/support/skip';
 
 const VITE_PORT = 5173;
 const ENV_PORT = 4000;
 
+let current: DevPortsApi | undefined;
+
 async function devPorts(): Promise<DevPortsApi> {
   const ext = vscode.extensions.getExtension<PortInspectorApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} not loaded`);
-  return (ext.isActive ? ext.exports : await ext.activate()).devPorts;
+  current = (ext.isActive ? ext.exports : await ext.activate()).devPorts;
+  return current;
+}
+
+/**
+ * What the status bar shows, read from the vscode.StatusBarItem the extension created (not from
+ * its model). The API has no getter for visibility: the extension host's item keeps it in
+ * `_visible`, which show() and hide() set.
+ */
+function bar() {
+  assert.ok(current, 'devPorts() not called yet');
+  const item = current.statusBarItem;
+  const visible = (item as unknown as { _visible?: unknown })._visible;
+  assert.strictEqual(typeof visible, 'boolean', 'the status-bar item no longer keeps its visibility in _visible');
+  const tooltip = item.tooltip;
+  const background = item.backgroundColor as vscode.ThemeColor | undefined;
+  return {
+    text: item.text,
+    tooltip: typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '',
+    visible: visible as boolean,
+    backgroundColor: background?.id,
+    warning: background?.id === 'statusBarItem.warningBackground',
+    command: typeof item.command === 'string' ? item.command : item.command?.command,
+  };
 }
 
 /** Free on IPv4 and IPv6 loopback and on the wildcard address (where a dev server would bind). */
@@ -54,7 +80,7 @@ describe('dev-server port warning (status bar)', function () {
 
   before(async function () {
     const names = fs.readdirSync(workspaceDir());
-    if (!names.includes('package.json') || !names.includes('.env')) { this.skip(); }
+    skipUnless(this, names.includes('package.json') && names.includes('.env'), 'the workspace is not the fixture workspace (package.json and .env)');
     await assertFree(VITE_PORT);
     await assertFree(ENV_PORT);
   });
@@ -75,16 +101,17 @@ describe('dev-server port warning (status bar)', function () {
     assert.deepStrictEqual(watched(state, VITE_PORT)!.sources, [{ folder: 'workspace', file: 'package.json', line: 5, detail: 'script "dev": vite --port 5173', kind: 'explicit' }]);
     assert.deepStrictEqual(watched(state, ENV_PORT)!.sources, [{ folder: 'workspace', file: '.env', line: 1, detail: 'PORT=4000', kind: 'explicit' }]);
     assert.deepStrictEqual(state.watched.map(w => w.state), ['free', 'free']);
-    assert.strictEqual(state.statusBar.visible, true);
-    assert.strictEqual(state.statusBar.text, '$(radio-tower) 2');
-    assert.strictEqual(state.statusBar.warning, false);
-    assert.strictEqual(state.statusBar.backgroundColor, undefined);
-    assert.strictEqual(state.statusBar.command, 'portInspector.devPorts.showActions');
-    assert.match(state.statusBar.tooltip, /\*\*5173\*\* free\n- detected: package\.json:5 \(script "dev": vite --port 5173\)/);
-    assert.match(state.statusBar.tooltip, /\*\*4000\*\* free\n- detected: \.env:1 \(PORT=4000\)/);
+    assert.strictEqual(bar().visible, true);
+    assert.strictEqual(bar().text, '$(radio-tower) 2');
+    assert.strictEqual(bar().warning, false);
+    assert.strictEqual(bar().backgroundColor, undefined);
+    assert.strictEqual(bar().command, 'portInspector.devPorts.showActions');
+    assert.match(bar().tooltip, /\*\*5173\*\* free\n- detected: package\.json:5 \(script "dev": vite --port 5173\)/);
+    assert.match(bar().tooltip, /\*\*4000\*\* free\n- detected: \.env:1 \(PORT=4000\)/);
     assert.deepStrictEqual(state.notes, []);
     assert.strictEqual(state.lastError, undefined);
-    assert.ok(state.registerMs >= 0);
+    // Measured with performance.now() around registerDevPorts: a real duration is never exactly 0.
+    assert.ok(state.registerMs > 0 && Number.isFinite(state.registerMs), `registerMs: ${state.registerMs}`);
     // Reported in README "Dev-server port warning" (start-up): the feature's share of activate().
     console.log(`      registerDevPorts took ${state.registerMs.toFixed(2)} ms inside activate()`);
   });
@@ -108,20 +135,20 @@ describe('dev-server port warning (status bar)', function () {
     assert.deepStrictEqual(w.holders.map(x => [x.pid, x.ownership.kind, x.cwd]), [[h.pid, 'other', fs.realpathSync(os.tmpdir())]]);
     const name = w.holders[0].name;
     assert.strictEqual(name, 'node');
-    assert.strictEqual(state.statusBar.text, `$(warning) ${VITE_PORT} taken by node (${h.pid})`);
-    assert.strictEqual(state.statusBar.warning, true);
-    assert.strictEqual(state.statusBar.backgroundColor, 'statusBarItem.warningBackground');
-    assert.match(state.statusBar.tooltip, /\*\*5173\*\* taken\n- node \(pid \d+, [^)]*\) — cwd `[^`]*`: `[^`]*dev-ports-it-outsider/);
+    assert.strictEqual(bar().text, `$(warning) ${VITE_PORT} taken by node (${h.pid})`);
+    assert.strictEqual(bar().warning, true);
+    assert.strictEqual(bar().backgroundColor, 'statusBarItem.warningBackground');
+    assert.match(bar().tooltip, /\*\*5173\*\* taken\n- node \(pid \d+, [^)]*\) — cwd `[^`]*`: `[^`]*dev-ports-it-outsider/);
     assert.strictEqual(watched(state, ENV_PORT)!.state, 'free');
 
     // No explicit check from here on: the interval (2 s) must notice the exit by itself.
     await config().update('devPortsCheckInterval', 2, vscode.ConfigurationTarget.Global);
     const checksBefore = api.state().checks;
     await h.stop();
-    const cleared = await waitFor(() => { const s = api.state(); return !s.statusBar.warning && watched(s, VITE_PORT)!.state === 'free' ? s : undefined; }, 15000, 200);
+    const cleared = await waitFor(() => { const s = api.state(); return !bar().warning && watched(s, VITE_PORT)!.state === 'free' ? s : undefined; }, 15000, 200);
     assert.ok(cleared, `warning did not clear: ${JSON.stringify(api.state().statusBar)}`);
     assert.ok(cleared.checks > checksBefore, 'cleared by a periodic check');
-    assert.strictEqual(cleared.statusBar.text, '$(radio-tower) 2');
+    assert.strictEqual(bar().text, '$(radio-tower) 2');
   }
 
   it('clicking the warning opens Kill / Force Kill / Reveal / Ignore for the taken port; Ignore This Port silences it', async () => {
@@ -129,21 +156,35 @@ describe('dev-server port warning (status bar)', function () {
     const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1', VITE_PORT), os.tmpdir());
     holders.push(h);
     try {
-      const state = await api.check();
-      assert.strictEqual(state.statusBar.warning, true);
+      await api.check();
+      assert.strictEqual(bar().warning, true);
       await screenshot('dev-ports-warning', { delayMs: 500 });
       // The item's command; the pick lists: separator "5173 taken by node (pid)", Kill, Force Kill, Reveal in Ports View, Ignore This Port.
-      const done = vscode.commands.executeCommand(state.statusBar.command!);
-      await sleep(1500);
-      await screenshot('dev-ports-actions', { delayMs: 300 });
-      for (let i = 0; i < 3; i++) { await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext'); }
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await done;
+      // The command checks the ports, then shows the pick. Joining that check (checks coalesce) resumes
+      // this test after the command called showQuickPick; one more turn of the event loop lets the
+      // pick's items go out ahead of the key commands. The workbench may still draw the items after
+      // the keys arrive; then the keys do nothing (or land on Reveal, which changes nothing): the
+      // pick is closed and opened again, until the port is ignored.
+      let ignored = false;
+      for (let attempt = 0; attempt < 5 && !ignored; attempt++) {
+        const checks0 = api.state().checks;
+        const done = vscode.commands.executeCommand(bar().command!);
+        assert.ok(await waitFor(() => api.state().checks > checks0, 10000, 5), 'the action list never checked the ports');
+        await api.check();
+        await new Promise(r => setImmediate(r));
+        if (attempt === 0) { await screenshot('dev-ports-actions', { delayMs: 300 }); }
+        for (let i = 0; i < 3; i++) { await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext'); }
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        ignored = Boolean(await waitFor(() => watched(api.state(), VITE_PORT)!.ignored, 1000, 20));
+        if (!ignored) { await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); }
+        await done;
+        assert.ok(h.child.exitCode === null && h.child.signalCode === null, 'a key landed on Kill: the pick was not ready');
+      }
       const after = api.state();
       assert.strictEqual(watched(after, VITE_PORT)!.ignored, true, `not ignored: ${JSON.stringify(watched(after, VITE_PORT))}`);
-      assert.strictEqual(after.statusBar.warning, false);
+      assert.strictEqual(bar().warning, false);
       assert.ok(h.child.exitCode === null && h.child.signalCode === null, 'Ignore must not signal the process');
-      assert.match(after.statusBar.tooltip, /\*\*5173\*\* taken \(ignored\)/);
+      assert.match(bar().tooltip, /\*\*5173\*\* taken \(ignored\)/);
     } finally {
       await api.setIgnored(VITE_PORT, false);
       await h.stop();
@@ -163,7 +204,7 @@ describe('dev-server port warning (status bar)', function () {
       assert.strictEqual(await h.exited, 0, 'TCP_LISTENER exits 0 on SIGTERM');
       const after = api.state();
       assert.strictEqual(watched(after, VITE_PORT)!.state, 'free');
-      assert.strictEqual(after.statusBar.warning, false);
+      assert.strictEqual(bar().warning, false);
       assert.deepStrictEqual(await api.kill(ENV_PORT, { confirm: false }), [], 'nothing to kill on a free port');
     } finally {
       await h.stop();
@@ -186,9 +227,9 @@ describe('dev-server port warning (status bar)', function () {
     const holder = w.holders[0];
     assert.deepStrictEqual(holder.ownership, { kind: 'terminal', terminalPid: await term.processId, terminalName: 'dev-4000' });
     assert.match(holder.commandLine, /server\.js/);
-    assert.strictEqual(state.statusBar.warning, false);
-    assert.strictEqual(state.statusBar.text, '$(radio-tower) 2');
-    assert.match(state.statusBar.tooltip, /\*\*4000\*\* held by this workspace\n- node \(pid \d+.*\) — from terminal "dev-4000"/);
+    assert.strictEqual(bar().warning, false);
+    assert.strictEqual(bar().text, '$(radio-tower) 2');
+    assert.match(bar().tooltip, /\*\*4000\*\* held by this workspace\n- node \(pid \d+.*\) — from terminal "dev-4000"/);
 
     // The exported helper the Ports view uses gives the same answer.
     assert.strictEqual(await terminalForPid(holder.pid, createCollector()), term);
@@ -236,26 +277,26 @@ describe('dev-server port warning (status bar)', function () {
     assert.deepStrictEqual(watched(state, 6100)!.sources, [{ folder: '', file: 'settings', line: 0, detail: 'portInspector.watchPorts', kind: 'setting' }]);
     assert.strictEqual(state.problems.length, 1);
     assert.match(state.problems[0], /"80a"/);
-    assert.strictEqual(state.statusBar.text, '$(radio-tower) 5');
+    assert.strictEqual(bar().text, '$(radio-tower) 5');
 
     const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1', 0), os.tmpdir());
     holders.push(h);
     await config().update('watchPorts', [h.info.port], vscode.ConfigurationTarget.Global);
-    const warned = await waitFor(() => { const s = api.state(); return s.statusBar.warning ? s : undefined; }, 5000);
+    const warned = await waitFor(() => { const s = api.state(); return bar().warning ? s : undefined; }, 5000);
     assert.ok(warned, 'a newly watched taken port did not warn');
-    assert.strictEqual(warned.statusBar.text, `$(warning) ${h.info.port} taken by node (${h.pid})`);
+    assert.strictEqual(bar().text, `$(warning) ${h.info.port} taken by node (${h.pid})`);
 
     // Ignore This Port: listed, no warning.
     await api.setIgnored(h.info.port, true);
-    assert.strictEqual(api.state().statusBar.warning, false);
+    assert.strictEqual(bar().warning, false);
     assert.strictEqual(watched(api.state(), h.info.port)!.ignored, true);
     await api.setIgnored(h.info.port, false);
-    assert.strictEqual(api.state().statusBar.warning, true);
+    assert.strictEqual(bar().warning, true);
 
     await config().update('watchPorts', undefined, vscode.ConfigurationTarget.Global);
     const back = await waitFor(() => { const s = api.state(); return s.watched.length === 2 ? s : undefined; }, 5000);
     assert.ok(back, `watch list not restored: ${JSON.stringify(api.state().watched.map(w => w.port))}`);
-    assert.strictEqual(back.statusBar.warning, false);
+    assert.strictEqual(bar().warning, false);
     await h.stop();
   }
 
@@ -265,21 +306,22 @@ describe('dev-server port warning (status bar)', function () {
       await config().update('detectDevPorts', false, vscode.ConfigurationTarget.Global);
       const off = await waitFor(() => { const s = api.state(); return !s.detectEnabled && s.watched.length === 0 ? s : undefined; }, 5000);
       assert.ok(off, `detection not turned off: ${JSON.stringify(api.state().watched.map(w => w.port))}`);
-      assert.strictEqual(off.statusBar.visible, false, 'auto: nothing watched, nothing shown');
+      assert.strictEqual(bar().visible, false, 'auto: nothing watched, nothing shown');
       await config().update('watchPorts', [6200], vscode.ConfigurationTarget.Global);
       const setting = await waitFor(() => { const s = api.state(); return s.watched.length === 1 ? s : undefined; }, 5000);
       assert.deepStrictEqual(setting?.watched.map(w => [w.port, w.sources[0].kind]), [[6200, 'setting']]);
       await config().update('statusBar', 'hidden', vscode.ConfigurationTarget.Global);
       const hidden = await waitFor(() => { const s = api.state(); return s.mode === 'hidden' ? s : undefined; }, 5000);
-      assert.strictEqual(hidden?.statusBar.visible, false);
+      assert.ok(hidden, 'statusBar: hidden not applied');
+      assert.strictEqual(bar().visible, false);
     } finally {
       await config().update('detectDevPorts', undefined, vscode.ConfigurationTarget.Global);
       await config().update('watchPorts', undefined, vscode.ConfigurationTarget.Global);
       await config().update('statusBar', undefined, vscode.ConfigurationTarget.Global);
     }
-    const back = await waitFor(() => { const s = api.state(); return s.detectEnabled && s.watched.length === 2 && s.statusBar.visible ? s : undefined; }, 5000);
+    const back = await waitFor(() => { const s = api.state(); return s.detectEnabled && s.watched.length === 2 && bar().visible ? s : undefined; }, 5000);
     assert.ok(back, `not restored: ${JSON.stringify(api.state().watched.map(w => w.port))}`);
-    assert.strictEqual(back.statusBar.text, '$(radio-tower) 2');
+    assert.strictEqual(bar().text, '$(radio-tower) 2');
   });
 
   it('broken package.json, garbage .env and an unreadable vite.config.ts: no error, notes in the log, the other sources still count (re-detected by the file watcher)', async () => {
@@ -312,7 +354,7 @@ describe('dev-server port warning (status bar)', function () {
         '.env:4 PORT=not-a-port is not a port number (1–65535); ignored',
         'vite.config.ts:- cannot read (it is a directory); skipped',
       ]);
-      assert.strictEqual(s2.statusBar.warning, false);
+      assert.strictEqual(bar().warning, false);
       assert.strictEqual(s2.lastError, undefined);
     } finally {
       fs.writeFileSync(pkg, originalPkg);
@@ -321,6 +363,5 @@ describe('dev-server port warning (status bar)', function () {
     }
     const restored = await waitFor(() => { const s = api.state(); return s.notes.length === 0 && s.watched.length === 2 ? s : undefined; }, 10000, 200);
     assert.ok(restored, `not restored: ${JSON.stringify(api.state().notes)}`);
-    await sleep(0);
   });
 });

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import { MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { MULTI_LISTENER, runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { flatten, portRow, portsApi, tree } from './helpers/portsApi';
 
 const VIEW_FOCUS = 'portInspector.ports.focus';
@@ -195,11 +195,15 @@ describe('Ports view', function () {
       // Hide it: show another view container in the side bar.
       await vscode.commands.executeCommand('workbench.view.extensions');
       assert.ok(await waitFor(() => !api.viewVisible()), 'the view is still visible');
-      await sleep(300); // a collection already under way may finish
+      // A collection already under way finishes (an explicit refresh joins it; hidden, it re-arms nothing).
+      await api.refresh();
       const hidden0 = api.collections();
-      assert.strictEqual(api.polling(), false);
-      await sleep(3000);
-      assert.strictEqual(api.collections(), hidden0, 'collected while the view was hidden');
+      assert.strictEqual(api.polling(), false, 'no timer armed while hidden');
+      // A settings change refreshes a visible view at once; hidden, it must not. Absence can only be
+      // seen over time: four refresh intervals, ended early by the first collection.
+      await config.update('refreshInterval', 600, vscode.ConfigurationTarget.Global);
+      const collected = await waitFor(() => api.collections() > hidden0, 4 * 600, 50);
+      assert.strictEqual(collected, false, `collected while the view was hidden (${api.collections() - hidden0} times)`);
       assert.strictEqual(api.polling(), false);
 
       // Showing it again refreshes at once.

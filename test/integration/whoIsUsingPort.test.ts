@@ -3,7 +3,7 @@
 // message the input box shows. The interactive quick pick is photographed for the README.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { freePort, MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, type Holder } from './helpers/children';
+import { freePort, MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, type Holder } from '../unit/support/children';
 import { portsApi } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
 

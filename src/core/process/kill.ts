@@ -1,7 +1,10 @@
-// Ending the processes that hold a port, carefully: same process as when listed (start time),
-// still holding the port, never a protected pid; SIGTERM, wait for the port, SIGKILL only on request.
-import type { Collector, Protocol, SocketEntry } from '../model';
-import { socketsOnPort } from '../socketQueries';
+// Ending the processes that hold a port, carefully: same process as when listed (start time) and
+// still holding the port, checked again right before every signal; never a protected pid; SIGTERM,
+// wait for the port, SIGKILL only on request. "Holding" means a listener (TCP LISTEN, bound UDP):
+// a client connected from that port number is never signalled.
+import type { Collector, ProcessInfo, Protocol, SocketEntry } from '../model';
+import { listenersOnPort } from '../socketQueries';
+import { pidNamespaceMismatch } from './pidNamespace';
 import { signalProcess } from './signal';
 
 export interface KillRequest {
@@ -14,7 +17,7 @@ export interface KillRequest {
 
 export type KillStatus =
   | 'released' | 'still-held' | 'not-same-process' | 'no-longer-holds-port'
-  | 'protected' | 'permission-denied' | 'gone';
+  | 'protected' | 'permission-denied' | 'gone' | 'refused';
 
 export interface KillResult {
   pid: number;
@@ -33,15 +36,21 @@ export interface KillOptions {
   immediate?: boolean;
   waitMs?: number;
   pollMs?: number;
-  /** pids never to signal (the caller adds itself and its ancestors). 0 and 1 are always protected. */
+  /** More pids never to signal (the caller's ancestors, the application it runs in). */
   protectedPids?: readonly number[];
   /** Called when the signal is sent and the wait begins (progress messages). */
   onWaiting?: (pid: number, signal: 'SIGTERM' | 'SIGKILL') => void;
+  /** For tests: where the pid-namespace check reads `self`. */
+  procRoot?: string;
+}
+
+/** Never signalled whatever the caller passes: the kernel's "every process" (0), init (1) and this process. */
+export function builtinProtectedPids(): number[] {
+  return [0, 1, process.pid];
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-/** Inodes of the sockets on `port` that `pid` holds right now (empty = it holds none). */
 /**
  * Names one socket across snapshots: its inode where the back end has one; otherwise (Windows,
  * lsof on macOS: inode 0) its protocol and both endpoints, which no other open socket shares.
@@ -50,24 +59,20 @@ function socketId(s: SocketEntry): string {
   return s.inode !== 0 ? `i${s.inode}` : `${s.protocol} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort}`;
 }
 
-/** The sockets on the request's port in a fresh, fully walked snapshot (never the warm cache). */
-async function socketsOnPortNow(collector: Collector, req: KillRequest): Promise<SocketEntry[]> {
-  const snap = await collector.collect({ protocols: req.protocol ? [req.protocol] : undefined, fullWalk: true });
-  return socketsOnPort(snap.sockets, req.port, req.protocol);
-}
-
-/** The sockets on the port that the pid holds right now (empty = it holds none). */
-async function heldSockets(collector: Collector, req: KillRequest): Promise<string[]> {
-  return (await socketsOnPortNow(collector, req)).filter(s => s.processes.some(p => p.pid === req.pid)).map(socketId);
+/** The listeners on the request's port in a fresh, fully walked snapshot (never the warm cache). */
+async function listenersNow(collector: Collector, req: KillRequest): Promise<SocketEntry[]> {
+  const snap = await collector.collect({ protocols: req.protocol ? [req.protocol] : undefined, listeningOnly: true, fullWalk: true });
+  return listenersOnPort(snap.sockets, req.port, req.protocol);
 }
 
 /**
- * Released = each socket the pid held is gone, or is now held only by other processes. A dying
- * multi-threaded process can already be a zombie while its last thread is still closing fds, so
- * "the pid is gone" alone is not enough: a socket still present with no owner is still closing.
+ * Released = each listener the pid held is gone, or is now held only by other processes. A dying
+ * multi-threaded process can already be a zombie while its last thread is still closing fds, and a
+ * socket shared with another user's process shows no owner to us: a socket still present with no
+ * visible owner is still held.
  */
 async function isReleased(collector: Collector, req: KillRequest, held: readonly string[]): Promise<boolean> {
-  const byId = new Map((await socketsOnPortNow(collector, req)).map(s => [socketId(s), s]));
+  const byId = new Map((await listenersNow(collector, req)).map(s => [socketId(s), s]));
   return held.every(id => {
     const s = byId.get(id);
     return !s || (s.processes.length > 0 && !s.processes.some(p => p.pid === req.pid));
@@ -83,13 +88,12 @@ async function waitForRelease(options: KillOptions, req: KillRequest, held: read
   }
 }
 
-export async function killPortOwner(req: KillRequest, options: KillOptions): Promise<KillResult> {
+type Identity = { info: ProcessInfo; held: string[] } | KillResult;
+
+/** Is `req.pid` still the listed process (same start time) and does it still hold a listener on the port? */
+async function confirmIdentity(collector: Collector, req: KillRequest): Promise<Identity> {
   const { pid, port } = req;
-  const protectedSet = new Set([0, 1, ...(options.protectedPids ?? [])]);
-  if (!Number.isInteger(pid) || pid <= 0 || protectedSet.has(pid)) {
-    return { pid, status: 'protected', message: `Refusing to signal pid ${pid}: it is PID 1, this program or one of its parents.` };
-  }
-  const info = await options.collector.processInfo(pid);
+  const info = await collector.processInfo(pid);
   if (!info) {
     return { pid, status: 'gone', message: `Process ${pid} no longer exists.` };
   }
@@ -100,27 +104,60 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   if (info.startTime !== req.startTime) {
     return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
   }
-  const held = await heldSockets(options.collector, req);
+  const held = (await listenersNow(collector, req)).filter(s => s.processes.some(p => p.pid === pid)).map(socketId);
   if (held.length === 0) {
-    return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) no longer holds port ${port}; not signalled.` };
+    return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) does not listen on port ${port}; not signalled.` };
   }
+  return { info, held };
+}
+
+/** The process ended (or the kernel says it has): released only when the port really is. */
+async function afterExit(options: KillOptions, req: KillRequest, name: string, held: readonly string[], signal?: 'SIGTERM' | 'SIGKILL'): Promise<KillResult> {
+  const { pid, port } = req;
+  if (await isReleased(options.collector, req, held)) {
+    return { pid, status: 'released', message: `${name} (pid ${pid}) exited; port ${port} is released.`, signal };
+  }
+  return { pid, status: 'still-held', message: `${name} (pid ${pid}) is gone, but port ${port} is still held (by a process whose owner is not visible, or a socket still closing).`, signal };
+}
+
+export async function killPortOwner(req: KillRequest, options: KillOptions): Promise<KillResult> {
+  const { pid, port } = req;
+  const protectedSet = new Set([...builtinProtectedPids(), ...(options.protectedPids ?? [])]);
+  if (!Number.isInteger(pid) || pid <= 0 || protectedSet.has(pid)) {
+    return { pid, status: 'protected', message: `Refusing to signal pid ${pid}: it is PID 1, this program or one of its parents.` };
+  }
+  const namespace = pidNamespaceMismatch(options.procRoot);
+  if (namespace) { return { pid, status: 'refused', message: namespace }; }
+  const first = await confirmIdentity(options.collector, req);
+  if ('status' in first) { return first; }
+  let { held } = first;
+  const { info } = first;
   const waitMs = options.waitMs ?? 3000;
   const signals: ('SIGTERM' | 'SIGKILL')[] = options.immediate ? ['SIGKILL'] : options.force ? ['SIGTERM', 'SIGKILL'] : ['SIGTERM'];
   let last: 'SIGTERM' | 'SIGKILL' | undefined;
-  for (const signal of signals) {
+  for (const [i, signal] of signals.entries()) {
+    if (i > 0) {
+      // The wait took up to waitMs: the pid may have exited and been reused since the first check.
+      const again = await confirmIdentity(options.collector, req);
+      if ('status' in again) {
+        return again.status === 'gone' ? afterExit(options, req, info.name, held, last) : { ...again, signal: last };
+      }
+      held = again.held;
+    }
     const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
-      // (Windows hint added by H4: there the remedy is an elevated taskkill, not sudo.)
       const hint = process.platform === 'win32' ? `from an administrator terminal: taskkill /PID ${pid} /T /F` : `sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`;
       return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: ${hint}`, signal: last };
     }
     last = signal;
-    if (sent === 'gone') { return { pid, status: 'released', message: `${info.name} (pid ${pid}) exited.`, signal }; }
+    if (sent === 'gone') { return afterExit(options, req, info.name, held, signal); }
     options.onWaiting?.(pid, signal);
     if (await waitForRelease(options, req, held, waitMs)) {
       return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
     }
   }
+  const now = await options.collector.processInfo(pid);
+  if (!now || now.startTime !== req.startTime) { return afterExit(options, req, info.name, held, last); }
   return {
     pid, status: 'still-held', signal: last,
     message: `${info.name} (pid ${pid}) still holds port ${port} ${waitMs / 1000} s after ${last}${last === 'SIGTERM' ? '; use force to send SIGKILL' : ''}.`,
@@ -131,8 +168,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
 export async function killPortOwners(requests: readonly KillRequest[], options: KillOptions): Promise<KillResult[]> {
   const results: KillResult[] = [];
   for (const req of requests) {
-    const done = results.find(r => r.status === 'released');
-    if (done) {
+    if (results.some(r => r.status === 'released')) {
       // An earlier kill may have taken this one with it.
       const info = await options.collector.processInfo(req.pid);
       if (!info || info.startTime !== req.startTime) {

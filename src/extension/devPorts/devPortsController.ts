@@ -56,6 +56,8 @@ export interface DevPortsApi {
   kill(port: number, options?: { force?: boolean; confirm?: boolean; protocol?: Protocol }): Promise<KillResult[]>;
   reveal(port: number, protocol?: Protocol): Promise<boolean>;
   setIgnored(port: number, ignored: boolean, protocol?: Protocol): Promise<void>;
+  /** The status-bar item itself, as the workbench shows it (tests read its text, tooltip, colour). */
+  readonly statusBarItem: vscode.StatusBarItem;
 }
 
 interface Settings {
@@ -97,7 +99,7 @@ async function checkWithCollector(collector: Collector, watched: readonly PortSp
 }
 
 class DevPortsController implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
+  readonly item: vscode.StatusBarItem;
   private readonly detection: DevPortDetection;
   private readonly checker: WatchedPortChecker | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -443,5 +445,6 @@ export function registerDevPorts(context: vscode.ExtensionContext, services: Ser
     kill: async (port, options) => { await ready(); return c.kill(port, options); },
     reveal: async (port, protocol) => { await ready(); return c.reveal(port, protocol); },
     setIgnored: async (port, ignored, protocol) => { await ready(); await c.setIgnored(port, ignored, protocol); },
+    statusBarItem: c.item,
   };
 }

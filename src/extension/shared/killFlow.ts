@@ -47,9 +47,14 @@ export class KillFlow {
 
   constructor(private readonly deps: KillDeps) {}
 
-  /** PID 0, 1, the extension host and every ancestor of it (VS Code's server / main process). */
-  protectedPids(): Promise<number[]> {
-    this.protectedList ??= protectedPids(this.deps.collector).catch(e => {
+  /**
+   * PID 0, 1, the extension host, its ancestors and every other process of the VS Code server or
+   * application it runs in (other windows' extension hosts, the pty host, watchers). Kept for the
+   * callers that classify owners; a kill computes it afresh, as such processes come and go.
+   */
+  protectedPids(fresh = false): Promise<number[]> {
+    if (fresh) { this.protectedList = undefined; }
+    this.protectedList ??= protectedPids(this.deps.collector, true).catch(e => {
       this.protectedList = undefined;
       this.deps.log.warn(`Could not read the extension host's parent processes: ${String(e)}`);
       return [0, 1, process.pid, process.ppid];
@@ -66,7 +71,7 @@ export class KillFlow {
       const info = await this.deps.collector.processInfo(t.pid).catch(() => undefined);
       return info ? { ...t, name: t.name || info.name, user: t.user ?? info.user, commandLine: t.commandLine ?? info.commandLine } : t;
     }));
-    const protectedSet = new Set(await this.protectedPids());
+    const protectedSet = new Set(await this.protectedPids(true));
     const refused: KillResult[] = [];
     const allowed: KillTarget[] = [];
     for (const t of targets) {
@@ -145,7 +150,7 @@ export class KillFlow {
     for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {
       void vscode.window.showWarningMessage(`${r.message} The Ports view was refreshed.`);
     }
-    for (const r of results.filter(x => x.status === 'protected')) {
+    for (const r of results.filter(x => x.status === 'protected' || x.status === 'refused')) {
       void vscode.window.showErrorMessage(r.message);
     }
   }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runHolder, TCP_LISTENER, type Holder } from '../support/children';
@@ -7,6 +8,7 @@ import type { SocketEntry } from '../../../src/core/model';
 import { ProcfsCollector } from '../../../src/core/collect/procfsCollector';
 import * as fc from 'fast-check';
 import { repoRoot } from '../support/paths';
+import { linuxOnly } from '../support/skip';
 
 const cli = path.join(repoRoot, 'dist/cli.js');
 function run(...args: string[]) {
@@ -17,7 +19,7 @@ function run(...args: string[]) {
 describe('port-inspector CLI', function () {
   let holder: Holder<{ port: number; pid: number }>;
   before(async function () {
-    if (process.platform !== 'linux') { this.skip(); }
+    linuxOnly(this);
     holder = await runHolder(TCP_LISTENER('127.0.0.1'));
   });
   after(async () => { await holder?.stop(); });
@@ -30,6 +32,9 @@ describe('port-inspector CLI', function () {
     [['list', '--bogus'], /unknown option --bogus/],
     [['kill', '-1'], /unknown option -1|not a port number/],
     [['kill', '80', '--timeout', 'soon'], /--timeout must be a number/],
+    [['kill', '80', '--timeout', '1e3'], /--timeout must be a number of milliseconds \(0–600000\), not "1e3"/],
+    [['kill', '80', '--timeout', '0x10'], /--timeout must be a number of milliseconds \(0–600000\), not "0x10"/],
+    [['kill', '80', '--timeout', '600001'], /--timeout must be a number/],
     [['list', '--backend', 'carrier-pigeon'], /unknown back end/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ] as [string[], RegExp][]) {
@@ -41,6 +46,23 @@ describe('port-inspector CLI', function () {
       assert.equal(r.stdout, '');
     });
   }
+
+  it('kill: -9 is the short name of --force', () => {
+    const r = run('kill', String(holder.info.port), '-9');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /stdin is not a terminal/);
+    assert.equal(holder.child.exitCode, null);
+  });
+
+  it('list into a full device exits non-zero with one sentence', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [cli, 'list'], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'], timeout: 20000 });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /^port-inspector.*ENOSPC.*\n$/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    } finally { fs.closeSync(full); }
+  });
 
   it('documents every command in --help', () => {
     const r = run('--help');
@@ -108,7 +130,7 @@ function socketRows(sockets: readonly SocketEntry[]): string[][] {
 
 describe('CLI table formatting', () => {
   it('socketTable prints exactly what the generic table prints', async function () {
-    if (process.platform !== 'linux') { this.skip(); }
+    linuxOnly(this);
     const sockets = (await new ProcfsCollector().collect()).sockets;
     assert.ok(sockets.length > 0);
     assert.equal(socketTable(sockets), table(SOCKET_HEADER, socketRows(sockets)));
@@ -116,7 +138,7 @@ describe('CLI table formatting', () => {
 
   it('socketTable matches the generic table for any sockets: wide and non-ASCII names, hidden owners, empty users (fast-check)', () => {
     const name = fc.oneof(
-      fc.constantFrom('node', 'nginx: worker', 'Ünïcödé-srv', '日本語', 'a'.repeat(40), '', 'tab\t', 'nbsp\u00a0', 'ideo\u3000', '127.0.0.1', '[::1]:', 'x  '),
+      fc.constantFrom('node', 'nginx: worker', 'Ünïcödé-srv', '日本語', 'a'.repeat(40), '', 'tab\t', 'nbsp\u00a0', 'ideo\u3000', '127.0.0.1', '[::1]:', 'x  ', '\x1b[2K\x1b[1Asshd', 'bidi\u202e', '\x9b31m'),
       fc.string({ maxLength: 12 }), fc.string({ maxLength: 6, unit: 'binary' }));
     const owner = fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), name, user: name });
     const address = fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '10.1.2.3', 'fe80::1:2', '2001:db8::abcd:ef01');

@@ -23,7 +23,8 @@ export async function cliForNobody(prefix: string): Promise<{ dir: string; cli: 
 export function listenerAsNobody(cwd: string): Promise<Holder<{ port: number; pid: number }>> {
   return new Promise((resolve, reject) => {
     const c = spawn('setpriv', [...AS_NOBODY, process.execPath, '-e', TCP_LISTENER('127.0.0.1')], { stdio: ['ignore', 'pipe', 'inherit'], cwd });
-    c.stdout.once('data', d => resolve({ child: c, info: JSON.parse(String(d)) as { port: number; pid: number }, stop: () => stopChild(c) }));
+    const exited = new Promise<NodeJS.Signals | number | null>(r => c.once('exit', (code, sig) => r(sig ?? code)));
+    c.stdout.once('data', d => resolve({ child: c, pid: c.pid!, info: JSON.parse(String(d)) as { port: number; pid: number }, exited, stop: () => stopChild(c) }));
     c.once('error', reject);
   });
 }

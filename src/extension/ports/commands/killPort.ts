@@ -11,9 +11,9 @@ import { askForPort, ownerDescription, socketLabel } from './whoIsUsingPort';
 function targetsOf(owners: readonly PortOwnerInfo[]): KillTarget[] {
   const seen = new Set<number>();
   const out: KillTarget[] = [];
-  // Listeners first (ownersFromSockets sorts them first), one target per process.
+  // Listeners only, one target per process: a client connected from this port number is not its owner.
   for (const o of owners) {
-    if (o.pid === null || o.startTime === null || seen.has(o.pid)) { continue; }
+    if (!o.listening || o.pid === null || o.startTime === null || seen.has(o.pid)) { continue; }
     seen.add(o.pid);
     out.push({ pid: o.pid, startTime: o.startTime, port: o.localPort, protocol: o.protocol, name: o.name, user: o.user, commandLine: o.commandLine });
   }
@@ -28,10 +28,10 @@ export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsCon
     const owners = await portOwners(ctx.services.collector, port);
     const targets = targetsOf(owners);
     if (targets.length === 0) {
-      const hidden = owners.find(o => !o.ownerVisible);
+      const hidden = owners.find(o => o.listening && !o.ownerVisible);
       const msg = hidden
         ? `Port ${port} is held by a process of ${hidden.user || 'another user'} that this VS Code cannot see or signal. Use sudo in a terminal: sudo port-inspector kill ${port}`
-        : `Port ${port} is free.`;
+        : owners.length > 0 ? `Nothing listens on port ${port}; the connections from that local port belong to clients and are not killed.` : `Port ${port} is free.`;
       if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
       return [];
     }

@@ -13,16 +13,12 @@ import { AS_NOBODY, cliForNobody, listenerAsNobody } from '../../support/nobody'
 import { killPortOwners } from '../../../../src/core/process/kill';
 import { hasCommand } from '../../support/ss';
 import { repoRoot } from '../../support/paths';
+import { linuxOnly, skipUnless } from '../../support/skip';
 
 const unix = process.platform !== 'win32';
 const FIXTURES = path.join(repoRoot, 'test/fixtures/lsof');
 
 /** A listener in a child whose title has spaces and non-ASCII letters, and that forks two workers sharing it. */
-/** mocha has no skip reason: print it, so a skipped suite says why. */
-function skipBecause(ctx: Mocha.Context, reason: string): never {
-  console.log(`      (skipped: ${reason})`);
-  ctx.skip();
-}
 
 function key(s: SocketEntry): string {
   return `${s.protocol} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort} ${s.state} [${s.processes.map(p => p.pid).sort((a, b) => a - b).join(',')}]`;
@@ -44,8 +40,8 @@ describe('LsofCollector on live sockets', function () {
   const lsof = new LsofCollector();
 
   before(async function () {
-    if (!unix) { skipBecause(this, 'lsof back end: Unix only'); }
-    if (!hasCommand('lsof')) { skipBecause(this, 'lsof is not installed'); }
+    skipUnless(this, unix, 'lsof back end: Unix only', 'other-platform');
+    skipUnless(this, hasCommand('lsof'), 'lsof is not installed');
     tcp4 = await listenTcp('127.0.0.1');
     tcp6 = await listenTcp('::1');
     tcpAny = await listenTcp('::');
@@ -155,7 +151,7 @@ describe('LsofCollector on live sockets', function () {
   });
 
   it('CLI: who PORT --backend lsof gives the owners the /proc back end gives', function () {
-    if (process.platform !== 'linux') { skipBecause(this, 'the /proc back end exists on Linux only'); }
+    linuxOnly(this);
     const cli = path.join(repoRoot, 'dist/cli.js');
     const who = (backend: string) => {
       const r = spawnSync(process.execPath, [cli, 'who', String(shared.info.port), '--json', '--backend', backend], { encoding: 'utf8', timeout: 30_000 });
@@ -172,7 +168,8 @@ describe('LsofCollector on live sockets', function () {
   });
 
   it('unprivileged: other users\' sockets are listed as "owner not visible" (from the kernel table), the user\'s own with owner', async function () {
-    if (process.platform !== 'linux' || process.getuid?.() !== 0 || !hasCommand('setpriv')) { skipBecause(this, 'needs Linux, root and setpriv'); }
+    linuxOnly(this);
+    skipUnless(this, process.getuid?.() === 0 && hasCommand('setpriv'), 'needs root and setpriv');
     this.timeout(60_000);
     const { dir, cli } = await cliForNobody('pi-lsof-nobody-');
     const own = await listenerAsNobody(dir);
@@ -193,7 +190,7 @@ describe('LsofCollector on live sockets', function () {
   });
 
   it('agrees with the /proc back end on (protocol, local, remote, state, pids) of the test\'s own sockets', async function () {
-    if (process.platform !== 'linux') { skipBecause(this, 'the /proc back end exists on Linux only'); }
+    linuxOnly(this);
     const [a, b] = [await new ProcfsCollector().collect(), await lsof.collect()];
     const fromProc = ours(a, ports);
     const fromLsof = ours(b, ports);
@@ -205,7 +202,7 @@ describe('LsofCollector on live sockets', function () {
 describe('LsofCollector with stand-in lsof/ps commands', function () {
   let dir: string;
   before(function () {
-    if (!unix) { skipBecause(this, 'stand-in commands are shell scripts'); }
+    skipUnless(this, unix, 'stand-in commands are shell scripts', 'other-platform');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-fake-lsof-'));
   });
   after(() => { if (dir) { fs.rmSync(dir, { recursive: true, force: true }); } });

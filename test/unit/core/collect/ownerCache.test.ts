@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { loadOwnerCache, saveOwnerCache } from '../../../../src/core/collect/ownerCacheFile';
 import { runHolder, TCP_LISTENER } from '../../support/children';
+import { linuxOnly } from '../../support/skip';
 
 describe('owner cache kept between CLI runs', function () {
-  before(function () { if (process.platform !== 'linux') { this.skip(); } });
+  before(function () { linuxOnly(this); });
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-cache-')); });
   afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });

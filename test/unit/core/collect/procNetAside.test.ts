@@ -7,11 +7,12 @@ import { PROC_NET_TABLES, readProcNetTable } from '../../../../src/core/collect/
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { runHolder, TCP_LISTENER, type Holder } from '../../support/children';
 import { repoRoot } from '../../support/paths';
+import { linuxOnly, skipUnless } from '../../support/skip';
 
 // The CLI's table reads in `cat` children must give exactly what a read on this thread gives,
 // and fall back to that read whenever the child route fails.
 describe('/proc/net tables read in child processes', function () {
-  before(function () { if (process.platform !== 'linux') { this.skip(); } });
+  before(function () { linuxOnly(this); });
   let root: string, scratch: string, bin: string;
   const fixtures = path.join(repoRoot, 'test/fixtures/proc');
   const fakeCat = (name: string, script: string) => {
@@ -38,7 +39,7 @@ describe('/proc/net tables read in child processes', function () {
 
   it('gives the same text as a direct read with the system cat, and leaves no file behind', async function () {
     const cat = trustedCat();
-    if (!cat) { this.skip(); }
+    skipUnless(this, cat, 'no trusted cat (root-owned, not writable by others) in /usr/bin or /bin');
     assert.deepEqual(await readAll({ cat }), direct());
     assert.equal(fs.statSync(scratch).mode & 0o777, 0o700);
     assert.deepEqual(fs.readdirSync(scratch), []);
@@ -61,7 +62,7 @@ describe('/proc/net tables read in child processes', function () {
 
   it('answers like a direct read for a missing IPv6 table (undefined) and a missing IPv4 one (one clear error)', async function () {
     const cat = trustedCat();
-    if (!cat) { this.skip(); }
+    skipUnless(this, cat, 'no trusted cat (root-owned, not writable by others) in /usr/bin or /bin');
     fs.rmSync(path.join(root, 'net', 'tcp6'));
     fs.rmSync(path.join(root, 'net', 'tcp'));
     const reads = readProcNetTablesAside(root, PROC_NET_TABLES.filter(t => t.protocol === 'tcp'), { dir: scratch, cat });
@@ -95,9 +96,9 @@ describe('/proc/net tables read in child processes', function () {
 // them). A socket opened in between must still get its owner, not "owner not visible".
 describe('collectStarted and sockets opened while the tables are being read', function () {
   before(function () {
-    if (process.platform !== 'linux') { this.skip(); }
+    linuxOnly(this);
     // Without fd counts (Linux < 6.2) the walk runs after the rows and there is no window to test.
-    if (fs.statSync('/proc/self/fd').size === 0) { this.skip(); }
+    skipUnless(this, fs.statSync('/proc/self/fd').size !== 0, 'the kernel does not count fds in the size of /proc/PID/fd (Linux < 6.2)');
   });
   /** Child code: writes `text` to `file` whole (via a rename), so a reader never sees it half-written. */
   const writeWhole = (file: string, text: string) =>

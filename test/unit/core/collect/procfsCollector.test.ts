@@ -10,6 +10,7 @@ import type { SocketEntry } from '../../../../src/core/model';
 import { bindUdp, closeServer, connectTcp, listenTcp, portOf, runHolder, SHARED_LISTENER, stopChild, TCP_LISTENER, type Holder } from '../../support/children';
 import { hasCommand, socketKey, ssRows } from '../../support/ss';
 import { AS_NOBODY, cliForNobody, listenerAsNobody } from '../../support/nobody';
+import { linuxOnly, skipUnless } from '../../support/skip';
 
 const linux = process.platform === 'linux';
 const fdOf = (h: net.Server | dgram.Socket | net.Socket) => (h as unknown as { _handle: { fd: number } })._handle.fd;
@@ -19,7 +20,7 @@ function find(sockets: SocketEntry[], protocol: string, address: string, port: n
 }
 
 describe('ProcfsCollector on live sockets', function () {
-  before(function () { if (!linux) { this.skip(); } });
+  before(function () { linuxOnly(this); });
 
   const closers: (() => Promise<void> | void)[] = [];
   after(async () => { for (const c of closers.reverse()) { await c(); } });
@@ -119,7 +120,7 @@ describe('ProcfsCollector on live sockets', function () {
   });
 
   it('matches ss -tunap for the test\'s own sockets', async function () {
-    if (!hasCommand('ss')) { this.skip(); }
+    skipUnless(this, hasCommand('ss'), 'ss (iproute2) is not installed');
     const ours = new Set([tcp4, tcp6, tcpAny4, tcpAny6, udp4, udp6, udpAny4, udpAny6].map(portOf).concat([child.info.port, shared.info.port]));
     const mine = (lp: number, rp: number) => ours.has(lp) || ours.has(rp);
     const snap = await new ProcfsCollector().collect();
@@ -161,7 +162,7 @@ describe('ProcfsCollector on live sockets', function () {
   });
 
   it('shows another user\'s sockets as "owner not visible" when run unprivileged', async function () {
-    if (process.getuid?.() !== 0 || !hasCommand('setpriv')) { console.log('      (skipped: needs root and setpriv)'); this.skip(); }
+    skipUnless(this, process.getuid?.() === 0 && hasCommand('setpriv'), 'needs root and setpriv');
     const { dir, cli } = await cliForNobody('pi-nobody-');
     const own = await listenerAsNobody(dir);
     try {

@@ -9,21 +9,17 @@ import { taskkill } from '../../../../src/core/process/windowsKill';
 import { killPortOwners } from '../../../../src/core/process/kill';
 import { bindUdp, closeServer, listenTcp, portOf, runHolder, TCP_LISTENER } from '../../support/children';
 import { repoRoot } from '../../support/paths';
+import { skipUnless } from '../../support/skip';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures');
 
-/** mocha has no skip reason: print it, so a skipped suite says why. */
-function skipBecause(ctx: Mocha.Context, reason: string): never {
-  console.log(`      (skipped: ${reason})`);
-  ctx.skip();
-}
 
 // Stand-ins are shell scripts named like the Windows programs, so the collector's own code —
 // command choice, fallback, code-page detection, decoding, merging — runs on Linux and macOS.
 describe('WindowsCollector with stand-in Windows commands', function () {
   let dir: string;
   before(function () {
-    if (process.platform === 'win32') { skipBecause(this, 'stand-ins are shell scripts; on Windows the real commands are tested below'); }
+    skipUnless(this, process.platform !== 'win32', 'stand-ins are shell scripts; on Windows the real commands are tested below', 'other-platform');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-fake-win-'));
   });
   after(() => { if (dir) { fs.rmSync(dir, { recursive: true, force: true }); } });
@@ -143,7 +139,7 @@ describe('WindowsCollector with stand-in Windows commands', function () {
 describe('WindowsCollector on live Windows sockets', function () {
   let tcp: net.Server, udp: dgram.Socket;
   before(async function () {
-    if (process.platform !== 'win32') { skipBecause(this, 'needs Windows (PowerShell, netstat, taskkill)'); }
+    skipUnless(this, process.platform === 'win32', 'needs Windows (PowerShell, netstat, taskkill)', 'other-platform');
     tcp = await listenTcp('127.0.0.1');
     udp = await bindUdp('udp4', '127.0.0.1');
   });

@@ -3,6 +3,7 @@ import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { killPortOwner } from '../../../../src/core/process/kill';
 import { ancestorPids, protectedPids } from '../../../../src/core/process/ancestry';
 import { runHolder, STUBBORN_TCP_LISTENER, TCP_LISTENER } from '../../support/children';
+import { linuxOnly } from '../../support/skip';
 
 /** Free = no listener on the port. (Binding to it would also fail if a concurrent test's client
  *  happened to get the same ephemeral port, which says nothing about the kill.) */
@@ -12,7 +13,7 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 describe('killPortOwner', function () {
-  before(function () { if (process.platform !== 'linux') { this.skip(); } });
+  before(function () { linuxOnly(this); });
   const collector = new ProcfsCollector();
 
   async function startTimeOf(pid: number): Promise<number> {

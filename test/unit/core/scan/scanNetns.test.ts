@@ -10,6 +10,7 @@ import { parseNmapXml } from '../../../../src/core/scan/nmap';
 import { formatPortList } from '../../../../src/core/scan/portSpec';
 import { DROPALL_OPEN, MIXED, dropAllRules, expectedTcpV4, expectedUdpV4, mixedRules, udpList } from './support/expect';
 import { TARGET_V4, TARGET_V6, TestNet, cliPath, hasNmap, netnsUnavailable } from './support/netns';
+import { skipUnless } from '../../support/skip';
 
 interface JsonPort { port: number; protocol: string; state: string; reason: string; service: string }
 interface JsonScan { host: string; address: string; protocol: string; startedAt: string; durationMs: number; ports: JsonPort[] }
@@ -22,10 +23,7 @@ describe('scan: hosts in network namespaces (root)', function () {
   const net = new TestNet('scan');
 
   before(async function () {
-    if (why) {
-      process.stdout.write(`      SKIPPED namespace scan tests: ${why}\n`);
-      this.skip();
-    }
+    skipUnless(this, !why, `namespace scan tests: ${why}`);
     net.create();
     net.firewall(mixedRules());
     net.icmpRateLimit(0);
@@ -59,7 +57,7 @@ describe('scan: hosts in network namespaces (root)', function () {
   });
 
   it('TCP: our state and reason equal nmap -sT for every port', async function () {
-    if (!hasNmap()) { process.stdout.write('      SKIPPED nmap comparison: nmap is not installed\n'); this.skip(); }
+    skipUnless(this, hasNmap(), 'nmap comparison: nmap is not installed');
     const [r, n] = await Promise.all([ours([TARGET_V4, '-p', TCP_SPEC]), nmap(['-sT', '-p', TCP_SPEC, TARGET_V4])]);
     assert.equal(n.size, r.ports.length);
     const diff = r.ports.filter(p => n.get(p.port)?.state !== p.state || n.get(p.port)?.reason !== p.reason)
@@ -90,7 +88,7 @@ describe('scan: hosts in network namespaces (root)', function () {
   });
 
   it('UDP: our states equal nmap -sU for every port', async function () {
-    if (!hasNmap()) { process.stdout.write('      SKIPPED nmap comparison: nmap is not installed\n'); this.skip(); }
+    skipUnless(this, hasNmap(), 'nmap comparison: nmap is not installed');
     const spec = formatPortList(udpList());
     const r = await ours([TARGET_V4, '--udp', '-p', spec]);
     const n = await nmap(['-sU', '-p', spec, TARGET_V4]);
@@ -144,7 +142,7 @@ describe('scan: full loopback range in a private namespace (root)', function () 
   this.timeout(120_000);
   it('three full scans: exactly our 20 listeners open (no self-connect false positive), fds back where they started; huge concurrency is capped', async function () {
     const why = netnsUnavailable();
-    if (why) { process.stdout.write(`      SKIPPED private-loopback scan test: ${why}\n`); this.skip(); }
+    skipUnless(this, !why, `private-loopback scan test: ${why}`);
     const { execFile } = await import('node:child_process');
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile('unshare', ['-n', process.execPath, checks, 'loopback-full'], { maxBuffer: 1 << 24 }, (err, out, errOut) => (err ? reject(new Error(errOut || err.message)) : resolve(out)));

@@ -13,6 +13,7 @@ import { composePorts } from '../../../../src/core/workspace/composePorts';
 import { viteConfigPorts } from '../../../../src/core/workspace/viteConfigPorts';
 import { launchJsonPorts, packageJsonPorts } from '../../../../src/core/workspace/jsonFilePorts';
 import { repoRoot } from '../../support/paths';
+import { skipUnless } from '../../support/skip';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures/devports');
 
@@ -89,7 +90,7 @@ describe('dev-port detection on fixture workspaces', () => {
 
   it('a file that cannot be read never blocks or throws: FIFO, unreadable, too large', async function () {
     // (CI, H4) Windows has no mkfifo, and symlinks need admin there.
-    if (process.platform === 'win32') { console.log('      (skipped: needs mkfifo and symlinks, Unix only)'); this.skip(); }
+    skipUnless(this, process.platform !== 'win32', 'needs mkfifo and symlinks, Unix only', 'other-platform');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devports-'));
     try {
       execFileSync('mkfifo', [path.join(dir, 'package.json')]);

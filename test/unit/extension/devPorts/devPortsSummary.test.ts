@@ -7,8 +7,8 @@ import { classifyHolder, conflicts, isInsideFolder, portState, renderStatusBar, 
 import type { ProcessInfo } from '../../../../src/core/model';
 import { marked } from 'marked';
 import { bindUdp, closeServer, listenTcp, portOf, runHolder, type Holder } from '../../support/children';
+import { linuxOnly } from '../../support/skip';
 
-const linux = process.platform === 'linux';
 
 /** A port nothing listens on right now (bound and released by us). */
 async function freePort(): Promise<number> {
@@ -34,7 +34,7 @@ const SHARED = `
   });`;
 
 describe('WatchedPortChecker on live sockets', function () {
-  before(function () { if (!linux) { this.skip(); } });
+  before(function () { linuxOnly(this); });
   const collector = new ProcfsCollector();
   const newChecker = () => new WatchedPortChecker({ processInfo: pid => collector.processInfo(pid) });
 

@@ -7,6 +7,7 @@ import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import type { SocketEntry, SocketOwner } from '../../../../src/core/model';
 import { addressExposure, groupByPort, groupByProcess, isInside, isNetworkReachable, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/ports/portGroups';
 import { closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from '../../support/children';
+import { linuxOnly } from '../../support/skip';
 
 const linux = process.platform === 'linux';
 
@@ -24,7 +25,7 @@ describe('portGroups: address exposure', () => {
 });
 
 describe('portGroups on live sockets', function () {
-  before(function () { if (!linux) { this.skip(); } });
+  before(function () { linuxOnly(this); });
   let v4: net.Server, any4: net.Server, child: Holder<{ port: number; pid: number }>, client: net.Socket;
   let groups: PortGroup[];
 

@@ -10,13 +10,14 @@ import { compact, expand, optionsKey } from '../../../../../src/extension/shared
 import { ProcfsCollector } from '../../../../../src/core/collect/procfsCollector';
 import { closeServer, listenTcp, portOf } from '../../../support/children';
 import { outRoot } from '../../../support/paths';
+import { linuxOnly } from '../../../support/skip';
 
 // the worker as transpiled 1:1 by esbuild --tests
 const WORKER = path.join(outRoot, 'src/extension/shared/collector/worker.js');
 const linux = process.platform === 'linux';
 
 describe('WorkerCollector', function () {
-  before(function () { if (!linux) { this.skip(); } });
+  before(function () { linuxOnly(this); });
   let server: net.Server;
   const collectors: WorkerCollector[] = [];
   before(async () => { if (linux) { server = await listenTcp('127.0.0.1'); } });
