@@ -4,7 +4,7 @@
 // The tooltip is rendered with marked, the library VS Code renders hovers with.
 import * as assert from 'assert';
 import { marked } from 'marked';
-import { runHolder, TCP_LISTENER, type Holder } from './helpers/children';
+import { runHolder, TCP_LISTENER, type Holder } from '../unit/support/children';
 import { flatten, tree } from './helpers/portsApi';
 
 // The hostile part is a block comment of the child's script, so it ends up in its command line.

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PortInspectorApi } from '../../src/extension/extension';
-import { runHolder, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID } from './helpers/portsApi';
 
 const WATCHED_BY_REPO = 6553;

@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { readDevPortFiles, MAX_BYTES } from '../../../../src/core/workspace/readDevPortFiles';
 import { MAX_ENTRY_LENGTH, MAX_PROBLEMS, MAX_SETTING_PORTS, parseWatchPortsSetting, splitWatchEntry } from '../../../../src/core/workspace/watchList';
+import { skipUnless } from '../../support/skip';
 
 describe('reading a workspace folder for detection', function () {
   let dir: string;
   let outside: string;
   beforeEach(function () {
-    if (process.platform === 'win32') { console.log('      (skipped: symbolic links need admin rights on Windows)'); this.skip(); }
+    skipUnless(this, process.platform !== 'win32', 'symbolic links need admin rights on Windows', 'other-platform');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devports-in-'));
     outside = fs.mkdtempSync(path.join(os.tmpdir(), 'devports-out-'));
   });
@@ -21,7 +22,7 @@ describe('reading a workspace folder for detection', function () {
   });
 
   it('never follows a link: not to /proc, not to a file outside, not through a linked directory', async function () {
-    if (!fs.existsSync('/proc/self/status')) { console.log('      (skipped: no /proc)'); this.skip(); }
+    skipUnless(this, fs.existsSync('/proc/self/status'), 'no /proc', 'other-platform');
     fs.symlinkSync('/proc/self/status', path.join(dir, 'package.json'));
     fs.writeFileSync(path.join(outside, '.env'), 'PORT=4555\n');
     fs.symlinkSync(path.join(outside, '.env'), path.join(dir, '.env'));
