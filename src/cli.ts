@@ -1,7 +1,7 @@
 // Entry point of the `port-inspector` command. Each subcommand lives in src/cli/<name>Command.ts.
 import { UsageError } from './cli/args';
 import { helpText } from './cli/help';
-import { line } from './cli/visibleText';
+import { line } from './core/visibleText';
 
 type Command = (argv: string[]) => Promise<number>;
 

@@ -1,7 +1,7 @@
 // Text rendering for the CLI: plain aligned columns, like ss and lsof print. Every cell goes through
 // visible(): names, users, command lines and directories are other people's text.
 import type { SocketEntry } from '../core/model';
-import { visible } from './visibleText';
+import { visible } from '../core/visibleText';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {

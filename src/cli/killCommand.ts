@@ -1,7 +1,7 @@
 import * as readline from 'node:readline/promises';
 import { UsageError, parseArgs } from './args';
 import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, onePort, protocolFilter } from './common';
-import { line } from './visibleText';
+import { line } from '../core/visibleText';
 import { createCollector } from '../core/collect/createCollector';
 import { listenersOnPort, socketsOnPort } from '../core/socketQueries';
 import { killPortOwners, type KillRequest } from '../core/process/kill';

@@ -1,7 +1,7 @@
 import { parseArgs } from './args';
 import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, onePort, protocolFilter, snapshotFor } from './common';
 import { socketJson, table } from './format';
-import { line } from './visibleText';
+import { line } from '../core/visibleText';
 import { socketsOnPort } from '../core/socketQueries';
 
 export async function whoCommand(argv: string[]): Promise<number> {

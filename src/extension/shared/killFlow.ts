@@ -3,6 +3,7 @@
 // still held, explain permission problems with a copyable `sudo kill`, refresh the view afterwards.
 // The careful part (start time, still holds the port) is the engine's killPortOwners.
 import * as vscode from 'vscode';
+import { confirmationText, describeTarget } from './killConfirmation';
 import type { Collector, Protocol, SocketOwner } from '../../core/model';
 import { killPortOwners, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
@@ -38,9 +39,7 @@ export function targetFromOwner(o: SocketOwner, port: number, protocol: Protocol
   return { pid: o.pid, startTime: o.startTime, port, protocol, name: o.name, user: o.user, commandLine: o.commandLine };
 }
 
-function describe(t: KillTarget): string {
-  return `${t.name || 'process'} (pid ${t.pid})`;
-}
+const describe = describeTarget;
 
 export class KillFlow {
   private protectedList: Promise<number[]> | undefined;
@@ -114,13 +113,8 @@ export class KillFlow {
   }
 
   private async confirm(targets: readonly KillTarget[], force: boolean): Promise<boolean> {
-    const action = force ? 'Force Kill' : 'Kill';
-    const lines = targets.map(t =>
-      `${describe(t)}, user ${t.user || '?'}, port ${t.port}${t.protocol ? `/${t.protocol}` : ''}\n${t.commandLine || '(command line not readable)'}`);
-    const how = force ? 'Sends SIGKILL: the process gets no chance to clean up.'
-      : `Sends SIGTERM and waits up to ${RELEASE_WAIT_MS / 1000} s for the port to be released.`;
-    const message = targets.length === 1 ? `${action} ${describe(targets[0])}?` : `${action} ${targets.length} processes?`;
-    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail: `${lines.join('\n\n')}\n\n${how}` }, action);
+    const { message, detail, action } = confirmationText(targets, force, RELEASE_WAIT_MS);
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
     return pick === action;
   }
 

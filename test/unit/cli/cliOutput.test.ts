@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { runHolder, type Holder } from '../support/children';
 import { repoRoot } from '../support/paths';
 import { linuxOnly } from '../support/skip';
-import { visible } from '../../../src/cli/visibleText';
+import { visible } from '../../../src/core/visibleText';
 
 const cli = path.join(repoRoot, 'dist/cli.js');
 function run(...args: string[]) {

@@ -1,5 +1,5 @@
 // Text that other users control (process names, command lines, working directories, user names)
-// must not steer the terminal that prints it: an ESC sequence can erase or rewrite the line that
+// must not steer the terminal or dialog that shows it: an ESC sequence can erase or rewrite the line that
 // asks "kill this?", OSC 52 writes the clipboard, a bidi override shows text in another order than
 // it is. Such characters are printed as visible escapes instead: \x1b, \x9b, \u202e.
 

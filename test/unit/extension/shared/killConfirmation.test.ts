@@ -1,0 +1,37 @@
+// The kill confirmation shows other users' text: it must not gain lines or reorder itself.
+import * as assert from 'node:assert/strict';
+import { confirmationText } from '../../../../src/extension/shared/killConfirmation';
+
+describe('kill confirmation text', () => {
+  const base = { pid: 4242, startTime: 1, port: 3000, protocol: 'tcp' as const, user: 'dev' };
+
+  it('names process, pid, user, port and command line, and says which signal', () => {
+    const t = confirmationText([{ ...base, name: 'node', commandLine: 'node server.js' }], false, 3000);
+    assert.equal(t.message, 'Kill node (pid 4242)?');
+    assert.equal(t.action, 'Kill');
+    assert.equal(t.detail, 'node (pid 4242), user dev, port 3000/tcp\nnode server.js\n\nSends SIGTERM and waits up to 3 s for the port to be released.');
+    const f = confirmationText([{ ...base, name: 'node' }, { ...base, pid: 7, name: 'vite' }], true, 3000);
+    assert.equal(f.message, 'Force Kill 2 processes?');
+    assert.equal(f.detail, 'node (pid 4242), user dev, port 3000/tcp\n(command line not readable)\n\n' +
+      'vite (pid 7), user dev, port 3000/tcp\n(command line not readable)\n\nSends SIGKILL: the process gets no chance to clean up.');
+  });
+
+  it('a hostile name, user or command line cannot add a line, an escape sequence or a bidi override', () => {
+    const t = confirmationText([{
+      ...base,
+      name: 'sshd\n\nnode (pid 1), user root',
+      user: 'x\u202eroot',
+      commandLine: 'node srv.js\u001b[2K\u001b[1A\r\nSends SIGTERM to nothing.\u001b]52;c;ZXZpbA==\u0007',
+    }], false, 3000);
+    assert.equal(t.message, 'Kill sshd\\x0a\\x0anode (pid 1), user root (pid 4242)?');
+    // exactly the lines the dialog itself writes: header, command line, blank, how
+    assert.deepEqual(t.detail.split('\n'), [
+      'sshd\\x0a\\x0anode (pid 1), user root (pid 4242), user x\\u202eroot, port 3000/tcp',
+      'node srv.js\\x1b[2K\\x1b[1A\\x0d\\x0aSends SIGTERM to nothing.\\x1b]52;c;ZXZpbA==\\x07',
+      '',
+      'Sends SIGTERM and waits up to 3 s for the port to be released.',
+    ]);
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.doesNotMatch(t.message + t.detail.replace(/\n/g, ''), /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+  });
+});
