@@ -3,7 +3,7 @@
 // message the input box shows. The interactive quick pick is photographed for the README.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { freePort, MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, type Holder } from '../unit/support/children';
+import { freePort, MULTI_LISTENER, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { portsApi } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
 
@@ -72,10 +72,12 @@ describe('Who Is Using Port', function () {
     // { interactive: true } skips the input box; Escape (pressed by the runner after the shot) closes the pick
     const shown = who({ port: h.info.tcp, interactive: true });
     await screenshot('who-is-using-port', { delayMs: 1500, press: 'Escape' });
-    // without screenshots (or if Escape missed) close the pick the same way
-    await sleep(500);
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    const owners = await shown;
-    assert.ok(owners.some(o => o.pid === h.pid));
+    // without screenshots (or if Escape missed) close the pick the same way, until the command returns
+    // (a close sent before the pick has opened closes nothing)
+    const owners = await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      return Promise.race([shown, sleep(100).then(() => undefined)]);
+    });
+    assert.ok(owners?.some(o => o.pid === h.pid));
   });
 });
