@@ -56,7 +56,13 @@ export async function killForLaunch(deps: LaunchDeps, check: LaunchCheck, confir
   return { freed: results.length > 0 && free.every(Boolean), results };
 }
 
+/** What happened at one launch: the dialog's sentence and the answer (`cancel`, or why no dialog could be shown). */
+export interface LaunchOutcome { name: string; message: string; answer: string }
+
 export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
+  /** The last few outcomes of launches that met a taken port, newest last. */
+  readonly outcomes: LaunchOutcome[] = [];
+
   constructor(private readonly deps: LaunchDeps) {}
 
   async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
@@ -70,7 +76,20 @@ export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
     for (const c of check.conflicts) {
       for (const o of c.owners) { this.deps.log.info(`launch "${config.name}": port ${c.port} (${c.detail}) held by pid ${o.pid} (${o.user || '?'}): ${o.commandLine}`); }
     }
-    const pick = await vscode.window.showWarningMessage(check.message, { modal: true }, LAUNCH_ACTIONS.kill, LAUNCH_ACTIONS.anyway);
+    const outcome: LaunchOutcome = { name: config.name, message: check.message, answer: 'cancel' };
+    this.outcomes.push(outcome);
+    if (this.outcomes.length > 10) { this.outcomes.shift(); }
+    let pick: string | undefined;
+    try {
+      pick = await vscode.window.showWarningMessage(check.message, { modal: true }, LAUNCH_ACTIONS.kill, LAUNCH_ACTIONS.anyway);
+    } catch (e) {
+      // No dialog could be shown (a workbench running extension tests refuses modal dialogs): do not start a
+      // session that would fail on the taken port.
+      outcome.answer = `dialog refused: ${e instanceof Error ? e.message : String(e)}`;
+      this.deps.log.warn(`launch "${config.name}": ${outcome.answer}`);
+      return undefined;
+    }
+    outcome.answer = pick ?? 'cancel';
     if (pick === LAUNCH_ACTIONS.anyway) { return config; }
     if (pick !== LAUNCH_ACTIONS.kill) { return undefined; }
     // The dialog named the process and was answered: the kill flow does not ask a second time.

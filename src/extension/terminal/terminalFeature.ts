@@ -10,7 +10,7 @@ import type { KillFlow } from '../shared/killFlow';
 import { terminalForPid } from '../shared/terminalOwnership';
 import { TerminalConflicts, type TerminalAction, type TerminalActionResult, type TerminalConflictInfo } from './terminalConflicts';
 import { TaskIndex, terminateTask } from './taskIndex';
-import { checkLaunch, LaunchPortCheck } from './launchCheck';
+import { checkLaunch, LaunchPortCheck, type LaunchOutcome } from './launchCheck';
 import { portHolders, waitUntilFree } from './portHolders';
 
 export const RESTART_TASK_COMMAND = 'portInspector.restartTask';
@@ -39,6 +39,8 @@ export interface TerminalApi {
   terminateTask(port: number, protocol?: Protocol): Promise<boolean>;
   /** The check run before a launch configuration starts, without its dialog. */
   checkLaunch(config: vscode.DebugConfiguration): Promise<{ ports: number[]; conflicts: { port: number; pids: number[] }[]; message: string | undefined }>;
+  /** Launches that met a taken port: the dialog's sentence and the answer. */
+  launchOutcomes(): LaunchOutcome[];
 }
 
 export function registerTerminal(context: vscode.ExtensionContext, services: Services, ports: PortsSeam): TerminalApi {
@@ -59,6 +61,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
       return terminal ? `from terminal "${terminal.name}"` : undefined;
     },
   });
+  const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
   ports.owners.setTaskName(pid => tasks.taskOfTerminal(ports.owners.terminalOf(pid))?.task.name);
 
   /** The task of a tree node's owners, or of whoever holds a port given as a number. */
@@ -102,7 +105,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     tasks,
     conflicts,
     tasks.onDidChange(() => ports.owners.setTaskName(pid => tasks.taskOfTerminal(ports.owners.terminalOf(pid))?.task.name)),
-    vscode.debug.registerDebugConfigurationProvider('*', new LaunchPortCheck({ collector, log, killFlow })),
+    vscode.debug.registerDebugConfigurationProvider('*', launchCheck),
     vscode.commands.registerCommand(RESTART_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, true)),
     vscode.commands.registerCommand(TERMINATE_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, false)),
   );
@@ -117,5 +120,6 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
       const check = await checkLaunch({ collector, log, killFlow }, config);
       return { ports: check.ports.map(p => p.port), conflicts: check.conflicts.map(c => ({ port: c.port, pids: c.owners.map(o => o.pid) })), message: check.message };
     },
+    launchOutcomes: () => [...launchCheck.outcomes],
   };
 }
