@@ -145,6 +145,23 @@ describe('Terminal: a taken port where it bites', function () {
     }
   });
 
+  it('a terminal without shell integration (sh): the failure goes unreported and nothing breaks', async () => {
+    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(h);
+    const terminal = vscode.window.createTerminal({ name: 'pi-plain-sh', shellPath: '/bin/sh', cwd: dir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    terminals.push(terminal);
+    const t = await api();
+    const before = t.terminal.conflicts().length;
+    const done = path.join(dir, 'sh-done');
+    terminal.sendText(`${NODE} server.js ${h.info.port}; echo $? > '${done}'`);
+    assert.ok(await waitFor(() => fs.existsSync(done) && fs.readFileSync(done, 'utf8').trim() !== '', 20000), 'the command did not run');
+    assert.strictEqual(fs.readFileSync(done, 'utf8').trim(), '1', 'the server failed on the taken port');
+    assert.strictEqual(terminal.shellIntegration, undefined, 'sh has no shell integration');
+    await sleep(1500);
+    assert.strictEqual(t.terminal.conflicts().length, before);
+    assert.strictEqual(h.child.exitCode, null, 'nothing was signalled');
+  });
+
   it('a task\'s port shows task "dev"; Restart Task restarts it; Terminate Task ends it', async () => {
     const port = await freePort();
     const task = new vscode.Task({ type: 'shell', label: 'dev' }, vscode.TaskScope.Workspace, 'dev', 'port-inspector-test',
@@ -183,6 +200,16 @@ describe('Terminal: a taken port where it bites', function () {
     const free = await freePort();
     assert.deepStrictEqual(await t.terminal.checkLaunch({ ...config, env: { PORT: String(free) } }), { ports: [free], conflicts: [], message: undefined });
     assert.deepStrictEqual(await t.terminal.checkLaunch({ type: 'node', request: 'attach', name: 'Attach', port: h.info.port }), { ports: [], conflicts: [], message: undefined });
+
+    // A free port starts at once, through the real debug service (js-debug): the session runs the server.
+    const session = new Promise<vscode.DebugSession>(resolve => {
+      const sub = vscode.debug.onDidStartDebugSession(x => { if (x.name === 'Free Server') { sub.dispose(); resolve(x); } });
+    });
+    assert.strictEqual(await vscode.debug.startDebugging(undefined, { ...config, name: 'Free Server', args: [String(free)], env: { PORT: String(free) } }), true);
+    const running = await session;
+    assert.ok(await waitFor(async () => (await who(free)).length > 0, 20000), 'the debugged server did not take its free port');
+    await vscode.debug.stopDebugging(running);
+    assert.ok(await waitFor(async () => (await who(free)).length === 0, 10000), 'the debugged server did not end');
 
     // Through the real debug service: the provider asks (the test workbench refuses the modal dialog, which
     // counts as Cancel), so no session starts and the holder is untouched.
