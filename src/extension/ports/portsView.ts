@@ -56,7 +56,13 @@ export interface PortsViewApi {
   /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
   killFlow: KillFlow;
   /** The terminal of this window a pid runs in, and the hook through which the terminal feature names tasks. */
-  owners: { terminalOf(pid: number): vscode.Terminal | undefined; ownersOf(node: unknown): SocketOwner[]; setTaskName(name: (pid: number) => string | undefined): void };
+  owners: {
+    terminalOf(pid: number): vscode.Terminal | undefined;
+    ownersOf(node: unknown): SocketOwner[];
+    /** The name of the running task whose terminal this is (as the terminal feature tells it). */
+    taskOfTerminal(terminal: vscode.Terminal | undefined): string | undefined;
+    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
+  };
 }
 
 /** What the commands share. */
@@ -85,6 +91,8 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   model.includeConnections = options.showConnections;
   const provider = new PortsTreeProvider(model, () => options);
   const terminals = registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
+  let taskOfTerminal: (terminal: vscode.Terminal | undefined) => string | undefined = () => undefined;
+  provider.taskName = pid => taskOfTerminal(terminals.terminalOf(pid));
   const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const scheduler = new RefreshScheduler(view, () => model.collect(), log);
   const refresh = (reason: RefreshReason) => scheduler.refresh(reason);
@@ -194,7 +202,8 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     owners: {
       terminalOf: pid => terminals.terminalOf(pid),
       ownersOf,
-      setTaskName: name => { provider.taskName = name; provider.rerender(); },
+      taskOfTerminal: t => taskOfTerminal(t),
+      setTaskOfTerminal: name => { taskOfTerminal = name; provider.rerender(); },
     },
   };
 }

@@ -23,7 +23,7 @@ export interface PortsSeam {
   owners: {
     terminalOf(pid: number): vscode.Terminal | undefined;
     ownersOf(node: unknown): SocketOwner[];
-    setTaskName(name: (pid: number) => string | undefined): void;
+    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
   };
 }
 
@@ -62,7 +62,8 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     },
   });
   const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
-  ports.owners.setTaskName(pid => tasks.taskOfTerminal(ports.owners.terminalOf(pid))?.task.name);
+  const taskName = (t: vscode.Terminal | undefined) => tasks.taskOfTerminal(t)?.task.name;
+  ports.owners.setTaskOfTerminal(taskName);
 
   /** The task of a tree node's owners, or of whoever holds a port given as a number. */
   const taskFor = async (arg: unknown, protocol: Protocol = 'tcp'): Promise<{ execution: vscode.TaskExecution; port: number; protocol: Protocol } | undefined> => {
@@ -104,7 +105,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   context.subscriptions.push(
     tasks,
     conflicts,
-    tasks.onDidChange(() => ports.owners.setTaskName(pid => tasks.taskOfTerminal(ports.owners.terminalOf(pid))?.task.name)),
+    tasks.onDidChange(() => ports.owners.setTaskOfTerminal(taskName)), // re-renders the view
     vscode.debug.registerDebugConfigurationProvider('*', launchCheck),
     vscode.commands.registerCommand(RESTART_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, true)),
     vscode.commands.registerCommand(TERMINATE_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, false)),
