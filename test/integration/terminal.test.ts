@@ -61,14 +61,19 @@ describe('Terminal: a taken port where it bites', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('bash: EADDRINUSE names the foreign holder; Kill and Re-run ends it and the terminal\'s new server holds the port', async () => {
+  /** A foreign holder (a child of this test) and a bash terminal whose shell integration is active. */
+  async function heldPortAndBash(name: string) {
     const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
     holders.push(h);
-    const port = h.info.port;
-    const terminal = vscode.window.createTerminal({ name: 'pi-eaddrinuse', shellPath: '/bin/bash', cwd: dir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    const terminal = vscode.window.createTerminal({ name, shellPath: '/bin/bash', cwd: dir, env: { ELECTRON_RUN_AS_NODE: '1' } });
     terminals.push(terminal);
     const si = await waitForShellIntegration(terminal, 20000);
     assert.ok(si, "bash shell integration did not activate in code-server's terminal within 20 s");
+    return { h, port: h.info.port, terminal, si };
+  }
+
+  it('bash: EADDRINUSE names the foreign holder; Kill and Re-run ends it and the terminal\'s new server holds the port', async () => {
+    const { h, port, terminal, si } = await heldPortAndBash('pi-eaddrinuse');
     const shellPid = await terminal.processId;
 
     const commandLine = `${NODE} server.js ${port}`;
@@ -115,13 +120,7 @@ describe('Terminal: a taken port where it bites', function () {
   });
 
   it("Show in Ports View and Don't Ask for This Port", async () => {
-    const h = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
-    holders.push(h);
-    const port = h.info.port;
-    const terminal = vscode.window.createTerminal({ name: 'pi-ignore', shellPath: '/bin/bash', cwd: dir, env: { ELECTRON_RUN_AS_NODE: '1' } });
-    terminals.push(terminal);
-    const si = await waitForShellIntegration(terminal, 20000);
-    assert.ok(si, 'bash shell integration did not activate');
+    const { h, port, terminal, si } = await heldPortAndBash('pi-ignore');
     const t = await api();
     si.executeCommand(`${NODE} server.js ${port}`);
     const conflict = await waitFor(() => t.terminal.conflicts().find(c => c.port === port), 20000);
