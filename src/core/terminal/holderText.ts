@@ -4,6 +4,15 @@ import type { ProcessInfo } from '../model';
 
 export interface Folder { name: string; path: string }
 
+// Processes that hold a port on behalf of a container: killing one breaks the published port and
+// leaves the container running, so the way to free the port is to stop the container.
+const PORT_PROXIES = new Set(['docker-proxy', 'rootlessport', 'rootlesskit', 'slirp4netns', 'pasta', 'pasta.avx2', 'vpnkit', 'com.docker.backend', 'gvproxy']);
+
+/** Does this process stand for someone else's port (a container engine's proxy)? */
+export function isPortProxy(p: Pick<ProcessInfo, 'name'>): boolean {
+  return PORT_PROXIES.has(p.name);
+}
+
 /** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`: how long a process has been running. */
 export function runningFor(startTime: number, now: number): string | undefined {
   if (!(startTime > 0) || now < startTime) { return undefined; }
@@ -43,5 +52,6 @@ export function takenSentence(port: number, holders: readonly ProcessInfo[], now
   }
   const first = describeHolder(holders[0], now, folders, extra(holders[0]));
   const more = holders.length - 1;
-  return `Port ${port} is taken by ${first}${more > 0 ? ` and ${more} more process${more > 1 ? 'es' : ''}` : ''}.`;
+  const proxy = holders.some(isPortProxy) ? ', which forwards it to a container (stop the container to free it)' : '';
+  return `Port ${port} is taken by ${first}${more > 0 ? ` and ${more} more process${more > 1 ? 'es' : ''}` : ''}${proxy}.`;
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { KillResult } from '../../core/process/kill';
 import { launchConfigPorts, type LaunchPort } from '../../core/terminal/launchPorts';
+import { isPortProxy } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import type { Collector, SocketOwner } from '../../core/model';
 import { portHolders, waitUntilFree } from './portHolders';
@@ -30,7 +31,8 @@ export interface LaunchDeps {
 function conflictSentence(name: string, c: LaunchConflict): string {
   const o = c.owners[0];
   const more = c.owners.length > 1 ? ` and ${c.owners.length - 1} more` : '';
-  return `Port ${c.port}, which "${name}" will serve, is taken by ${o.name || 'a process'} (pid ${o.pid}${more}): ${o.commandLine || '(command line not readable)'}`;
+  const proxy = c.owners.some(isPortProxy) ? ', a container engine\'s proxy' : '';
+  return `Port ${c.port}, which "${name}" will serve, is taken by ${o.name || 'a process'} (pid ${o.pid}${more}${proxy}): ${o.commandLine || '(command line not readable)'}`;
 }
 
 /** The decision without the dialog: which of the configuration's ports are taken, and by whom. */
@@ -79,9 +81,11 @@ export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
     const outcome: LaunchOutcome = { name: config.name, message: check.message, answer: 'cancel' };
     this.outcomes.push(outcome);
     if (this.outcomes.length > 10) { this.outcomes.shift(); }
+    // A container engine's proxy is not killed: the container would keep running without its port.
+    const killable = !check.conflicts.some(c => c.owners.some(isPortProxy));
     let pick: string | undefined;
     try {
-      pick = await vscode.window.showWarningMessage(check.message, { modal: true }, LAUNCH_ACTIONS.kill, LAUNCH_ACTIONS.anyway);
+      pick = await vscode.window.showWarningMessage(check.message, { modal: true }, ...(killable ? [LAUNCH_ACTIONS.kill] : []), LAUNCH_ACTIONS.anyway);
     } catch (e) {
       // No dialog could be shown (a workbench running extension tests refuses modal dialogs): do not start a
       // session that would fail on the taken port.
@@ -91,7 +95,7 @@ export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
     }
     outcome.answer = pick ?? 'cancel';
     if (pick === LAUNCH_ACTIONS.anyway) { return config; }
-    if (pick !== LAUNCH_ACTIONS.kill) { return undefined; }
+    if (pick !== LAUNCH_ACTIONS.kill || !killable) { return undefined; }
     // The dialog named the process and was answered: the kill flow does not ask a second time.
     const { freed } = await killForLaunch(this.deps, check, false);
     return freed ? config : undefined;

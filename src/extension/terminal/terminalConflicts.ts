@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { recogniseAddrInUse } from '../../core/terminal/addrInUse';
-import { takenSentence } from '../../core/terminal/holderText';
+import { isPortProxy, takenSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import { portHolders, waitUntilFree, workspaceFolders, type PortHolders } from './portHolders';
 import { readTerminalSettings, ignorePort } from './terminalSettings';
@@ -117,7 +117,7 @@ export class TerminalConflicts implements vscode.Disposable {
     }
     const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : []);
     const actions = [
-      ...(holders.owners.length > 0 ? [TERMINAL_ACTIONS.killAndRerun] : []),
+      ...(holders.owners.length > 0 && !holders.owners.some(isPortProxy) ? [TERMINAL_ACTIONS.killAndRerun] : []),
       TERMINAL_ACTIONS.show,
       TERMINAL_ACTIONS.ignore,
     ];
@@ -150,6 +150,7 @@ export class TerminalConflicts implements vscode.Disposable {
       this.deps.log.info(`Port ${port} added to portInspector.terminal.ignoredPorts.`);
       return result;
     }
+    if (!c.info.actions.includes(TERMINAL_ACTIONS.killAndRerun)) { return result; }
     result.killed = await this.deps.killFlow().run(c.holders.owners.map(o => targetFromOwner(o, port, protocol)), { confirm: options.confirm });
     if (result.killed.length === 0 || !(await waitUntilFree(this.deps.collector, port, protocol))) {
       this.deps.log.info(`Port ${port} is still taken: not running \`${c.info.commandLine}\` again.`);

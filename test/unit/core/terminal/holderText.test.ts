@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ProcessInfo } from '../../../../src/core/model';
-import { describeHolder, placeOf, runningFor, takenSentence } from '../../../../src/core/terminal/holderText';
+import { describeHolder, isPortProxy, placeOf, runningFor, takenSentence } from '../../../../src/core/terminal/holderText';
 import { launchConfigPorts } from '../../../../src/core/terminal/launchPorts';
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -33,6 +33,14 @@ describe('holder sentences', () => {
       'Port 3000 is taken by node (pid 4242, user alice, in /home/alice/api/src, from task "dev", running for 5 s) and 2 more processes.');
     assert.equal(describeHolder(proc({ name: '', user: '', cwd: '', startTime: 0 }), T0), 'a process (pid 4242)');
     assert.equal(takenSentence(80, [], T0, [], ['root']), 'Port 80 is taken by a process of root that this window cannot see.');
+  });
+
+  it('a container engine\'s proxy is named as such (it is never offered for killing)', () => {
+    const proxy = proc({ name: 'docker-proxy', user: 'root', cwd: '/', commandLine: 'docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080' });
+    assert.equal(isPortProxy(proxy), true);
+    assert.equal(isPortProxy(proc({ name: 'docker' })), false);
+    assert.equal(takenSentence(8080, [proxy], T0 + 60_000),
+      'Port 8080 is taken by docker-proxy (pid 4242, user root, in /, running for 1 min), which forwards it to a container (stop the container to free it).');
   });
 });
 
