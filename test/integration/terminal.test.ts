@@ -131,12 +131,13 @@ describe('Terminal: a taken port where it bites', function () {
     try {
       assert.ok(config.get<number[]>('ignoredPorts', []).includes(port));
       const before = t.terminal.conflicts().length;
+      const examined = t.terminal.examined();
       const ended = new Promise<number | undefined>(resolve => {
         const sub = vscode.window.onDidEndTerminalShellExecution(e => { if (e.terminal === terminal) { sub.dispose(); resolve(e.exitCode); } });
       });
       si.executeCommand(`${NODE} server.js ${port}`);
       assert.strictEqual(await ended, 1, 'the server failed again');
-      await sleep(1500); // the recogniser's read grace; a conflict would be recorded by now
+      assert.ok(await waitFor(() => t.terminal.examined() > examined, 15000), 'the failed command was not looked at');
       assert.strictEqual(t.terminal.conflicts().length, before, 'an ignored port is not reported');
       assert.strictEqual(h.child.exitCode, null, 'nothing was signalled');
     } finally {

@@ -15,8 +15,8 @@ import { portHolders, waitUntilFree, workspaceFolders, type PortHolders } from '
 import { readTerminalSettings, ignorePort } from './terminalSettings';
 
 const OUTPUT_LIMIT = 64 * 1024;
-/** How long to wait, after the execution ended, for the rest of its output to be read. */
-const READ_GRACE_MS = 1000;
+/** How long to wait, after the execution ended, for the rest of its output to be read (the stream usually ends first). */
+const READ_GRACE_MS = 5000;
 
 export const TERMINAL_ACTIONS = { killAndRerun: 'Kill and Re-run', show: 'Show in Ports View', ignore: "Don't Ask for This Port" } as const;
 export type TerminalAction = keyof typeof TERMINAL_ACTIONS;
@@ -69,6 +69,8 @@ export class TerminalConflicts implements vscode.Disposable {
   private readonly buffers = new Map<vscode.TerminalShellExecution, OutputBuffer>();
   private readonly conflicts: Conflict[] = [];
   private nextId = 1;
+  /** Failed executions looked at so far, whatever the outcome (lets a caller wait for "looked at, nothing found"). */
+  examined = 0;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly deps: TerminalConflictDeps) {
@@ -86,6 +88,10 @@ export class TerminalConflicts implements vscode.Disposable {
     const buffer = this.buffers.get(e.execution);
     this.buffers.delete(e.execution);
     if (!buffer || e.exitCode === 0) { return; }
+    try { await this.examine(e, buffer); } finally { this.examined++; }
+  }
+
+  private async examine(e: vscode.TerminalShellExecutionEndEvent, buffer: OutputBuffer): Promise<void> {
     await Promise.race([buffer.done, new Promise(r => setTimeout(r, READ_GRACE_MS))]);
     const commandLine = e.execution.commandLine.value;
     const found = recogniseAddrInUse(buffer.text.slice(-OUTPUT_LIMIT), commandLine);

@@ -30,6 +30,8 @@ export interface PortsSeam {
 export interface TerminalApi {
   /** Conflicts recognised in terminals since activation (the last 20), newest last. */
   conflicts(): TerminalConflictInfo[];
+  /** Failed terminal commands looked at since activation, reported or not. */
+  examined(): number;
   /** Runs a notification button's action; `confirm: false` skips the kill confirmation. */
   act(id: number, action: TerminalAction, options?: { confirm?: boolean }): Promise<TerminalActionResult>;
   /** The name of the running task of this window the pid belongs to. */
@@ -113,6 +115,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
 
   return {
     conflicts: () => conflicts.list(),
+    examined: () => conflicts.examined,
     act: (id, action, options) => conflicts.act(id, action, options),
     taskOf: async pid => (await taskOfPid(pid))?.task.name,
     restartTask: (port, protocol) => terminate(port, protocol, true),
