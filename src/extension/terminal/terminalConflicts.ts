@@ -18,7 +18,7 @@ const OUTPUT_LIMIT = 64 * 1024;
 /** How long to wait, after the execution ended, for the rest of its output to be read (the stream usually ends first). */
 const READ_GRACE_MS = 5000;
 
-export const TERMINAL_ACTIONS = { killAndRerun: 'Kill and Re-run', show: 'Show in Ports View', ignore: "Don't Ask for This Port" } as const;
+export const TERMINAL_ACTIONS = { killAndRerun: 'Kill and Re-run', kill: 'Kill', show: 'Show in Ports View', ignore: "Don't Ask for This Port" } as const;
 export type TerminalAction = keyof typeof TERMINAL_ACTIONS;
 
 /** A recognised conflict, as the API (tests, other extensions) sees it. */
@@ -26,6 +26,8 @@ export interface TerminalConflictInfo {
   id: number;
   terminalName: string;
   commandLine: string;
+  /** The shell reported the command line itself (high confidence), so it can be run again as it is. */
+  commandLineExact: boolean;
   exitCode: number | undefined;
   port: number;
   protocol: Protocol;
@@ -68,6 +70,8 @@ class OutputBuffer {
 export class TerminalConflicts implements vscode.Disposable {
   private readonly buffers = new Map<vscode.TerminalShellExecution, OutputBuffer>();
   private readonly conflicts: Conflict[] = [];
+  /** The command line last run again in each terminal. */
+  private readonly sent = new WeakMap<vscode.Terminal, string>();
   private nextId = 1;
   /** Failed executions looked at so far, whatever the outcome (lets a caller wait for "looked at, nothing found"). */
   examined = 0;
@@ -93,7 +97,12 @@ export class TerminalConflicts implements vscode.Disposable {
 
   private async examine(e: vscode.TerminalShellExecutionEndEvent, buffer: OutputBuffer): Promise<void> {
     await Promise.race([buffer.done, new Promise(r => setTimeout(r, READ_GRACE_MS))]);
-    const commandLine = e.execution.commandLine.value;
+    let commandLine = e.execution.commandLine.value;
+    let exact = e.execution.commandLine.confidence === vscode.TerminalShellExecutionCommandLineConfidence.High;
+    // A command this feature ran again may be reported from the screen (low confidence, cut where the line
+    // wrapped): what was sent is known exactly.
+    const sent = this.sent.get(e.terminal);
+    if (!exact && sent !== undefined && commandLine.trim() !== '' && sent.endsWith(commandLine.trim())) { commandLine = sent; exact = true; }
     const found = recogniseAddrInUse(buffer.text.slice(-OUTPUT_LIMIT), commandLine);
     if (!found) { return; }
     const { log } = this.deps;
@@ -110,12 +119,13 @@ export class TerminalConflicts implements vscode.Disposable {
         log.info(`Port ${port}/${found.protocol} is free now.`);
         continue;
       }
-      await this.notify(e.terminal, commandLine, e.exitCode, port, found.protocol, found.line, holders);
+      await this.notify(e.terminal, { commandLine, exact }, e.exitCode, port, found.protocol, found.line, holders);
       return;
     }
   }
 
-  private async notify(terminal: vscode.Terminal, commandLine: string, exitCode: number | undefined, port: number, protocol: Protocol, line: string, holders: PortHolders): Promise<void> {
+  private async notify(terminal: vscode.Terminal, command: { commandLine: string; exact: boolean }, exitCode: number | undefined, port: number, protocol: Protocol, line: string, holders: PortHolders): Promise<void> {
+    const { commandLine, exact } = command;
     const places = new Map<number, string>();
     for (const o of holders.owners) {
       const place = await this.deps.holderPlace(o.pid).catch(() => undefined);
@@ -123,12 +133,13 @@ export class TerminalConflicts implements vscode.Disposable {
     }
     const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : []);
     const actions = [
-      ...(holders.owners.length > 0 && !holders.owners.some(isPortProxy) ? [TERMINAL_ACTIONS.killAndRerun] : []),
+      // Without the exact command line only the kill is offered: a guessed command is never run.
+      ...(holders.owners.length > 0 && !holders.owners.some(isPortProxy) ? [exact ? TERMINAL_ACTIONS.killAndRerun : TERMINAL_ACTIONS.kill] : []),
       TERMINAL_ACTIONS.show,
       TERMINAL_ACTIONS.ignore,
     ];
     const info: TerminalConflictInfo = {
-      id: this.nextId++, terminalName: terminal.name, commandLine, exitCode, port, protocol, message, actions, line,
+      id: this.nextId++, terminalName: terminal.name, commandLine, commandLineExact: exact, exitCode, port, protocol, message, actions, line,
       holders: holders.owners.map(o => ({ pid: o.pid, name: o.name, user: o.user, startTime: o.startTime, commandLine: o.commandLine })),
     };
     const conflict: Conflict = { info, terminal, holders };
@@ -156,17 +167,19 @@ export class TerminalConflicts implements vscode.Disposable {
       this.deps.log.info(`Port ${port} added to portInspector.terminal.ignoredPorts.`);
       return result;
     }
-    if (!c.info.actions.includes(TERMINAL_ACTIONS.killAndRerun)) { return result; }
+    if (!c.info.actions.includes(TERMINAL_ACTIONS.killAndRerun) && !c.info.actions.includes(TERMINAL_ACTIONS.kill)) { return result; }
     result.killed = await this.deps.killFlow().run(c.holders.owners.map(o => targetFromOwner(o, port, protocol)), { confirm: options.confirm });
     if (result.killed.length === 0 || !(await waitUntilFree(this.deps.collector, port, protocol))) {
       this.deps.log.info(`Port ${port} is still taken: not running \`${c.info.commandLine}\` again.`);
       return result;
     }
+    if (action === 'kill' || !c.info.commandLineExact) { return result; }
     if (c.terminal.exitStatus !== undefined) {
       void vscode.window.showInformationMessage(`Port ${port} is free, but terminal "${c.terminal.name}" was closed, so the command was not run again.`);
       return result;
     }
     c.terminal.show(true);
+    this.sent.set(c.terminal, c.info.commandLine);
     if (c.terminal.shellIntegration) { c.terminal.shellIntegration.executeCommand(c.info.commandLine); }
     else { c.terminal.sendText(c.info.commandLine, true); }
     this.deps.log.info(`Port ${port} is free: ran \`${c.info.commandLine}\` again in terminal "${c.terminal.name}".`);
