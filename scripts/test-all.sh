@@ -6,6 +6,7 @@
 #   build        dist/ (extension + CLI bundles) and out/ (tests transpiled 1:1)
 #   unit         mocha over out/test/unit in plain Node
 #   integration  mocha over out/test/integration inside a real VS Code (code-server + Chromium)
+#   launch-dialog  the launch-configuration check's modal dialog in a normal workbench window
 #   package      npm run package (production build + vsce package) into .vscode-test/
 #   vsix         installs that .vsix into the test VS Code and runs the package suite against it
 # Every step runs even when an earlier one failed, except steps whose inputs are missing (no build -> no tests,
@@ -77,6 +78,8 @@ run_step build build
 if [ "${status[build]}" = ok ]; then run_step unit mocha --config .mocharc.json; else skip_step unit "build failed"; fi
 if [ "${status[build]}" = ok ] && [ "${status[setup]}" = ok ]; then
   run_step integration node scripts/run-integration-tests.mjs
+  # the launch check's modal dialog, which a workbench running extension tests refuses to show
+  run_step launch-dialog node scripts/check-launch-dialog.mjs
 else
   skip_step integration "build or setup failed"
 fi

@@ -265,14 +265,15 @@ class DevPortsController implements vscode.Disposable {
 
   private async ownershipContext(): Promise<OwnershipContext> {
     const terminals = new Map<number, string>();
-    for (const [pid, t] of await terminalsByPid()) { terminals.set(pid, t.name); }
+    const tasks = new Map<number, string>();
+    for (const [pid, t] of await terminalsByPid()) { terminals.set(pid, t.name); const task = this.ports.owners.taskOfTerminal(t); if (task !== undefined) { tasks.set(pid, task); } }
     const folders = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => {
       let p = f.uri.fsPath;
       try { p = fs.realpathSync(p); } catch { /* keep as is */ }
       return { name: f.name, path: p };
     });
     const vscodePids = new Set(await this.ports.killFlow.protectedPids());
-    return { terminals, folders, vscodePids };
+    return { terminals, tasks, folders, vscodePids };
   }
 
   private problems(): string[] {

@@ -7,7 +7,7 @@ import { describeSource, type PortSource } from '../../core/workspace/watchList'
 import { labelText, markdownInlineCode, markdownText } from '../shared/markdownText';
 
 export type HolderOwnership =
-  | { kind: 'terminal'; terminalPid: number; terminalName: string }
+  | { kind: 'terminal'; terminalPid: number; terminalName: string; taskName?: string }
   | { kind: 'workspace'; folder: string }
   | { kind: 'vscode' }
   | { kind: 'other' };
@@ -33,6 +33,8 @@ export interface PortStatus {
 export interface OwnershipContext {
   /** Shell pid of each integrated terminal of this window → its name. */
   terminals: ReadonlyMap<number, string>;
+  /** Shell pid of each running task of this window → the task's name. */
+  tasks?: ReadonlyMap<number, string>;
   /** Workspace folders (real paths). */
   folders: readonly { name: string; path: string }[];
   /** The extension host and its ancestors: VS Code itself. */
@@ -52,7 +54,8 @@ export function isInsideFolder(dir: string, folder: string): boolean {
 export function classifyHolder(holder: ProcessInfo, ancestors: readonly number[], ctx: OwnershipContext): HolderOwnership {
   for (const pid of [holder.pid, ...ancestors]) {
     const name = ctx.terminals.get(pid);
-    if (name !== undefined) { return { kind: 'terminal', terminalPid: pid, terminalName: name }; }
+    const task = ctx.tasks?.get(pid);
+    if (name !== undefined) { return task === undefined ? { kind: 'terminal', terminalPid: pid, terminalName: name } : { kind: 'terminal', terminalPid: pid, terminalName: name, taskName: task }; }
   }
   if (ctx.vscodePids.has(holder.pid)) { return { kind: 'vscode' }; }
   const folder = ctx.folders.find(f => isInsideFolder(holder.cwd, f.path));
@@ -102,7 +105,7 @@ const code = (text: string, max = 120) => markdownInlineCode(text, max);
 
 function holderLine(h: HolderStatus): string {
   const who = `${escapeMd(h.holder.name || '?')} (pid ${h.holder.pid}${h.holder.user ? `, ${escapeMd(h.holder.user)}` : ''})`;
-  const where = h.ownership.kind === 'terminal' ? ` — from terminal "${escapeMd(h.ownership.terminalName)}"`
+  const where = h.ownership.kind === 'terminal' ? (h.ownership.taskName !== undefined ? ` — from task "${escapeMd(h.ownership.taskName)}"` : ` — from terminal "${escapeMd(h.ownership.terminalName)}"`)
     : h.ownership.kind === 'workspace' ? ` — cwd in ${escapeMd(h.ownership.folder)}`
     : h.ownership.kind === 'vscode' ? ' — VS Code itself' : h.holder.cwd ? ` — cwd ${code(h.holder.cwd, 80)}` : '';
   return `${who}${where}: ${code(h.holder.commandLine || `[${h.holder.name}]`)}`;

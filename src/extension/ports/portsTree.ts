@@ -44,6 +44,16 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
 
   /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts, H5). */
   terminalName: (pid: number) => string | undefined = () => undefined;
+  /** Name of the task of this window a pid was started by (set by the terminal feature); shown instead of the terminal. */
+  taskName: (pid: number) => string | undefined = () => undefined;
+
+  /** `task "dev"` or `terminal "bash"`: where in this window a process was started. */
+  private startedFrom(pid: number): string | undefined {
+    const task = this.taskName(pid);
+    if (task !== undefined) { return `task "${task}"`; }
+    const t = this.terminalName(pid);
+    return t === undefined ? undefined : `terminal "${t}"`;
+  }
 
   constructor(private readonly model: PortsModel, private readonly options: () => ViewOptions) {
     this.subscription = model.onDidChange(() => this.emitter.fire());
@@ -161,7 +171,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     let who: string;
     if (el.parent) { who = ''; }
     else if (owners.length === 0) { who = g.hasHiddenOwner ? `owner not visible (${g.hiddenOwnerUsers.join(', ') || 'another user'})` : 'no owner'; }
-    else if (owners.length === 1) { const t = this.terminalName(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · terminal "${t}"`; }
+    else if (owners.length === 1) { const t = this.startedFrom(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · ${t}`; }
     else {
       const names = [...new Set(owners.map(o => o.name))];
       who = names.length === 1 ? `${names[0]} · ${owners.length} processes` : `${ownerLabel(owners[0])} +${owners.length - 1} more`;
@@ -191,10 +201,10 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const top = el.parent === undefined;
     const item = new vscode.TreeItem(p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = el.id;
-    const term = this.terminalName(p.pid);
+    const term = this.startedFrom(p.pid);
     item.description = (top
       ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`
-      : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · terminal "${term}"`);
+      : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · ${term}`);
     item.iconPath = new vscode.ThemeIcon('server-process');
     // Name, command line and cwd are another process's to choose: text, never Markdown (markdownText.ts).
     const md = new vscode.MarkdownString();
@@ -211,7 +221,8 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   /**
    * Space-separated flags matched by the `viewItem =~` clauses in package.json:
    * kind first, then `owned` (killable owners visible), `tcpPort` (Open in Browser applies),
-   * `cwdInWorkspace` (Reveal cwd applies).
+   * `cwdInWorkspace` (Reveal cwd applies), `task` (every owner runs in a task of this window: Restart
+   * and Terminate Task take the place of Kill).
    */
   private contextValue(kind: 'port' | 'process', owners: readonly SocketOwner[], ...groups: PortGroup[]): string {
     const flags: string[] = [kind];
@@ -222,6 +233,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const roots = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
     if (owners.length === 1 && isInside(owners[0].cwd, roots)) { flags.push('cwdInWorkspace'); }
     if (owners.some(o => this.terminalName(o.pid) !== undefined)) { flags.push('terminal'); }
+    if (owners.length > 0 && owners.every(o => this.taskName(o.pid) !== undefined)) { flags.push('task'); }
     return flags.join(' ');
   }
 

@@ -2,13 +2,13 @@
 // connections toggle, filter) with its context keys, title-bar description and explanatory messages,
 // and every Ports command. registerPortsView is the one line extension.ts calls.
 import * as vscode from 'vscode';
-import type { Protocol } from '../../core/model';
+import type { Protocol, SocketOwner } from '../../core/model';
 import type { Services } from '../shared/services';
 import { PortsModel } from './portsModel';
 import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
 import { KillFlow } from '../shared/killFlow';
-import { registerPortsViewTerminals } from './portsViewTerminals';
+import { ownersOf, registerPortsViewTerminals } from './portsViewTerminals';
 import { WorkerCollector } from '../shared/collector/workerCollector';
 import { parseFilter } from './portGroups';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
@@ -55,6 +55,14 @@ export interface PortsViewApi {
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
   /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
   killFlow: KillFlow;
+  /** The terminal of this window a pid runs in, and the hook through which the terminal feature names tasks. */
+  owners: {
+    terminalOf(pid: number): vscode.Terminal | undefined;
+    ownersOf(node: unknown): SocketOwner[];
+    /** The name of the running task whose terminal this is (as the terminal feature tells it). */
+    taskOfTerminal(terminal: vscode.Terminal | undefined): string | undefined;
+    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
+  };
 }
 
 /** What the commands share. */
@@ -82,7 +90,9 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   };
   model.includeConnections = options.showConnections;
   const provider = new PortsTreeProvider(model, () => options);
-  registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
+  const terminals = registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
+  let taskOfTerminal: (terminal: vscode.Terminal | undefined) => string | undefined = () => undefined;
+  provider.taskName = pid => taskOfTerminal(terminals.terminalOf(pid));
   const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const scheduler = new RefreshScheduler(view, () => model.collect(), log);
   const refresh = (reason: RefreshReason) => scheduler.refresh(reason);
@@ -189,5 +199,11 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     }),
     revealPort: (protocol, port) => ctx.revealPort(protocol, port),
     killFlow,
+    owners: {
+      terminalOf: pid => terminals.terminalOf(pid),
+      ownersOf,
+      taskOfTerminal: t => taskOfTerminal(t),
+      setTaskOfTerminal: name => { taskOfTerminal = name; provider.rerender(); },
+    },
   };
 }

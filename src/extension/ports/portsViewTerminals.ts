@@ -11,7 +11,7 @@ import { TerminalIndex } from '../shared/terminalOwnership';
 
 export const SHOW_TERMINAL_COMMAND = 'portInspector.showTerminal';
 
-function ownersOf(arg: unknown): SocketOwner[] {
+export function ownersOf(arg: unknown): SocketOwner[] {
   const node = arg as PortsNode | undefined;
   if (!node || typeof node !== 'object') { return []; }
   if (node.kind === 'process') { return [node.owner]; }

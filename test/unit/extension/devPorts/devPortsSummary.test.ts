@@ -153,6 +153,16 @@ describe('dev-port ownership and status-bar text', () => {
     assert.equal(isInsideFolder('/home/dev/apple', '/home/dev/app'), false);
   });
 
+  it('a process of one of this window\'s tasks is labelled with the task, not its terminal', () => {
+    const withTask = { ...ctx, tasks: new Map([[500, 'dev']]) };
+    const ownership = classifyHolder(proc(900, '/tmp'), [800, 500, 1], withTask);
+    assert.deepEqual(ownership, { kind: 'terminal', terminalPid: 500, terminalName: 'zsh', taskName: 'dev' });
+    const held = { holder: { ...proc(900, '/tmp'), fd: 20 }, ownership };
+    const v = renderStatusBar([{ port: 4000, protocol: 'tcp', sources: [], state: 'own', holders: [held], ignored: false }], 'always', false);
+    assert.match(v.tooltip, /node \(pid 900, dev\) — from task "dev": `node server\.js`/);
+    assert.doesNotMatch(v.tooltip, /from terminal/);
+  });
+
   const status = (port: number, state: PortStatus['state'], holders: PortStatus['holders'] = [], ignored = false): PortStatus =>
     ({ port, protocol: 'tcp', sources: [{ folder: 'app', file: 'package.json', line: 5, detail: 'script "dev": vite --port 5173', kind: 'explicit' }], state, holders, ignored });
 

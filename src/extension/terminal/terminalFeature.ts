@@ -1,0 +1,129 @@
+// The terminal feature: a taken port where it bites. EADDRINUSE in an integrated terminal (a
+// notification naming the holder), task-owned ports (labelled `task "NAME"`, Restart/Terminate
+// Task in place of Kill) and launch configurations (checked before the session starts).
+// registerTerminal is the one line extension.ts calls.
+import * as vscode from 'vscode';
+import type { Protocol, SocketOwner } from '../../core/model';
+import { ancestorPids } from '../../core/process/ancestry';
+import type { Services } from '../shared/services';
+import type { KillFlow } from '../shared/killFlow';
+import { terminalForPid } from '../shared/terminalOwnership';
+import { TerminalConflicts, type TerminalAction, type TerminalActionResult, type TerminalConflictInfo } from './terminalConflicts';
+import { TaskIndex, terminateTask } from './taskIndex';
+import { checkLaunch, LaunchPortCheck, type LaunchOutcome } from './launchCheck';
+import { portHolders, waitUntilFree } from './portHolders';
+
+export const RESTART_TASK_COMMAND = 'portInspector.restartTask';
+export const TERMINATE_TASK_COMMAND = 'portInspector.terminateTask';
+
+/** What the terminal feature needs from the Ports view. */
+export interface PortsSeam {
+  killFlow: KillFlow;
+  revealPort(protocol: Protocol, port: number): Promise<boolean>;
+  owners: {
+    terminalOf(pid: number): vscode.Terminal | undefined;
+    ownersOf(node: unknown): SocketOwner[];
+    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
+  };
+}
+
+export interface TerminalApi {
+  /** Conflicts recognised in terminals since activation (the last 20), newest last. */
+  conflicts(): TerminalConflictInfo[];
+  /** Failed terminal commands looked at since activation, reported or not. */
+  examined(): number;
+  /** Runs a notification button's action; `confirm: false` skips the kill confirmation. */
+  act(id: number, action: TerminalAction, options?: { confirm?: boolean }): Promise<TerminalActionResult>;
+  /** The name of the running task of this window the pid belongs to. */
+  taskOf(pid: number): Promise<string | undefined>;
+  /** Restart/Terminate the task holding a port (as the Ports view's commands do); false when no task holds it. */
+  restartTask(port: number, protocol?: Protocol): Promise<boolean>;
+  terminateTask(port: number, protocol?: Protocol): Promise<boolean>;
+  /** The check run before a launch configuration starts, without its dialog. */
+  checkLaunch(config: vscode.DebugConfiguration): Promise<{ ports: number[]; conflicts: { port: number; pids: number[] }[]; message: string | undefined }>;
+  /** Launches that met a taken port: the dialog's sentence and the answer. */
+  launchOutcomes(): LaunchOutcome[];
+}
+
+export function registerTerminal(context: vscode.ExtensionContext, services: Services, ports: PortsSeam): TerminalApi {
+  const { collector, log } = services;
+  const tasks = new TaskIndex();
+  const killFlow = () => ports.killFlow;
+  const chainOf = async (pid: number) => [pid, ...(await ancestorPids(pid, collector).catch(() => []))];
+  const taskOfPid = async (pid: number) => tasks.taskOfChain(await chainOf(pid));
+
+  const conflicts = new TerminalConflicts({
+    collector, log, killFlow,
+    revealPort: (protocol, port) => ports.revealPort(protocol, port),
+    holderPlace: async pid => {
+      const chain = await chainOf(pid);
+      const task = tasks.taskOfChain(chain);
+      if (task) { return `from task "${task.task.name}"`; }
+      const terminal = await terminalForPid(pid, collector, chain.slice(1));
+      return terminal ? `from terminal "${terminal.name}"` : undefined;
+    },
+  });
+  const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
+  const taskName = (t: vscode.Terminal | undefined) => tasks.taskOfTerminal(t)?.task.name;
+  ports.owners.setTaskOfTerminal(taskName);
+
+  /** The task of a tree node's owners, or of whoever holds a port given as a number. */
+  const taskFor = async (arg: unknown, protocol: Protocol = 'tcp'): Promise<{ execution: vscode.TaskExecution; port: number; protocol: Protocol } | undefined> => {
+    if (typeof arg === 'number') {
+      const holders = await portHolders(collector, arg, protocol);
+      for (const o of holders.owners) {
+        const execution = await taskOfPid(o.pid);
+        if (execution) { return { execution, port: arg, protocol }; }
+      }
+      return undefined;
+    }
+    const node = arg as { group?: { port: number; protocol: Protocol }; ports?: { port: number; protocol: Protocol }[] } | undefined;
+    const group = node?.group ?? node?.ports?.[0];
+    for (const o of ports.owners.ownersOf(arg)) {
+      const execution = tasks.taskOfTerminal(ports.owners.terminalOf(o.pid)) ?? await taskOfPid(o.pid);
+      if (execution && group) { return { execution, port: group.port, protocol: group.protocol }; }
+    }
+    return undefined;
+  };
+
+  const terminate = async (arg: unknown, protocol?: Protocol, restart = false): Promise<boolean> => {
+    const found = await taskFor(arg, protocol);
+    if (!found) {
+      void vscode.window.showInformationMessage('No running task of this window holds this port.');
+      return false;
+    }
+    const { execution, port } = found;
+    log.info(`${restart ? 'Restarting' : 'Terminating'} task "${execution.task.name}" (port ${port}/${found.protocol}).`);
+    if (!(await terminateTask(execution))) {
+      void vscode.window.showWarningMessage(`Task "${execution.task.name}" did not end within 10 s.`);
+      return false;
+    }
+    const free = await waitUntilFree(collector, port, found.protocol);
+    if (!free) { log.warn(`Port ${port} is still taken after task "${execution.task.name}" ended.`); }
+    if (restart) { await vscode.tasks.executeTask(execution.task); }
+    return restart ? true : free;
+  };
+
+  context.subscriptions.push(
+    tasks,
+    conflicts,
+    tasks.onDidChange(() => ports.owners.setTaskOfTerminal(taskName)), // re-renders the view
+    vscode.debug.registerDebugConfigurationProvider('*', launchCheck),
+    vscode.commands.registerCommand(RESTART_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, true)),
+    vscode.commands.registerCommand(TERMINATE_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, false)),
+  );
+
+  return {
+    conflicts: () => conflicts.list(),
+    examined: () => conflicts.examined,
+    act: (id, action, options) => conflicts.act(id, action, options),
+    taskOf: async pid => (await taskOfPid(pid))?.task.name,
+    restartTask: (port, protocol) => terminate(port, protocol, true),
+    terminateTask: (port, protocol) => terminate(port, protocol, false),
+    checkLaunch: async config => {
+      const check = await checkLaunch({ collector, log, killFlow }, config);
+      return { ports: check.ports.map(p => p.port), conflicts: check.conflicts.map(c => ({ port: c.port, pids: c.owners.map(o => o.pid) })), message: check.message };
+    },
+    launchOutcomes: () => [...launchCheck.outcomes],
+  };
+}
