@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PortInspectorApi } from '../../src/extension/extension';
-import { freePort, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from './helpers/children';
+import { freePort, runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
 
 interface Owner { pid: number | null; startTime: number | null; commandLine?: string }
