@@ -41,7 +41,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
-  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts, H5). */
+  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts). */
   terminalName: (pid: number) => string | undefined = () => undefined;
 
   constructor(private readonly model: PortsModel, private readonly options: () => ViewOptions) {

@@ -7,7 +7,7 @@ import type { Services } from '../shared/services';
 import { PortsModel } from './portsModel';
 import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
-import { KillFlow } from '../shared/killFlow';
+import type { KillFlow } from '../shared/killFlow';
 import { registerPortsViewTerminals } from './portsViewTerminals';
 import { WorkerCollector } from '../shared/collector/workerCollector';
 import { parseFilter } from './portGroups';
@@ -50,11 +50,11 @@ export interface PortsViewApi {
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
   /**
    * Refresh, then select and focus a port's row, clearing a filter that hides it (false when it is not
-   * listed), as "Reveal in Ports View" does. Used by the dev-port status bar (H5) and the scan view.
+   * listed), as "Reveal in Ports View" does.
    */
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
-  /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
-  killFlow: KillFlow;
+  /** The Ports view's automatic refresh interval in milliseconds (0 = off), as the timer uses it. */
+  refreshIntervalMs(): number;
 }
 
 /** What the commands share. */
@@ -82,11 +82,11 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   };
   model.includeConnections = options.showConnections;
   const provider = new PortsTreeProvider(model, () => options);
-  registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
+  registerPortsViewTerminals(context, services.terminals, model, provider);
   const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  const scheduler = new RefreshScheduler(view, () => model.collect(), log);
+  const scheduler = new RefreshScheduler(view, () => model.collect(), log, services.settings);
   const refresh = (reason: RefreshReason) => scheduler.refresh(reason);
-  const killFlow = new KillFlow({ collector: services.collector, log, refresh: () => refresh('kill') });
+  const { killFlow } = services;
   context.subscriptions.push(model, provider, view, scheduler);
 
   let viewState: ViewState = 'loading';
@@ -152,6 +152,12 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     },
   };
 
+  // Other features refresh the view after a kill and reveal ports through the shared link.
+  context.subscriptions.push(services.portsView.register({
+    refresh: () => refresh('kill'),
+    revealPort: (protocol, port) => ctx.revealPort(protocol, port),
+  }));
+
   registerViewCommands(context, ctx);
   registerItemCommands(context, ctx);
   registerWhoIsUsingPort(context, ctx);
@@ -188,6 +194,6 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       groupByProcess: options.groupByProcess, showConnections: options.showConnections, filter: options.filter?.text,
     }),
     revealPort: (protocol, port) => ctx.revealPort(protocol, port),
-    killFlow,
+    refreshIntervalMs: () => scheduler.intervalMs,
   };
 }
