@@ -88,7 +88,7 @@ describe('dev-port detection on fixture workspaces', () => {
   });
 
   it('a file that cannot be read never blocks or throws: FIFO, unreadable, too large', async function () {
-    // (CI, H4) Windows has no mkfifo, and symlinks need admin there.
+    // Windows has no mkfifo, and symlinks need admin there.
     if (process.platform === 'win32') { console.log('      (skipped: needs mkfifo and symlinks, Unix only)'); this.skip(); }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devports-'));
     try {
