@@ -55,6 +55,8 @@ export interface PortsViewApi {
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
   /** The Ports view's automatic refresh interval in milliseconds (0 = off), as the timer uses it. */
   refreshIntervalMs(): number;
+  /** The collector worker's V8 heap in bytes (for the view benchmark); undefined without a worker. */
+  collectorHeap(): Promise<{ used: number; total: number; external: number } | undefined>;
 }
 
 /** What the commands share. */
@@ -195,5 +197,6 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     }),
     revealPort: (protocol, port) => ctx.revealPort(protocol, port),
     refreshIntervalMs: () => scheduler.intervalMs,
+    collectorHeap: async () => services.collector instanceof WorkerCollector ? services.collector.heapStatistics() : undefined,
   };
 }

@@ -56,6 +56,14 @@ export class WorkerCollector implements Collector {
     return snapshot;
   }
 
+  /** The worker's V8 heap (bytes), or undefined when no worker runs or the runtime cannot tell. */
+  async heapStatistics(): Promise<{ used: number; total: number; external: number } | undefined> {
+    const w = this.worker as (Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; total_physical_size: number; external_memory?: number }> }) | undefined;
+    if (!w?.getHeapStatistics) { return undefined; }
+    const h = await w.getHeapStatistics();
+    return { used: h.used_heap_size, total: h.total_physical_size, external: h.external_memory ?? 0 };
+  }
+
   processInfo(pid: number): Promise<ProcessInfo | undefined> {
     return this.call({ op: 'processInfo', pid }) as Promise<ProcessInfo | undefined>;
   }

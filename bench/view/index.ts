@@ -1,0 +1,107 @@
+// The Ports view's cost at scale, measured inside the real extension host (scripts/bench-view.mjs
+// loads this file as the workbench's test runner). One run:
+//   A. few sockets: show the view, let it refresh, then measure the host's resident memory, both V8
+//      heaps (host thread and collector worker) and the CPU share of the visible view;
+//   B. hide the view, start one process holding BENCH_VIEW_LISTENERS TCP listeners, BENCH_VIEW_UDP
+//      UDP sockets and BENCH_VIEW_PAIRS connected pairs, show the view again and time until the
+//      workbench renders the new rows (the runner watches the page), then measure as in A.
+// Results are printed as one `[[port-inspector-bench]] {"op":"result",…}` line for the runner.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { PortInspectorApi } from '../../src/extension/extension';
+import { startLoad } from '../support/socketLoad';
+
+const TAG = '[[port-inspector-bench]] ';
+const EXTENSION_ID = 'port-inspector.port-inspector';
+const num = (name: string, def: number) => { const v = Number(process.env[name]); return Number.isFinite(v) && v >= 0 ? v : def; };
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) { if (await check()) { return true; } await sleep(50); }
+  return false;
+}
+
+/** Asks the runner to watch the page for a Ports view row level with at least `minRows` siblings. */
+async function timeFirstRow(id: string, minRows: number, show: () => Thenable<unknown>): Promise<number> {
+  const dir = process.env.PORT_INSPECTOR_BENCH_DIR;
+  if (!dir) { throw new Error('PORT_INSPECTOR_BENCH_DIR is not set (run through scripts/bench-view.mjs)'); }
+  const answer = path.join(dir, `${id}.json`);
+  console.log(`${TAG}${JSON.stringify({ op: 'watchRows', id, minRows })}`);
+  // The runner says when it is watching, so the clock starts with the page being observed.
+  if (!await waitFor(() => fs.existsSync(`${answer}.watching`), 30000)) { throw new Error('the runner did not start watching the page'); }
+  const t0 = Date.now();
+  await show();
+  if (!await waitFor(() => fs.existsSync(answer), 60000)) { throw new Error(`no Ports view row with ${minRows}+ siblings within 60 s`); }
+  const { t } = JSON.parse(fs.readFileSync(answer, 'utf8')) as { t: number };
+  return t - t0;
+}
+
+interface Sample { rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean }
+
+async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise<Sample> {
+  const c0 = api.collections();
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  await sleep(windowMs);
+  const cpu = process.cpuUsage(cpu0);
+  const wall = Date.now() - t0;
+  const mem = process.memoryUsage();
+  const worker = await api.collectorHeap();
+  return {
+    rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20,
+    workerHeapMb: worker === undefined ? undefined : worker.used / 2 ** 20,
+    // process-wide: the collector worker's thread is included
+    cpuPercent: (100 * (cpu.user + cpu.system) / 1000) / wall,
+    collections: api.collections() - c0, focused: vscode.window.state.focused,
+  };
+}
+
+/** Distinct protocol:port pairs with a listening or bound socket, as `ss` sees them: the view's top-level rows. */
+function listeningPorts(): number {
+  const out = execFileSync('ss', ['-H', '-l', '-t', '-u', '-n'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const keys = new Set<string>();
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const port = /:(\d+)$/.exec(f[4] ?? '')?.[1];
+    if (port) { keys.add(`${f[0]}:${port}`); }
+  }
+  return keys.size;
+}
+
+export async function run(): Promise<void> {
+  const listeners = num('BENCH_VIEW_LISTENERS', 10000);
+  const udp = num('BENCH_VIEW_UDP', 1000);
+  const pairs = num('BENCH_VIEW_PAIRS', 500);
+  const windowMs = num('BENCH_VIEW_WINDOW_MS', 20000);
+  const ext = vscode.extensions.getExtension<PortInspectorApi>(EXTENSION_ID);
+  if (!ext) { throw new Error(`${EXTENSION_ID} not loaded`); }
+  const api = (ext.isActive ? ext.exports : await ext.activate()).ports;
+  const showView = () => vscode.commands.executeCommand('portInspector.ports.focus');
+  const hideView = () => vscode.commands.executeCommand('workbench.view.extensions');
+
+  await hideView();
+  await waitFor(() => !api.viewVisible(), 10000);
+  const firstRowFew = await timeFirstRow('few', 1, showView);
+  const few = await sample(api, windowMs);
+
+  await hideView();
+  await waitFor(() => !api.viewVisible(), 10000);
+  const loadT0 = Date.now();
+  const load = await startLoad(listeners, udp, pairs, 1);
+  const loadMs = Date.now() - loadT0;
+  try {
+    // The view lists one row per listening protocol:port (connections are hidden by default); a few
+    // rows of slack for listeners that come or go meanwhile (VS Code's own).
+    const rows = listeningPorts();
+    const firstRowLoad = await timeFirstRow('load', Math.max(1, rows - 10), showView);
+    const loaded = await sample(api, windowMs);
+    const sockets = listeners + udp + 2 * pairs;
+    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, loaded })}`);
+  } finally {
+    await load.stop();
+  }
+}
