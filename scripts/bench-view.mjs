@@ -1,5 +1,4 @@
 // npm run bench:view — the Ports view's cost at scale in the real workbench: code-server (VS Code server + web
-/* global document */ // the functions passed to page.waitForFunction/evaluate run in the workbench page
 // workbench) and Debian's Chromium, as for the integration tests, with bench/view/index.ts as the workbench's test
 // runner inside the extension host. Per run it prints the extension host's resident memory and both V8 heaps (host
 // thread, collector worker), the CPU share of the visible view, and the time from showing the view to the workbench
@@ -8,6 +7,7 @@
 // Env: BENCH_RUNS (default 3), BENCH_VIEW_LISTENERS (10000), BENCH_VIEW_UDP (1000), BENCH_VIEW_PAIRS (500),
 //      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), VERBOSE=1, CHROME_PATH.
 // Loopback only; when root, each run goes into a network namespace of its own (like the integration tests).
+/* global document */ // the functions passed to page.waitForFunction and page.evaluate run in the workbench page
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
@@ -26,19 +26,20 @@ const missing = [[node24, 'run: bash scripts/setup-test-vscode.sh'], [csEntry, '
   [path.join(root, 'dist/extension.js'), 'run: node esbuild.mjs']].filter(([p]) => !existsSync(p));
 if (missing.length) { for (const [p, hint] of missing) { console.error(`missing: ${p} — ${hint}`); } process.exit(2); }
 
-/** Resolves with the page's clock once a row at the top level of the Ports view has at least `minRows` siblings. */
-function rowsRendered(page, minRows) {
-  return page.waitForFunction(min => {
+/** Resolves with the page's clock once the Ports view shows a row (with `port`: that TCP port's row). */
+function rowsRendered(page, port) {
+  return page.waitForFunction(want => {
     const sidebar = document.getElementById('workbench.parts.sidebar');
     for (const pane of sidebar?.querySelectorAll('.pane') ?? []) {
       const title = pane.querySelector('.pane-header .title')?.textContent?.trim() ?? '';
       if (!/^Ports$/i.test(title)) { continue; }
-      for (const row of pane.querySelectorAll('.monaco-list-row[aria-level="1"]')) {
-        if (Number(row.getAttribute('aria-setsize')) >= min && row.offsetParent !== null) { return Date.now(); }
+      for (const row of pane.querySelectorAll('.monaco-list-row')) {
+        if (row.offsetParent === null) { continue; }
+        if (want === null || new RegExp(`^${want}\\s+tcp`).test(row.textContent?.trim() ?? '')) { return Date.now(); }
       }
     }
     return false;
-  }, minRows, { polling: 'raf', timeout: 60000 }).then(h => h.jsonValue());
+  }, port ?? null, { polling: 'raf', timeout: 60000 }).then(h => h.jsonValue());
 }
 
 async function oneRun(n) {
@@ -61,7 +62,7 @@ async function oneRun(n) {
     const msg = JSON.parse(text.slice(TAG.length));
     if (msg.op === 'watchRows') {
       const file = path.join(benchDir, `${msg.id}.json`);
-      const watching = rowsRendered(page, msg.minRows);
+      const watching = rowsRendered(page, msg.port);
       writeFileSync(`${file}.watching`, '');
       watching.then(t => writeFileSync(file, JSON.stringify({ t })), async e => {
         console.error(`run ${n}: ${e.message}`);

@@ -25,17 +25,20 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
   return false;
 }
 
-/** Asks the runner to watch the page for a Ports view row level with at least `minRows` siblings. */
-async function timeFirstRow(id: string, minRows: number, show: () => Thenable<unknown>): Promise<number> {
+/**
+ * Asks the runner to watch the page for a visible row of the Ports view (with `port`: the row of that
+ * TCP port), shows the view and returns the milliseconds until the row was rendered.
+ */
+async function timeFirstRow(id: string, port: number | undefined, show: () => Thenable<unknown>): Promise<number> {
   const dir = process.env.PORT_INSPECTOR_BENCH_DIR;
   if (!dir) { throw new Error('PORT_INSPECTOR_BENCH_DIR is not set (run through scripts/bench-view.mjs)'); }
   const answer = path.join(dir, `${id}.json`);
-  console.log(`${TAG}${JSON.stringify({ op: 'watchRows', id, minRows })}`);
+  console.log(`${TAG}${JSON.stringify({ op: 'watchRows', id, port })}`);
   // The runner says when it is watching, so the clock starts with the page being observed.
   if (!await waitFor(() => fs.existsSync(`${answer}.watching`), 30000)) { throw new Error('the runner did not start watching the page'); }
   const t0 = Date.now();
   await show();
-  if (!await waitFor(() => fs.existsSync(answer), 60000)) { throw new Error(`no Ports view row with ${minRows}+ siblings within 60 s`); }
+  if (!await waitFor(() => fs.existsSync(answer), 60000)) { throw new Error(`no Ports view row${port === undefined ? '' : ` for port ${port}`} within 60 s`); }
   const { t } = JSON.parse(fs.readFileSync(answer, 'utf8')) as { t: number };
   return t - t0;
 }
@@ -60,16 +63,19 @@ async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise
   };
 }
 
-/** Distinct protocol:port pairs with a listening or bound socket, as `ss` sees them: the view's top-level rows. */
-function listeningPorts(): number {
-  const out = execFileSync('ss', ['-H', '-l', '-t', '-u', '-n'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+/** Distinct protocol:port pairs with a listening or bound socket (the view's port rows), and the lowest TCP port `pid` listens on. */
+function listeningPorts(pid: number): { rows: number; lowestTcp: number } {
+  const out = execFileSync('ss', ['-H', '-l', '-t', '-u', '-n', '-p'], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   const keys = new Set<string>();
+  let lowestTcp = Infinity;
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
-    const port = /:(\d+)$/.exec(f[4] ?? '')?.[1];
-    if (port) { keys.add(`${f[0]}:${port}`); }
+    const port = Number(/:(\d+)$/.exec(f[4] ?? '')?.[1]);
+    if (!port) { continue; }
+    keys.add(`${f[0]}:${port}`);
+    if (f[0] === 'tcp' && line.includes(`pid=${pid},`)) { lowestTcp = Math.min(lowestTcp, port); }
   }
-  return keys.size;
+  return { rows: keys.size, lowestTcp };
 }
 
 export async function run(): Promise<void> {
@@ -85,7 +91,7 @@ export async function run(): Promise<void> {
 
   await hideView();
   await waitFor(() => !api.viewVisible(), 10000);
-  const firstRowFew = await timeFirstRow('few', 1, showView);
+  const firstRowFew = await timeFirstRow('few', undefined, showView);
   const few = await sample(api, windowMs);
 
   await hideView();
@@ -94,10 +100,10 @@ export async function run(): Promise<void> {
   const load = await startLoad(listeners, udp, pairs, 1);
   const loadMs = Date.now() - loadT0;
   try {
-    // The view lists one row per listening protocol:port (connections are hidden by default); a few
-    // rows of slack for listeners that come or go meanwhile (VS Code's own).
-    const rows = listeningPorts();
-    const firstRowLoad = await timeFirstRow('load', Math.max(1, rows - 10), showView);
+    // The row of the load's lowest port: it is among the first rows the view shows, and was not
+    // there before the load started.
+    const { rows, lowestTcp } = listeningPorts(load.processes[0].pid!);
+    const firstRowLoad = await timeFirstRow('load', lowestTcp, showView);
     const loaded = await sample(api, windowMs);
     const sockets = listeners + udp + 2 * pairs;
     console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, loaded })}`);

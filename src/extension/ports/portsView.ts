@@ -140,14 +140,18 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       await refresh('manual');
       const key = `${protocol}:${port}`;
       if (options.filter && !model.groups.some(g => g.key === key && options.filter!.matches(g))) { ctx.setFilter(undefined); }
-      let node: PortsNode | undefined;
-      for (const root of provider.roots()) {
-        if (root.kind === 'port' && root.group.key === key) { node = root; break; }
-        if (root.kind !== 'port') {
-          const child = provider.childrenOf(root).find(c => c.kind === 'port' && c.group.key === key);
-          if (child) { node = child; break; }
+      // Port rows sit at the top, under a process row, or in a chunk at either level.
+      const find = (nodes: readonly PortsNode[]): PortsNode | undefined => {
+        for (const n of nodes) {
+          if (n.kind === 'port' && n.group.key === key) { return n; }
+          if (n.kind === 'chunk' || ((n.kind === 'process' || n.kind === 'hiddenOwner') && n.parent === undefined)) {
+            const found = find(provider.childrenOf(n));
+            if (found) { return found; }
+          }
         }
-      }
+        return undefined;
+      };
+      const node = find(provider.roots());
       if (!node) { return false; }
       await view.reveal(node, { select: true, focus: true, expand: true });
       return true;
