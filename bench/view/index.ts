@@ -9,6 +9,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { PortInspectorApi } from '../../src/extension/extension';
 import { startLoad } from '../support/socketLoad';
@@ -43,7 +45,22 @@ async function timeFirstRow(id: string, port: number | undefined, show: () => Th
   return t - t0;
 }
 
-interface Sample { rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean }
+interface Sample {
+  rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean;
+  /** The host thread's heap after a full collection: what is actually retained, garbage aside. */
+  retainedHeapMb: number | undefined;
+}
+
+/** A full GC of the host thread, for measuring retained memory (only in this benchmark). */
+function collectGarbage(): boolean {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise<Sample> {
   const c0 = api.collections();
@@ -54,7 +71,9 @@ async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise
   const wall = Date.now() - t0;
   const mem = process.memoryUsage();
   const worker = await api.collectorHeap();
+  const retainedHeapMb = collectGarbage() ? process.memoryUsage().heapUsed / 2 ** 20 : undefined;
   return {
+    retainedHeapMb,
     rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20,
     workerHeapMb: worker === undefined ? undefined : worker.used / 2 ** 20,
     // process-wide: the collector worker's thread is included

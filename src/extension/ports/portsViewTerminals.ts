@@ -26,7 +26,9 @@ class ViewTerminals {
 
   /** Recomputes for these owners (or the last ones); calls `changed` when any answer changed. */
   async update(owners: readonly ProcessRef[] = this.owners): Promise<void> {
-    this.owners = [...owners];
+    // One process holding thousands of ports is one owner here.
+    this.owners = [...new Map(owners.map(o => [`${o.pid}@${o.startTime}`, o])).values()];
+    owners = this.owners;
     const terminals = await this.index.terminals();
     const next = new Map<number, vscode.Terminal>();
     if (terminals.size > 0) {
