@@ -93,14 +93,14 @@ for (let i = 1; i <= runs; i++) {
   results.push(r);
   const grow = r.loaded.rssMb - r.few.rssMb;
   console.log(`run ${i}: ${r.sockets} sockets, ${r.rows} rows (${r.listeners} TCP listeners, ${r.udp} UDP, ${r.pairs} connected pairs; load up in ${r.loadMs} ms)\n` +
-    `  few sockets: rss ${f1(r.few.rssMb)} MB, host heap ${f1(r.few.heapMb)} MB (${f1(r.few.retainedHeapMb)} MB after GC), worker heap ${f1(r.few.workerHeapMb)} MB, cpu ${r.few.cpuPercent.toFixed(2)} % (${r.few.collections} refreshes, focused ${r.few.focused}), rows shown ${r.firstRowFew} ms\n` +
-    `  loaded:      rss ${f1(r.loaded.rssMb)} MB, host heap ${f1(r.loaded.heapMb)} MB (${f1(r.loaded.retainedHeapMb)} MB after GC), worker heap ${f1(r.loaded.workerHeapMb)} MB, cpu ${r.loaded.cpuPercent.toFixed(2)} % (${r.loaded.collections} refreshes, focused ${r.loaded.focused}), rows shown ${r.firstRowLoad} ms\n` +
+    `  few sockets: rss ${f1(r.few.rssMb)} MB, host heap ${f1(r.few.heapMb)} MB, worker heap ${f1(r.few.workerHeapMb)} MB, cpu ${r.few.cpuPercent.toFixed(2)} % (${r.few.collections} refreshes, focused ${r.few.focused}), rows shown ${r.firstRowFew} ms\n` +
+    `  loaded:      rss ${f1(r.loaded.rssMb)} MB, host heap ${f1(r.loaded.heapMb)} MB (${f1(r.retainedLoaded)} MB after GC, ${f1(r.retainedAfter)} MB once the load has gone), worker heap ${f1(r.loaded.workerHeapMb)} MB, cpu ${r.loaded.cpuPercent.toFixed(2)} % (${r.loaded.collections} refreshes, focused ${r.loaded.focused}), rows shown ${r.firstRowLoad} ms\n` +
     `  growth: rss +${f1(grow)} MB (${f1(grow / (r.sockets / 1000))} MB per 1,000 sockets), worker heap +${f1((r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB; first row ${f1(r.firstRowLoad / (r.sockets / 1000))} ms per 1,000 sockets`);
 }
 const range = (f, digits = 1) => { const v = results.map(f); return `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`; };
 console.log(`\n${runs} runs, ${results[0].sockets} sockets:` +
   `\n  extension host rss growth   ${range(r => r.loaded.rssMb - r.few.rssMb)} MB (few sockets: ${range(r => r.few.rssMb)} MB)` +
   `\n  worker heap growth          ${range(r => (r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB` +
-  `\n  host heap growth            ${range(r => r.loaded.heapMb - r.few.heapMb)} MB (retained after GC: ${range(r => (r.loaded.retainedHeapMb ?? NaN) - (r.few.retainedHeapMb ?? NaN))} MB)` +
+  `\n  host heap growth            ${range(r => r.loaded.heapMb - r.few.heapMb)} MB (retained for the load, after GC: ${range(r => (r.retainedLoaded ?? NaN) - (r.retainedAfter ?? NaN))} MB)` +
   `\n  time to first row (loaded)  ${range(r => r.firstRowLoad, 0)} ms (few sockets: ${range(r => r.firstRowFew, 0)} ms)` +
   `\n  visible-view cpu            ${range(r => r.loaded.cpuPercent, 2)} % of a core (few sockets: ${range(r => r.few.cpuPercent, 2)} %)`);
