@@ -8,7 +8,7 @@
 //      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), VERBOSE=1, CHROME_PATH.
 // Loopback only; when root, each run goes into a network namespace of its own (like the integration tests).
 /* global document */ // the functions passed to page.waitForFunction and page.evaluate run in the workbench page
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
@@ -64,7 +64,8 @@ async function oneRun(n) {
       const file = path.join(benchDir, `${msg.id}.json`);
       const watching = rowsRendered(page, msg.port);
       writeFileSync(`${file}.watching`, '');
-      watching.then(t => writeFileSync(file, JSON.stringify({ t })), async e => {
+      // written under another name and renamed: the extension host never reads half a file
+      watching.then(t => { writeFileSync(`${file}.tmp`, JSON.stringify({ t })); renameSync(`${file}.tmp`, file); }, async e => {
         console.error(`run ${n}: ${e.message}`);
         // what the sidebar showed instead
         console.error(await page.evaluate(() => [...document.querySelectorAll('#workbench\\.parts\\.sidebar .pane')].map(p =>
