@@ -5,13 +5,14 @@
 // rendering its rows, with few sockets and with one process holding many; then the ranges over all runs.
 //
 // Env: BENCH_RUNS (default 3), BENCH_VIEW_LISTENERS (10000), BENCH_VIEW_UDP (1000), BENCH_VIEW_PAIRS (500),
-//      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), VERBOSE=1, CHROME_PATH.
+//      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), BENCH_VIEW_SETTINGS (JSON, user settings
+//      added to the test profile's), VERBOSE=1, CHROME_PATH.
 // Loopback only; when root, each run goes into a network namespace of its own (like the integration tests).
 /* global document */ // the functions passed to page.waitForFunction and page.evaluate run in the workbench page
 import { mkdtempSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
-import { root, node24, csEntry, chromePath, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
+import { root, node24, csEntry, chromePath, quietSettings, makeProfile, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
 
 if (process.env.INTEGRATION_NETNS !== '0') { reexecInOwnNetns(); }
 
@@ -20,6 +21,8 @@ const workspacePath = path.join(root, 'test/fixtures/workspace');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const verbose = process.env.VERBOSE === '1';
 const TAG = '[[port-inspector-bench]] ';
+// e.g. BENCH_VIEW_SETTINGS='{"portInspector.statusBar":"hidden"}': the run without the status-bar check
+const extraSettings = JSON.parse(process.env.BENCH_VIEW_SETTINGS || '{}');
 
 const missing = [[node24, 'run: bash scripts/setup-test-vscode.sh'], [csEntry, 'run: bash scripts/setup-test-vscode.sh'],
   [chromePath, 'run: bash scripts/setup-test-vscode.sh'], [runnerPath, 'run: node esbuild.mjs --tests'],
@@ -45,7 +48,7 @@ function rowsRendered(page, port) {
 async function oneRun(n) {
   const tmp = mkdtempSync(path.join(process.env.VSCODE_TEST_TMP ?? '/tmp', 'pi-bv-'));
   process.env.TMPDIR = tmp;
-  const dirs = makeProfile(tmp);
+  const dirs = makeProfile(tmp, { ...quietSettings, ...extraSettings });
   const benchDir = path.join(tmp, 'bench');
   const env = serverEnv(dirs, { FORCE_COLOR: '0', NO_COLOR: '1', PORT_INSPECTOR_BENCH_DIR: benchDir });
   mkdirSync(benchDir, { recursive: true });
@@ -95,12 +98,14 @@ for (let i = 1; i <= runs; i++) {
   const grow = r.loaded.rssMb - r.few.rssMb;
   console.log(`run ${i}: ${r.sockets} sockets, ${r.rows} rows (${r.listeners} TCP listeners, ${r.udp} UDP, ${r.pairs} connected pairs; load up in ${r.loadMs} ms)\n` +
     `  few sockets: rss ${f1(r.few.rssMb)} MB, host heap ${f1(r.few.heapMb)} MB, worker heap ${f1(r.few.workerHeapMb)} MB, cpu ${r.few.cpuPercent.toFixed(2)} % (${r.few.collections} refreshes, focused ${r.few.focused}), rows shown ${r.firstRowFew} ms\n` +
+    `  load, view hidden: rss ${f1(r.hidden.rssMb)} MB, host heap ${f1(r.hidden.heapMb)} MB, cpu ${r.hidden.cpuPercent.toFixed(2)} % (${r.hidden.collections} refreshes)\n` +
     `  loaded:      rss ${f1(r.loaded.rssMb)} MB, host heap ${f1(r.loaded.heapMb)} MB (${f1(r.retainedLoaded)} MB after GC, ${f1(r.retainedAfter)} MB once the load has gone), worker heap ${f1(r.loaded.workerHeapMb)} MB, cpu ${r.loaded.cpuPercent.toFixed(2)} % (${r.loaded.collections} refreshes, focused ${r.loaded.focused}), rows shown ${r.firstRowLoad} ms\n` +
     `  growth: rss +${f1(grow)} MB (${f1(grow / (r.sockets / 1000))} MB per 1,000 sockets), worker heap +${f1((r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB; first row ${f1(r.firstRowLoad / (r.sockets / 1000))} ms per 1,000 sockets`);
 }
 const range = (f, digits = 1) => { const v = results.map(f); return `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`; };
 console.log(`\n${runs} runs, ${results[0].sockets} sockets:` +
   `\n  extension host rss growth   ${range(r => r.loaded.rssMb - r.few.rssMb)} MB (few sockets: ${range(r => r.few.rssMb)} MB)` +
+  `\n  of which with the view hidden ${range(r => r.hidden.rssMb - r.few.rssMb)} MB` +
   `\n  worker heap growth          ${range(r => (r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB` +
   `\n  host heap growth            ${range(r => r.loaded.heapMb - r.few.heapMb)} MB (retained for the load, after GC: ${range(r => (r.retainedLoaded ?? NaN) - (r.retainedAfter ?? NaN))} MB)` +
   `\n  time to first row (loaded)  ${range(r => r.firstRowLoad, 0)} ms (few sockets: ${range(r => r.firstRowFew, 0)} ms)` +

@@ -4,7 +4,8 @@
 //      heaps (host thread and collector worker) and the CPU share of the visible view;
 //   B. hide the view, start one process holding BENCH_VIEW_LISTENERS TCP listeners, BENCH_VIEW_UDP
 //      UDP sockets and BENCH_VIEW_PAIRS connected pairs, show the view again and time until the
-//      workbench renders the new rows (the runner watches the page), then measure as in A.
+//      workbench renders the new rows (the runner watches the page), then measure as in A; the
+//      same measurement with the load but the view still hidden comes first, as a control.
 // Results are printed as one `[[port-inspector-bench]] {"op":"result",…}` line for the runner.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -120,6 +121,9 @@ export async function run(): Promise<void> {
   const load = await startLoad(listeners, udp, pairs, 1);
   const loadMs = Date.now() - loadT0;
   try {
+    // The same process with the load but the view hidden: what the sockets cost the extension host
+    // when the view does nothing (VS Code itself, the collector idle).
+    const hidden = await sample(api, windowMs);
     // The row of the load's lowest port: it is among the first rows the view shows, and was not
     // there before the load started.
     const { rows, lowestTcp } = listeningPorts(load.processes[0].pid!);
@@ -132,7 +136,7 @@ export async function run(): Promise<void> {
     await api.refresh();
     const retainedAfter = retainedHeapMb();
     const sockets = listeners + udp + 2 * pairs;
-    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, loaded, retainedLoaded, retainedAfter })}`);
+    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, hidden, loaded, retainedLoaded, retainedAfter })}`);
   } finally {
     await load.stop();
   }
