@@ -183,7 +183,7 @@ describe('Ports view', function () {
   it('refreshes while visible and stops while hidden', async () => {
     const api = await portsApi();
     const config = vscode.workspace.getConfiguration('portInspector');
-    await config.update('refreshInterval', 500, vscode.ConfigurationTarget.Global);
+    await config.update('portsViewRefreshInterval', 0.5, vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand(VIEW_FOCUS);
       assert.ok(await waitFor(() => api.viewVisible()), 'the view did not become visible');
@@ -201,7 +201,7 @@ describe('Ports view', function () {
       assert.strictEqual(api.polling(), false, 'no timer armed while hidden');
       // A settings change refreshes a visible view at once; hidden, it must not. Absence can only be
       // seen over time: four refresh intervals, ended early by the first collection.
-      await config.update('refreshInterval', 600, vscode.ConfigurationTarget.Global);
+      await config.update('portsViewRefreshInterval', 0.6, vscode.ConfigurationTarget.Global);
       const collected = await waitFor(() => api.collections() > hidden0, 4 * 600, 50);
       assert.strictEqual(collected, false, `collected while the view was hidden (${api.collections() - hidden0} times)`);
       assert.strictEqual(api.polling(), false);
@@ -210,7 +210,7 @@ describe('Ports view', function () {
       await vscode.commands.executeCommand(VIEW_FOCUS);
       assert.ok(await waitFor(() => api.collections() > hidden0, 5000), 'no refresh when the view came back');
     } finally {
-      await config.update('refreshInterval', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('portsViewRefreshInterval', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -5,26 +5,28 @@
 // check run START_DELAY_MS later. Then a check every portInspector.devPortsCheckInterval seconds
 // and when the window gains focus: it reads /proc/net for the watched ports only and resolves
 // owners only for the ones that are taken (WatchedPortChecker). With the item hidden by setting,
-// nothing runs on a timer.
+// nothing runs on a timer. The item itself, the check timer and the actions quick pick are in
+// devPortsStatusItem.ts, devPortsSchedule.ts and devPortsActions.ts.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Collector, Protocol } from '../../core/model';
 import { isListening } from '../../core/model';
-import { ancestorPids } from '../../core/process/ancestry';
 import type { KillResult } from '../../core/process/kill';
-import { classifyHolder, conflicts, conflictText, holderLabel, portState, renderStatusBar, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
+import { classifyHolder, portState, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
 import { WatchedPortChecker, type PortCheckResult, type PortHolder } from '../../core/workspace/watchedPortCheck';
-import { buildWatchList, parseWatchPortsSetting, type PortSpec, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
+import { buildWatchList, type PortSpec, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
 import { DevPortDetection, workerDetector } from './devPortsDetection';
 import type { KillTarget } from '../shared/killFlow';
-import type { PortsViewApi } from '../ports/portsView';
 import type { Services } from '../shared/services';
-import { terminalsByPid } from '../shared/terminalOwnership';
+import { DEV_PORTS_KEYS, type DevPortsSettings } from '../shared/settings';
+import { DevPortsStatusItem, SHOW_ACTIONS_COMMAND } from './devPortsStatusItem';
+import { CheckSchedule } from './devPortsSchedule';
+import { showDevPortActions } from './devPortsActions';
 
 const START_DELAY_MS = 1000;
-const FOCUS_MIN_GAP_MS = 2000;
 const IGNORED_KEY = 'portInspector.devPorts.ignored';
-export const SHOW_ACTIONS_COMMAND = 'portInspector.devPorts.showActions';
+/** The name under which holders' parent chains are kept in the shared terminal index. */
+const INDEX_USER = 'devPorts';
 
 export interface DevPortsState {
   started: boolean;
@@ -60,25 +62,6 @@ export interface DevPortsApi {
   readonly statusBarItem: vscode.StatusBarItem;
 }
 
-interface Settings {
-  detect: boolean;
-  mode: StatusBarMode;
-  intervalSeconds: number;
-  setting: { ports: PortSpec[]; problems: string[] };
-}
-
-function readSettings(): Settings {
-  const c = vscode.workspace.getConfiguration('portInspector');
-  const mode = c.get<string>('statusBar', 'auto');
-  const interval = c.get<number>('devPortsCheckInterval', 15);
-  return {
-    detect: c.get<boolean>('detectDevPorts', true) !== false,
-    mode: (['auto', 'always', 'warningsOnly', 'hidden'] as const).find(m => m === mode) ?? 'auto',
-    intervalSeconds: Number.isFinite(interval) ? Math.min(3600, Math.max(2, interval)) : 15,
-    setting: parseWatchPortsSetting(c.get<unknown>('watchPorts', [])),
-  };
-}
-
 const keyOf = (port: number, protocol: Protocol) => `${port}/${protocol}`;
 
 /** Non-Linux: the shared collector answers the same question (more work, same result). */
@@ -99,44 +82,36 @@ async function checkWithCollector(collector: Collector, watched: readonly PortSp
 }
 
 class DevPortsController implements vscode.Disposable {
-  readonly item: vscode.StatusBarItem;
+  readonly item: DevPortsStatusItem;
+  private readonly schedule: CheckSchedule;
   private readonly detection: DevPortDetection;
   private readonly checker: WatchedPortChecker | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private settings = readSettings();
+  private settings: DevPortsSettings;
   private watchList: WatchedPort[] = [];
   private statuses: PortStatus[] = [];
-  private view: StatusBarView = { visible: false, text: '', warning: false, tooltip: '' };
-  private rendered = false;
-  private timer: NodeJS.Timeout | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private started = false;
   private startPromise: Promise<void> | undefined;
-  private checking: Promise<void> | undefined;
-  private checkAgain = false;
-  private lastCheckAt = 0;
   private checks = 0;
   private lastError: string | undefined;
-  private readonly ancestry = new Map<string, number[]>();
   registerMs = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly services: Services, private readonly ports: PortsViewApi) {
-    this.item = vscode.window.createStatusBarItem('portInspector.devPorts', vscode.StatusBarAlignment.Left, 10);
-    this.item.name = 'Port Inspector: Dev-Server Ports';
-    this.item.command = SHOW_ACTIONS_COMMAND;
+  constructor(private readonly context: vscode.ExtensionContext, private readonly services: Services) {
+    this.settings = services.settings.devPorts();
+    this.item = new DevPortsStatusItem();
+    this.schedule = new CheckSchedule(() => this.checkOnce());
     this.detection = new DevPortDetection(services.log, workerDetector(services.collector, services.log));
     this.checker = WatchedPortChecker.supported()
       ? new WatchedPortChecker({ processInfo: pid => services.collector.processInfo(pid) })
       : undefined;
     this.disposables.push(
       this.item,
+      this.schedule,
       this.detection,
       this.detection.onDidChange(() => { this.rebuildWatchList(); void this.check(); }),
       vscode.workspace.onDidChangeConfiguration(e => this.onConfiguration(e)),
-      vscode.window.onDidChangeWindowState(s => {
-        if (s.focused && this.timer !== undefined && Date.now() - this.lastCheckAt >= FOCUS_MIN_GAP_MS) { void this.check(); }
-      }),
-      { dispose: () => { clearInterval(this.timer); clearTimeout(this.startTimer); } },
+      { dispose: () => { clearTimeout(this.startTimer); } },
     );
   }
 
@@ -158,9 +133,9 @@ class DevPortsController implements vscode.Disposable {
   }
 
   private onConfiguration(e: vscode.ConfigurationChangeEvent): void {
-    if (!['watchPorts', 'detectDevPorts', 'statusBar', 'devPortsCheckInterval'].some(k => e.affectsConfiguration(`portInspector.${k}`))) { return; }
+    if (!DEV_PORTS_KEYS.some(k => e.affectsConfiguration(k))) { return; }
     const before = this.settings;
-    this.settings = readSettings();
+    this.settings = this.services.settings.devPorts();
     for (const p of this.settings.setting.problems) { if (!before.setting.problems.includes(p)) { this.services.log.warn(p); } }
     if (!this.started) { return; }
     if (before.detect !== this.settings.detect) {
@@ -174,11 +149,8 @@ class DevPortsController implements vscode.Disposable {
   }
 
   private restartTimer(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
     // Hidden by setting: nobody sees the result, so nothing runs on a timer.
-    if (this.settings.mode === 'hidden') { return; }
-    this.timer = setInterval(() => { void this.check(); }, this.settings.intervalSeconds * 1000);
+    this.schedule.restartTimer(this.settings.mode === 'hidden' ? undefined : this.settings.intervalSeconds);
   }
 
   private rebuildWatchList(): void {
@@ -200,23 +172,11 @@ class DevPortsController implements vscode.Disposable {
 
   /** Serialised: a check asked for while one runs runs once more afterwards, not in parallel. */
   check(): Promise<void> {
-    if (this.checking) { this.checkAgain = true; return this.checking; }
-    this.checking = (async () => {
-      try {
-        do {
-          this.checkAgain = false;
-          await this.checkOnce();
-        } while (this.checkAgain);
-      } finally {
-        this.checking = undefined;
-      }
-    })();
-    return this.checking;
+    return this.schedule.check();
   }
 
   private async checkOnce(): Promise<void> {
     const watched = this.watchList;
-    this.lastCheckAt = Date.now();
     this.checks++;
     let results: PortCheckResult[];
     try {
@@ -234,45 +194,39 @@ class DevPortsController implements vscode.Disposable {
     const byKey = new Map(results.map(r => [keyOf(r.port, r.protocol), r]));
     const ignored = this.ignored();
     const ctx = results.some(r => r.sockets.length > 0) ? await this.ownershipContext() : undefined;
-    const live = new Set<string>();
+    const live: PortHolder[] = [];
     const statuses: PortStatus[] = [];
     for (const w of watched) {
       const r = byKey.get(keyOf(w.port, w.protocol));
       const holders: HolderStatus[] = [];
       for (const h of r?.holders ?? []) {
-        live.add(`${h.pid}:${h.startTime}`);
-        holders.push({ holder: h, ownership: classifyHolder(h, await this.ancestorsOf(h), ctx!) });
+        live.push(h);
+        holders.push({ holder: h, ownership: classifyHolder(h, await this.services.terminals.ancestorsOf(h), ctx!) });
       }
       statuses.push({
         port: w.port, protocol: w.protocol, sources: w.sources, holders, ignored: ignored.has(keyOf(w.port, w.protocol)),
         state: portState(r?.sockets.length ?? 0, holders, r?.holderHidden ?? false),
       });
     }
-    for (const k of this.ancestry.keys()) { if (!live.has(k)) { this.ancestry.delete(k); } }
+    this.services.terminals.retain(INDEX_USER, live);
     this.statuses = statuses;
     this.render();
-  }
-
-  private async ancestorsOf(h: PortHolder): Promise<number[]> {
-    const key = `${h.pid}:${h.startTime}`;
-    let chain = this.ancestry.get(key);
-    if (!chain) {
-      chain = await ancestorPids(h.pid, this.services.collector).catch(() => []);
-      this.ancestry.set(key, chain);
-    }
-    return chain;
   }
 
   private async ownershipContext(): Promise<OwnershipContext> {
     const terminals = new Map<number, string>();
     const tasks = new Map<number, string>();
-    for (const [pid, t] of await terminalsByPid()) { terminals.set(pid, t.name); const task = this.ports.owners.taskOfTerminal(t); if (task !== undefined) { tasks.set(pid, task); } }
+    for (const [pid, t] of await this.services.terminals.terminals()) {
+      terminals.set(pid, t.name);
+      const task = this.services.portsView.taskOfTerminal(t);
+      if (task !== undefined) { tasks.set(pid, task); }
+    }
     const folders = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => {
       let p = f.uri.fsPath;
       try { p = fs.realpathSync(p); } catch { /* keep as is */ }
       return { name: f.name, path: p };
     });
-    const vscodePids = new Set(await this.ports.killFlow.protectedPids());
+    const vscodePids = new Set(await this.services.killFlow.protectedPids());
     return { terminals, tasks, folders, vscodePids };
   }
 
@@ -283,19 +237,7 @@ class DevPortsController implements vscode.Disposable {
   }
 
   private render(): void {
-    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    const view = renderStatusBar(this.statuses, this.settings.mode, multiRoot, this.problems());
-    // An idle check usually changes nothing: then nothing is sent to the workbench either.
-    const same = this.rendered && view.text === this.view.text && view.tooltip === this.view.tooltip && view.visible === this.view.visible && view.warning === this.view.warning;
-    this.view = view;
-    if (same) { return; }
-    this.rendered = true;
-    this.item.text = this.view.text;
-    const tooltip = new vscode.MarkdownString(this.view.tooltip, true);
-    this.item.tooltip = tooltip;
-    this.item.backgroundColor = this.view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: this.view.warning ? `Dev-server port warning: ${this.view.text.replace(/\$\([^)]*\)\s*/g, '')}` : `${this.statuses.length} dev-server ports watched, none taken by another process` };
-    if (this.view.visible) { this.item.show(); } else { this.item.hide(); }
+    this.item.render(this.statuses, this.settings.mode, this.problems());
   }
 
   private status(port: number, protocol: Protocol = 'tcp'): PortStatus | undefined {
@@ -305,7 +247,7 @@ class DevPortsController implements vscode.Disposable {
   private async terminalOf(s: PortStatus): Promise<vscode.Terminal | undefined> {
     const h = s.holders.find(x => x.ownership.kind === 'terminal');
     if (!h || h.ownership.kind !== 'terminal') { return undefined; }
-    return (await terminalsByPid()).get(h.ownership.terminalPid);
+    return (await this.services.terminals.terminals()).get(h.ownership.terminalPid);
   }
 
   async showTerminal(port: number, protocol: Protocol = 'tcp'): Promise<boolean> {
@@ -336,13 +278,13 @@ class DevPortsController implements vscode.Disposable {
       pid: h.holder.pid, startTime: h.holder.startTime, port, protocol, name: h.holder.name, user: h.holder.user, commandLine: h.holder.commandLine,
     }));
     if (targets.length === 0) { return []; }
-    const results = await this.ports.killFlow.run(targets, { force: options.force, confirm: options.confirm });
+    const results = await this.services.killFlow.run(targets, { force: options.force, confirm: options.confirm });
     await this.check();
     return results;
   }
 
   async reveal(port: number, protocol: Protocol = 'tcp'): Promise<boolean> {
-    const ok = await this.ports.revealPort(protocol, port);
+    const ok = await this.services.portsView.revealPort(protocol, port);
     if (!ok) { void vscode.window.showInformationMessage(`Port ${port} is not in the Ports view (it is free now).`); }
     return ok;
   }
@@ -350,38 +292,7 @@ class DevPortsController implements vscode.Disposable {
   async showActions(): Promise<void> {
     await this.ensureStarted();
     await this.check();
-    type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
-    const items: Item[] = [];
-    const order = (s: PortStatus) => (s.ignored ? 3 : s.state === 'conflict' || s.state === 'hidden' ? 0 : s.state === 'own' ? 1 : 2);
-    const shown = [...this.statuses].filter(s => s.state !== 'free' || s.ignored).sort((a, b) => order(a) - order(b) || a.port - b.port);
-    for (const s of shown) {
-      const label = s.state === 'own' ? `${s.port} — held by this workspace` : s.state === 'free' ? `${s.port} — free` : conflictText(s);
-      items.push({ label: `${label}${s.ignored ? ' (ignored)' : ''}`, kind: vscode.QuickPickItemKind.Separator });
-      const others = s.holders.filter(h => h.ownership.kind === 'other' || h.ownership.kind === 'workspace');
-      const term = s.holders.find(h => h.ownership.kind === 'terminal');
-      if (term && term.ownership.kind === 'terminal') {
-        const name = term.ownership.terminalName;
-        items.push({ label: `$(terminal) Show Terminal "${name}"`, description: holderLabel(term.holder), run: () => this.showTerminal(s.port, s.protocol) });
-        items.push({ label: `$(debug-stop) Stop (Ctrl+C in "${name}")`, description: term.holder.commandLine, run: () => this.stop(s.port, s.protocol) });
-      }
-      if (others.length > 0) {
-        const who = others.map(h => holderLabel(h.holder)).join(', ');
-        items.push({ label: '$(close) Kill', description: who, detail: others[0].holder.commandLine, run: () => this.kill(s.port, { protocol: s.protocol }) });
-        items.push({ label: '$(flame) Force Kill', description: `${who} — SIGKILL`, run: () => this.kill(s.port, { force: true, protocol: s.protocol }) });
-      }
-      if (s.state !== 'free') { items.push({ label: '$(eye) Reveal in Ports View', run: () => this.reveal(s.port, s.protocol) }); }
-      items.push(s.ignored
-        ? { label: '$(bell) Stop Ignoring This Port', run: () => this.setIgnored(s.port, false, s.protocol) }
-        : { label: '$(circle-slash) Ignore This Port', description: 'no warning for it in this workspace', run: () => this.setIgnored(s.port, true, s.protocol) });
-    }
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-    if (shown.length === 0) {
-      items.push({ label: `$(pass) ${this.statuses.length === 0 ? 'No ports watched' : `All ${this.statuses.length} watched ports are free`}`, description: this.statuses.map(s => s.port).join(', ') });
-    }
-    items.push({ label: '$(refresh) Detect and Check Again', run: () => this.refresh() });
-    items.push({ label: '$(settings-gear) Edit Watched Ports', description: 'portInspector.watchPorts', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'portInspector.watchPorts') });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Dev-Server Ports', placeHolder: conflicts(this.statuses).length > 0 ? 'A watched port is taken: choose an action' : 'Watched ports', matchOnDescription: true });
-    await pick?.run?.();
+    await showDevPortActions(this.statuses, this);
   }
 
   async refresh(): Promise<void> {
@@ -404,11 +315,7 @@ class DevPortsController implements vscode.Disposable {
       })),
       notes,
       problems: this.problems(),
-      statusBar: {
-        ...this.view,
-        backgroundColor: this.item.backgroundColor instanceof vscode.ThemeColor ? this.item.backgroundColor.id : undefined,
-        command: typeof this.item.command === 'string' ? this.item.command : this.item.command?.command,
-      },
+      statusBar: this.item.state,
       checks: this.checks,
       detections: this.detection.detections,
       lastError: this.lastError,
@@ -421,10 +328,10 @@ class DevPortsController implements vscode.Disposable {
   }
 }
 
-/** One line in activate(): `const devPorts = registerDevPorts(context, services, ports);` */
-export function registerDevPorts(context: vscode.ExtensionContext, services: Services, ports: PortsViewApi): DevPortsApi {
+/** One line in activate(): `const devPorts = registerDevPorts(context, services);` */
+export function registerDevPorts(context: vscode.ExtensionContext, services: Services): DevPortsApi {
   const t0 = performance.now();
-  const c = new DevPortsController(context, services, ports);
+  const c = new DevPortsController(context, services);
   const ready = async () => { await c.ensureStarted(); return c.state(); };
   context.subscriptions.push(
     c,
@@ -446,6 +353,6 @@ export function registerDevPorts(context: vscode.ExtensionContext, services: Ser
     kill: async (port, options) => { await ready(); return c.kill(port, options); },
     reveal: async (port, protocol) => { await ready(); return c.reveal(port, protocol); },
     setIgnored: async (port, ignored, protocol) => { await ready(); await c.setIgnored(port, ignored, protocol); },
-    statusBarItem: c.item,
+    statusBarItem: c.item.item,
   };
 }

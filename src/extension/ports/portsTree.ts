@@ -2,6 +2,11 @@
 // Element ids are built from protocol, port, pid + start time, family and address, so they stay
 // unique (the same port on IPv4 and IPv6 held by two processes gives two process rows with distinct
 // ids) and stable across refreshes (selection and expansion survive a refresh).
+//
+// Cost at scale: VS Code asks for every child of an expanded node and builds and sends a tree item
+// for each. Above CHUNK_ROWS ports at one level the ports are split into chunks of CHUNK_ROWS (the
+// first one expanded), so a machine with 10,000 listeners costs the items of the rows one can
+// see, not of all of them. A port row keeps its id and its logical parent inside a chunk.
 import * as vscode from 'vscode';
 import type { SocketEntry, SocketOwner } from '../../core/model';
 import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
@@ -9,8 +14,12 @@ import type { PortsModel } from './portsModel';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
 import { markdownCodeBlock, markdownText } from '../shared/markdownText';
 
+/** Most port rows built at one level; more are split into chunks of this many. */
+export const CHUNK_ROWS = 1000;
+
 export type PortsNode =
-  | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode }
+  | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode; /** where it sits in the tree when chunked */ chunk?: PortsNode }
+  | { kind: 'chunk'; id: string; groups: PortGroup[]; first: boolean; /** the process row it is under, if any */ parent?: PortsNode; idPrefix: string }
   | { kind: 'process'; id: string; owner: SocketOwner; ports: PortGroup[]; parent?: PortsNode }
   | { kind: 'hiddenOwner'; id: string; users: string[]; ports: PortGroup[]; parent?: PortsNode }
   | { kind: 'address'; id: string; family: 4 | 6; address: string; parent: PortsNode }
@@ -42,7 +51,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
-  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts, H5). */
+  /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts). */
   terminalName: (pid: number) => string | undefined = () => undefined;
   /** Name of the task of this window a pid was started by (set by the terminal feature); shown instead of the terminal. */
   taskName: (pid: number) => string | undefined = () => undefined;
@@ -79,7 +88,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   roots(): PortsNode[] {
     const groups = this.visibleGroups();
     if (!this.options().groupByProcess) {
-      return groups.map(g => ({ kind: 'port', id: `port/${g.key}`, group: g }));
+      return this.portRows(groups, 'port/', undefined);
     }
     return groupByProcess(groups).map((pg): PortsNode => pg.process
       ? { kind: 'process', id: `proc/${pg.key}`, owner: pg.process, ports: pg.ports }
@@ -106,19 +115,43 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       return out;
     }
     if ((el.kind === 'process' || el.kind === 'hiddenOwner') && el.parent === undefined) {
-      return el.ports.map(g => ({ kind: 'port', id: `${el.id}/${g.key}`, group: g, parent: el }));
+      return this.portRows(el.ports, `${el.id}/`, el);
+    }
+    if (el.kind === 'chunk') {
+      return el.groups.map(g => ({ kind: 'port', id: `${el.idPrefix}${g.key}`, group: g, parent: el.parent, chunk: el }));
     }
     return [];
   }
 
+  /** Port rows at one level, in chunks of CHUNK_ROWS when there are more. */
+  private portRows(groups: readonly PortGroup[], idPrefix: string, parent: PortsNode | undefined): PortsNode[] {
+    if (groups.length <= CHUNK_ROWS) { return groups.map(g => ({ kind: 'port', id: `${idPrefix}${g.key}`, group: g, parent })); }
+    const out: PortsNode[] = [];
+    for (let i = 0; i < groups.length; i += CHUNK_ROWS) {
+      out.push({ kind: 'chunk', id: `${idPrefix}chunk/${i / CHUNK_ROWS}`, groups: groups.slice(i, i + CHUNK_ROWS), first: i === 0, parent, idPrefix });
+    }
+    return out;
+  }
+
   getParent(el: PortsNode): PortsNode | undefined {
-    return el.parent;
+    return el.kind === 'port' && el.chunk ? el.chunk : el.parent;
   }
 
   getTreeItem(el: PortsNode): vscode.TreeItem {
     switch (el.kind) {
       case 'port': return this.portItem(el);
       case 'process': return this.processItem(el);
+      case 'chunk': {
+        const first = el.groups[0];
+        const last = el.groups[el.groups.length - 1];
+        const item = new vscode.TreeItem(`ports ${first.port}–${last.port}`, el.first ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = el.id;
+        item.description = `${el.groups.length} ports`;
+        item.iconPath = new vscode.ThemeIcon('list-flat');
+        item.tooltip = `Ports ${first.port}/${first.protocol} to ${last.port}/${last.protocol}: the view lists at most ${CHUNK_ROWS} ports at one level. The filter narrows the list.`;
+        item.contextValue = 'chunk';
+        return item;
+      }
       case 'hiddenOwner': {
         const users = el.users.join(', ') || 'another user';
         const item = new vscode.TreeItem(el.parent ? 'Owner not visible' : `Owner not visible (${users})`,

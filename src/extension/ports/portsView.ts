@@ -2,13 +2,14 @@
 // connections toggle, filter) with its context keys, title-bar description and explanatory messages,
 // and every Ports command. registerPortsView is the one line extension.ts calls.
 import * as vscode from 'vscode';
-import type { Protocol, SocketOwner } from '../../core/model';
+import type { Protocol } from '../../core/model';
 import type { Services } from '../shared/services';
 import { PortsModel } from './portsModel';
 import { PortsTreeProvider, type PortsNode, type ViewOptions } from './portsTree';
 import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
-import { KillFlow } from '../shared/killFlow';
-import { ownersOf, registerPortsViewTerminals } from './portsViewTerminals';
+import type { KillFlow } from '../shared/killFlow';
+import { registerPortsViewTerminals } from './portsViewTerminals';
+import { selectionOfArgument } from './nodeSelection';
 import { WorkerCollector } from '../shared/collector/workerCollector';
 import { parseFilter } from './portGroups';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
@@ -50,19 +51,13 @@ export interface PortsViewApi {
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
   /**
    * Refresh, then select and focus a port's row, clearing a filter that hides it (false when it is not
-   * listed), as "Reveal in Ports View" does. Used by the dev-port status bar (H5) and the scan view.
+   * listed), as "Reveal in Ports View" does.
    */
   revealPort(protocol: Protocol, port: number): Promise<boolean>;
-  /** The view's kill flow (confirmation, start-time check, progress), shared with the dev-port status bar (H5). */
-  killFlow: KillFlow;
-  /** The terminal of this window a pid runs in, and the hook through which the terminal feature names tasks. */
-  owners: {
-    terminalOf(pid: number): vscode.Terminal | undefined;
-    ownersOf(node: unknown): SocketOwner[];
-    /** The name of the running task whose terminal this is (as the terminal feature tells it). */
-    taskOfTerminal(terminal: vscode.Terminal | undefined): string | undefined;
-    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
-  };
+  /** The Ports view's automatic refresh interval in milliseconds (0 = off), as the timer uses it. */
+  refreshIntervalMs(): number;
+  /** The collector worker's V8 heap in bytes (for the view benchmark); undefined without a worker. */
+  collectorHeap(): Promise<{ used: number; total: number; external: number } | undefined>;
 }
 
 /** What the commands share. */
@@ -90,13 +85,12 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   };
   model.includeConnections = options.showConnections;
   const provider = new PortsTreeProvider(model, () => options);
-  const terminals = registerPortsViewTerminals(context, services.collector, model, provider); // terminal names + Show Terminal (H5)
-  let taskOfTerminal: (terminal: vscode.Terminal | undefined) => string | undefined = () => undefined;
-  provider.taskName = pid => taskOfTerminal(terminals.terminalOf(pid));
+  const terminals = registerPortsViewTerminals(context, services.terminals, model, provider);
+  provider.taskName = pid => services.portsView.taskOfTerminal(terminals.terminalOf(pid));
   const view = vscode.window.createTreeView<PortsNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  const scheduler = new RefreshScheduler(view, () => model.collect(), log);
+  const scheduler = new RefreshScheduler(view, () => model.collect(), log, services.settings);
   const refresh = (reason: RefreshReason) => scheduler.refresh(reason);
-  const killFlow = new KillFlow({ collector: services.collector, log, refresh: () => refresh('kill') });
+  const { killFlow } = services;
   context.subscriptions.push(model, provider, view, scheduler);
 
   let viewState: ViewState = 'loading';
@@ -148,19 +142,32 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       await refresh('manual');
       const key = `${protocol}:${port}`;
       if (options.filter && !model.groups.some(g => g.key === key && options.filter!.matches(g))) { ctx.setFilter(undefined); }
-      let node: PortsNode | undefined;
-      for (const root of provider.roots()) {
-        if (root.kind === 'port' && root.group.key === key) { node = root; break; }
-        if (root.kind !== 'port') {
-          const child = provider.childrenOf(root).find(c => c.kind === 'port' && c.group.key === key);
-          if (child) { node = child; break; }
+      // Port rows sit at the top, under a process row, or in a chunk at either level.
+      const find = (nodes: readonly PortsNode[]): PortsNode | undefined => {
+        for (const n of nodes) {
+          if (n.kind === 'port' && n.group.key === key) { return n; }
+          if (n.kind === 'chunk' || ((n.kind === 'process' || n.kind === 'hiddenOwner') && n.parent === undefined)) {
+            const found = find(provider.childrenOf(n));
+            if (found) { return found; }
+          }
         }
-      }
+        return undefined;
+      };
+      const node = find(provider.roots());
       if (!node) { return false; }
       await view.reveal(node, { select: true, focus: true, expand: true });
       return true;
     },
   };
+
+  // Other features refresh the view after a kill and reveal ports through the shared link.
+  context.subscriptions.push(services.portsView.register({
+    refresh: () => refresh('kill'),
+    revealPort: (protocol, port) => ctx.revealPort(protocol, port),
+    terminalOf: pid => terminals.terminalOf(pid),
+    ownersOf: row => selectionOfArgument(row).owners,
+    rerender: () => provider.rerender(),
+  }));
 
   registerViewCommands(context, ctx);
   registerItemCommands(context, ctx);
@@ -198,12 +205,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
       groupByProcess: options.groupByProcess, showConnections: options.showConnections, filter: options.filter?.text,
     }),
     revealPort: (protocol, port) => ctx.revealPort(protocol, port),
-    killFlow,
-    owners: {
-      terminalOf: pid => terminals.terminalOf(pid),
-      ownersOf,
-      taskOfTerminal: t => taskOfTerminal(t),
-      setTaskOfTerminal: name => { taskOfTerminal = name; provider.rerender(); },
-    },
+    refreshIntervalMs: () => scheduler.intervalMs,
+    collectorHeap: async () => services.collector instanceof WorkerCollector ? services.collector.heapStatistics() : undefined,
   };
 }

@@ -1,33 +1,57 @@
-// The Ports view's link to integrated terminals (issue 4): an owner started from one of this
-// window's terminals shows the terminal's name, and "Show Terminal" brings that terminal forward.
-// The tree asks provider.terminalName(pid) synchronously; the index behind it is recomputed when the
-// model changes or terminals open/close (ancestry is cached per process, so a refresh costs nothing
-// for owners already seen).
+// The Ports view's link to integrated terminals: an owner started from one of this window's
+// terminals shows the terminal's name, and "Show Terminal" brings that terminal forward. The tree
+// asks provider.terminalName(pid) synchronously; the answers behind it are recomputed when the model
+// changes or terminals open/close, from the shared terminal index (whose parent chains are cached
+// per process, so a refresh costs nothing for owners already seen).
 import * as vscode from 'vscode';
-import type { Collector, SocketOwner } from '../../core/model';
 import type { PortsModel } from './portsModel';
-import type { PortsNode, PortsTreeProvider } from './portsTree';
-import { TerminalIndex } from '../shared/terminalOwnership';
+import type { PortsTreeProvider } from './portsTree';
+import { selectionOfArgument } from './nodeSelection';
+import type { ProcessRef, TerminalIndex } from '../shared/terminalOwnership';
 
 export const SHOW_TERMINAL_COMMAND = 'portInspector.showTerminal';
+/** The name under which the Ports view keeps its owners' parent chains in the shared index. */
+const INDEX_USER = 'portsView';
 
-export function ownersOf(arg: unknown): SocketOwner[] {
-  const node = arg as PortsNode | undefined;
-  if (!node || typeof node !== 'object') { return []; }
-  if (node.kind === 'process') { return [node.owner]; }
-  if (node.kind === 'port') { return node.parent?.kind === 'process' ? [node.parent.owner] : node.group.owners; }
-  return [];
+/** Owner pid → terminal it runs in, for the owners the view lists. */
+class ViewTerminals {
+  private byPid = new Map<number, vscode.Terminal>();
+  private owners: ProcessRef[] = [];
+
+  constructor(private readonly index: TerminalIndex, private readonly changed: () => void) {}
+
+  terminalOf(pid: number): vscode.Terminal | undefined {
+    return this.byPid.get(pid);
+  }
+
+  /** Recomputes for these owners (or the last ones); calls `changed` when any answer changed. */
+  async update(owners: readonly ProcessRef[] = this.owners): Promise<void> {
+    // One process holding thousands of ports is one owner here.
+    this.owners = [...new Map(owners.map(o => [`${o.pid}@${o.startTime}`, o])).values()];
+    owners = this.owners;
+    const terminals = await this.index.terminals();
+    const next = new Map<number, vscode.Terminal>();
+    if (terminals.size > 0) {
+      for (const o of owners) {
+        const t = await this.index.terminalOf(o, terminals);
+        if (t) { next.set(o.pid, t); }
+      }
+      this.index.retain(INDEX_USER, owners);
+    }
+    const changed = next.size !== this.byPid.size || [...next].some(([pid, t]) => this.byPid.get(pid) !== t);
+    this.byPid = next;
+    if (changed) { this.changed(); }
+  }
 }
 
-export function registerPortsViewTerminals(context: vscode.ExtensionContext, collector: Collector, model: PortsModel, provider: PortsTreeProvider): TerminalIndex {
-  const index = new TerminalIndex(collector);
-  provider.terminalName = pid => index.terminalOf(pid)?.name;
+export function registerPortsViewTerminals(context: vscode.ExtensionContext, index: TerminalIndex, model: PortsModel, provider: PortsTreeProvider): { terminalOf(pid: number): vscode.Terminal | undefined } {
+  const terminals = new ViewTerminals(index, () => provider.rerender());
+  provider.terminalName = pid => terminals.terminalOf(pid)?.name;
   context.subscriptions.push(
-    index,
-    index.onDidChange(() => provider.rerender()),
-    model.onDidChange(() => { void index.update(model.groups.flatMap(g => g.owners)); }),
+    index.onDidChangeTerminals(() => { void terminals.update(); }),
+    model.onDidChange(() => { void terminals.update(model.groups.flatMap(g => g.owners)); }),
     vscode.commands.registerCommand(SHOW_TERMINAL_COMMAND, (arg: unknown) => {
-      const terminal = ownersOf(arg).map(o => index.terminalOf(o.pid)).find(t => t !== undefined);
+      const terminal = selectionOfArgument(arg).owners.map(o => terminals.terminalOf(o.pid)).find(t => t !== undefined);
       if (!terminal) {
         void vscode.window.showInformationMessage('This process was not started from a terminal of this window.');
         return false;
@@ -36,5 +60,5 @@ export function registerPortsViewTerminals(context: vscode.ExtensionContext, col
       return true;
     }),
   );
-  return index;
+  return terminals;
 }

@@ -3,8 +3,8 @@
 // manual refreshes (button, after a kill). Nothing else starts a collection on its own, and nothing
 // polls while the view is hidden.
 import * as vscode from 'vscode';
+import { MIN_VIEW_REFRESH_SECONDS, VIEW_REFRESH_KEYS, type Settings } from '../shared/settings';
 
-export const MIN_INTERVAL_MS = 500;
 /** While the window is in the background the view may still be on screen: refresh, but less often. */
 export const UNFOCUSED_SLOWDOWN = 5;
 /** Keep collection below ~10% of wall time on machines where one collection is slow. */
@@ -12,10 +12,9 @@ const DURATION_FACTOR = 10;
 
 export type RefreshReason = 'timer' | 'visible' | 'focus' | 'settings' | 'manual' | 'kill' | 'toggle';
 
-export function configuredInterval(): number {
-  const v = vscode.workspace.getConfiguration('portInspector').get<number>('refreshInterval', 2000);
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) { return 0; }
-  return Math.max(MIN_INTERVAL_MS, v);
+/** The configured interval in milliseconds; 0 = no automatic refresh. */
+export function configuredInterval(settings: Pick<Settings, 'viewRefreshInterval'>): number {
+  return Math.round(settings.viewRefreshInterval().seconds * 1000);
 }
 
 export class RefreshScheduler implements vscode.Disposable {
@@ -31,12 +30,13 @@ export class RefreshScheduler implements vscode.Disposable {
     private readonly view: vscode.TreeView<unknown>,
     private readonly collect: () => Promise<unknown>,
     private readonly log: vscode.LogOutputChannel,
+    private readonly settings: Pick<Settings, 'viewRefreshInterval'>,
   ) {
     this.disposables.push(
       view.onDidChangeVisibility(e => {
         if (e.visible) {
           // Coming back into view: show fresh data at once unless the last one is very recent.
-          if (Date.now() - this.lastRunAt > MIN_INTERVAL_MS) { void this.refresh('visible'); } else { this.schedule(); }
+          if (Date.now() - this.lastRunAt > MIN_VIEW_REFRESH_SECONDS * 1000) { void this.refresh('visible'); } else { this.schedule(); }
         } else {
           this.stopTimer();
         }
@@ -45,7 +45,7 @@ export class RefreshScheduler implements vscode.Disposable {
         if (e.focused && this.view.visible) { void this.refresh('focus'); }
       }),
       vscode.workspace.onDidChangeConfiguration(e => {
-        if (e.affectsConfiguration('portInspector.refreshInterval')) {
+        if (VIEW_REFRESH_KEYS.some(k => e.affectsConfiguration(k))) {
           this.stopTimer();
           if (this.view.visible) { void this.refresh('settings'); }
         }
@@ -55,6 +55,9 @@ export class RefreshScheduler implements vscode.Disposable {
   }
 
   get polling(): boolean { return this.timer !== undefined; }
+
+  /** The interval the timer uses while the window has focus, in milliseconds (0 = off). */
+  get intervalMs(): number { return configuredInterval(this.settings); }
 
   /** Collect now (coalescing with a running collection), then re-arm the timer if the view is visible. */
   refresh(reason: RefreshReason): Promise<void> {
@@ -82,7 +85,7 @@ export class RefreshScheduler implements vscode.Disposable {
   }
 
   private nextDelay(): number {
-    const base = configuredInterval();
+    const base = configuredInterval(this.settings);
     if (base === 0) { return 0; }
     const focused = vscode.window.state.focused;
     return Math.max(base * (focused ? 1 : UNFOCUSED_SLOWDOWN), this.lastDurationMs * DURATION_FACTOR);

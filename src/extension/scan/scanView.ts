@@ -8,7 +8,6 @@ import { scanTargets, parseTarget, resolveTarget, parsePortSpec, ScanInputError,
 import { analyzeLocalScan } from '../../core/scan/localReachability';
 import { scanToCsv, scanToJson } from '../../core/scan/exportResults';
 import type { Services } from '../shared/services';
-import type { PortsViewApi } from '../ports/portsView';
 import { ScanResultsProvider, type ScanEntry, type ScanNode } from './scanResultsTree';
 
 export const SCAN_VIEW_ID = 'portInspector.scanResults';
@@ -25,7 +24,7 @@ export interface ScanViewApi {
 
 interface ScanRequest { target: string; ports: string; protocol: Protocol }
 
-export function registerScan(context: vscode.ExtensionContext, services: Services, ports: PortsViewApi): ScanViewApi {
+export function registerScan(context: vscode.ExtensionContext, services: Services): ScanViewApi {
   const { log } = services;
   const provider = new ScanResultsProvider();
   const view = vscode.window.createTreeView<ScanNode>(SCAN_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
@@ -82,7 +81,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
   }
 
   async function confirmTarget(target: string): Promise<boolean> {
-    if (!vscode.workspace.getConfiguration('portInspector.scan').get<boolean>('confirmNonLocalTargets', true)) { return true; }
+    if (!services.settings.confirmNonLocalScanTargets()) { return true; }
     const confirmed = context.globalState.get<string[]>(CONFIRMED_KEY, []);
     if (confirmed.includes(target)) { return true; }
     const choice = await vscode.window.showWarningMessage(
@@ -178,7 +177,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     if (!node) { return false; }
     const port = node.kind === 'port' ? node.port.port : node.kind === 'unreachable' ? node.entry.local?.unreachable[node.index]?.port : undefined;
     if (port === undefined) { return false; }
-    const shown = await ports.revealPort(node.entry.result.protocol, port);
+    const shown = await services.portsView.revealPort(node.entry.result.protocol, port);
     if (!shown) { void vscode.window.showInformationMessage(`Port ${port}/${node.entry.result.protocol} is no longer listed in the Ports view (the listener has gone).`); }
     return shown;
   }

@@ -7,6 +7,7 @@ import { confirmationText, describeTarget } from './killConfirmation';
 import type { Collector, Protocol, SocketOwner } from '../../core/model';
 import { killPortOwners, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
+import type { Settings } from './settings';
 
 /** How long to wait for the port after a signal before calling it still held. */
 export const RELEASE_WAIT_MS = 3000;
@@ -31,6 +32,7 @@ export interface KillFlowOptions {
 export interface KillDeps {
   collector: Collector;
   log: vscode.LogOutputChannel;
+  settings: Pick<Settings, 'confirmKill'>;
   /** Refresh the Ports view (through its scheduler). */
   refresh: () => Promise<void>;
 }
@@ -85,7 +87,7 @@ export class KillFlow {
     for (const r of refused) { log.warn(r.message); void vscode.window.showErrorMessage(r.message); }
     if (allowed.length === 0) { return refused; }
 
-    const confirm = options.confirm ?? vscode.workspace.getConfiguration('portInspector').get<boolean>('confirmKill', true);
+    const confirm = options.confirm ?? this.deps.settings.confirmKill();
     if (confirm && !(await this.confirm(allowed, options.force === true))) { return refused; }
 
     const ports = [...new Set(allowed.map(t => t.port))];

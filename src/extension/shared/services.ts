@@ -1,8 +1,14 @@
-// Shared, long-lived objects of the extension: one collector (it keeps the warm owner cache) and
-// the output channel. Features get them from here rather than making their own.
+// The extension's shared, long-lived objects, built once at activation and handed to each feature
+// when it is built: one collector (it keeps the warm owner cache), the log, the settings reader, the
+// kill flow, the terminal/ancestry index and the link to the Ports view. Features get them from here
+// rather than making their own or reaching into each other.
 import * as vscode from 'vscode';
 import type { Collector } from '../../core/model';
 import { WorkerCollector } from './collector/workerCollector';
+import { KillFlow } from './killFlow';
+import { PortsViewLink } from './portsViewLink';
+import { Settings } from './settings';
+import { TerminalIndex } from './terminalOwnership';
 
 export interface Services {
   /**
@@ -11,6 +17,13 @@ export interface Services {
    */
   collector: Collector;
   log: vscode.LogOutputChannel;
+  settings: Settings;
+  /** Confirmation, protected pids, signal and wait for the port; refreshes the Ports view afterwards. */
+  killFlow: KillFlow;
+  /** Which terminal a process runs in, with the one cache of parent chains. */
+  terminals: TerminalIndex;
+  /** Refresh the Ports view or reveal a port in it, whichever feature asks. */
+  portsView: PortsViewLink;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -20,6 +33,10 @@ export function createServices(context: vscode.ExtensionContext): Services {
     scriptPath: context.asAbsolutePath('dist/collectorWorker.js'),
     onFallback: reason => log.warn(`Collecting on the extension host thread instead of a worker: ${reason}`),
   });
-  context.subscriptions.push(collector);
-  return { collector, log };
+  const settings = new Settings(log);
+  const portsView = new PortsViewLink();
+  const killFlow = new KillFlow({ collector, log, settings, refresh: () => portsView.refresh() });
+  const terminals = new TerminalIndex(collector);
+  context.subscriptions.push(collector, terminals);
+  return { collector, log, settings, killFlow, terminals, portsView };
 }

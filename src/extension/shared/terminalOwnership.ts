@@ -1,9 +1,13 @@
 // Which integrated terminal of this window a process was started from: the terminal's shell pid
-// (Terminal.processId) is the process itself or one of its ancestors. Used by the dev-port status bar
-// and offered to the Ports view (a port held from a terminal shows that terminal's name).
+// (Terminal.processId) is the process itself or one of its ancestors. One index for the whole
+// extension, with one cache of parent chains: the Ports view (terminal names on its rows) and the
+// dev-port status bar (whose process holds a watched port) both ask it.
 import * as vscode from 'vscode';
 import type { Collector } from '../../core/model';
 import { ancestorPids } from '../../core/process/ancestry';
+
+/** A process as the index knows it: pid plus start time, so a reused pid is another process. */
+export interface ProcessRef { pid: number; startTime: number }
 
 /** Shell pid → terminal, for every terminal of this window whose process has started. */
 export async function terminalsByPid(): Promise<Map<number, vscode.Terminal>> {
@@ -23,56 +27,69 @@ export async function terminalsByPid(): Promise<Map<number, vscode.Terminal>> {
 export async function terminalForPid(pid: number, collector: Collector, ancestors?: readonly number[]): Promise<vscode.Terminal | undefined> {
   const terminals = await terminalsByPid();
   if (terminals.size === 0) { return undefined; }
-  for (const p of [pid, ...(ancestors ?? await ancestorPids(pid, collector))]) {
+  return firstTerminal(terminals, pid, ancestors ?? await ancestorPids(pid, collector));
+}
+
+function firstTerminal(terminals: ReadonlyMap<number, vscode.Terminal>, pid: number, ancestors: readonly number[]): vscode.Terminal | undefined {
+  for (const p of [pid, ...ancestors]) {
     const t = terminals.get(p);
     if (t) { return t; }
   }
   return undefined;
 }
 
-/** Owner pid → name of the integrated terminal it runs in, kept current for the Ports view. */
+const refKey = (p: ProcessRef) => `${p.pid}@${p.startTime}`;
+
 export class TerminalIndex implements vscode.Disposable {
-  private byPid = new Map<number, vscode.Terminal>();
-  /** pid@startTime → parent chain; a live process's ancestry does not change while its terminal lives. */
+  /** pid@startTime → parent chain; a live process's ancestry does not change while it lives. */
   private readonly ancestry = new Map<string, number[]>();
+  /** Which processes each user of the index still cares about; a chain nobody needs is dropped. */
+  private readonly retained = new Map<string, Set<string>>();
   private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.emitter.event;
+  /** A terminal of this window opened or closed: answers may have changed. */
+  readonly onDidChangeTerminals = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
-  private owners: { pid: number; startTime: number }[] = [];
 
   constructor(private readonly collector: Collector) {
-    const again = () => { void this.update(this.owners); };
-    this.subscriptions = [vscode.window.onDidOpenTerminal(again), vscode.window.onDidCloseTerminal(again), this.emitter];
+    const fire = () => this.emitter.fire();
+    this.subscriptions = [vscode.window.onDidOpenTerminal(fire), vscode.window.onDidCloseTerminal(fire), this.emitter];
   }
 
-  terminalOf(pid: number): vscode.Terminal | undefined {
-    return this.byPid.get(pid);
+  /** Shell pid → terminal, right now. */
+  terminals(): Promise<Map<number, vscode.Terminal>> {
+    return terminalsByPid();
   }
 
-  /** Recomputes for these owners; fires onDidChange when any answer changed. */
-  async update(owners: readonly { pid: number; startTime: number }[]): Promise<void> {
-    this.owners = [...owners];
-    const terminals = await terminalsByPid();
-    const next = new Map<number, vscode.Terminal>();
-    if (terminals.size > 0) {
-      const live = new Set<string>();
-      for (const o of owners) {
-        const key = `${o.pid}@${o.startTime}`;
-        live.add(key);
-        let chain = this.ancestry.get(key);
-        if (!chain) {
-          chain = await ancestorPids(o.pid, this.collector).catch(() => []);
-          this.ancestry.set(key, chain);
-        }
-        const t = [o.pid, ...chain].map(p => terminals.get(p)).find(x => x !== undefined);
-        if (t) { next.set(o.pid, t); }
-      }
-      for (const k of this.ancestry.keys()) { if (!live.has(k)) { this.ancestry.delete(k); } }
+  /** The parent chain of a process (parent first), read once per process and cached. */
+  async ancestorsOf(p: ProcessRef): Promise<number[]> {
+    const key = refKey(p);
+    let chain = this.ancestry.get(key);
+    if (!chain) {
+      chain = await ancestorPids(p.pid, this.collector).catch(() => []);
+      this.ancestry.set(key, chain);
     }
-    const changed = next.size !== this.byPid.size || [...next].some(([pid, t]) => this.byPid.get(pid) !== t);
-    this.byPid = next;
-    if (changed) { this.emitter.fire(); }
+    return chain;
   }
+
+  /** The terminal a process runs in, given the current terminals (see terminals()). */
+  async terminalOf(p: ProcessRef, terminals: ReadonlyMap<number, vscode.Terminal>): Promise<vscode.Terminal | undefined> {
+    if (terminals.size === 0) { return undefined; }
+    return firstTerminal(terminals, p.pid, await this.ancestorsOf(p));
+  }
+
+  /**
+   * `user` now cares only about `live`: chains of processes no user names any more are forgotten
+   * (their pids may be reused by unrelated processes).
+   */
+  retain(user: string, live: readonly ProcessRef[]): void {
+    this.retained.set(user, new Set(live.map(refKey)));
+    for (const key of this.ancestry.keys()) {
+      if (![...this.retained.values()].some(s => s.has(key))) { this.ancestry.delete(key); }
+    }
+  }
+
+  /** Cached chains (for tests of the cache's bounds). */
+  get cachedChains(): number { return this.ancestry.size; }
 
   dispose(): void {
     for (const s of this.subscriptions) { s.dispose(); }

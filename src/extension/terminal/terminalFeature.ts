@@ -3,10 +3,9 @@
 // Task in place of Kill) and launch configurations (checked before the session starts).
 // registerTerminal is the one line extension.ts calls.
 import * as vscode from 'vscode';
-import type { Protocol, SocketOwner } from '../../core/model';
+import type { Protocol } from '../../core/model';
 import { ancestorPids } from '../../core/process/ancestry';
 import type { Services } from '../shared/services';
-import type { KillFlow } from '../shared/killFlow';
 import { terminalForPid } from '../shared/terminalOwnership';
 import { TerminalConflicts, type TerminalAction, type TerminalActionResult, type TerminalConflictInfo } from './terminalConflicts';
 import { TaskIndex, terminateTask } from './taskIndex';
@@ -15,17 +14,6 @@ import { portHolders, waitUntilFree } from './portHolders';
 
 export const RESTART_TASK_COMMAND = 'portInspector.restartTask';
 export const TERMINATE_TASK_COMMAND = 'portInspector.terminateTask';
-
-/** What the terminal feature needs from the Ports view. */
-export interface PortsSeam {
-  killFlow: KillFlow;
-  revealPort(protocol: Protocol, port: number): Promise<boolean>;
-  owners: {
-    terminalOf(pid: number): vscode.Terminal | undefined;
-    ownersOf(node: unknown): SocketOwner[];
-    setTaskOfTerminal(name: (terminal: vscode.Terminal | undefined) => string | undefined): void;
-  };
-}
 
 export interface TerminalApi {
   /** Conflicts recognised in terminals since activation (the last 20), newest last. */
@@ -45,16 +33,16 @@ export interface TerminalApi {
   launchOutcomes(): LaunchOutcome[];
 }
 
-export function registerTerminal(context: vscode.ExtensionContext, services: Services, ports: PortsSeam): TerminalApi {
-  const { collector, log } = services;
+export function registerTerminal(context: vscode.ExtensionContext, services: Services): TerminalApi {
+  const { collector, log, portsView } = services;
   const tasks = new TaskIndex();
-  const killFlow = () => ports.killFlow;
+  const killFlow = () => services.killFlow;
   const chainOf = async (pid: number) => [pid, ...(await ancestorPids(pid, collector).catch(() => []))];
   const taskOfPid = async (pid: number) => tasks.taskOfChain(await chainOf(pid));
 
   const conflicts = new TerminalConflicts({
     collector, log, killFlow,
-    revealPort: (protocol, port) => ports.revealPort(protocol, port),
+    revealPort: (protocol, port) => portsView.revealPort(protocol, port),
     holderPlace: async pid => {
       const chain = await chainOf(pid);
       const task = tasks.taskOfChain(chain);
@@ -65,7 +53,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   });
   const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
   const taskName = (t: vscode.Terminal | undefined) => tasks.taskOfTerminal(t)?.task.name;
-  ports.owners.setTaskOfTerminal(taskName);
+  portsView.setTaskNamer(taskName);
 
   /** The task of a tree node's owners, or of whoever holds a port given as a number. */
   const taskFor = async (arg: unknown, protocol: Protocol = 'tcp'): Promise<{ execution: vscode.TaskExecution; port: number; protocol: Protocol } | undefined> => {
@@ -79,8 +67,8 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     }
     const node = arg as { group?: { port: number; protocol: Protocol }; ports?: { port: number; protocol: Protocol }[] } | undefined;
     const group = node?.group ?? node?.ports?.[0];
-    for (const o of ports.owners.ownersOf(arg)) {
-      const execution = tasks.taskOfTerminal(ports.owners.terminalOf(o.pid)) ?? await taskOfPid(o.pid);
+    for (const o of portsView.ownersOf(arg)) {
+      const execution = tasks.taskOfTerminal(portsView.terminalOf(o.pid)) ?? await taskOfPid(o.pid);
       if (execution && group) { return { execution, port: group.port, protocol: group.protocol }; }
     }
     return undefined;
@@ -107,7 +95,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   context.subscriptions.push(
     tasks,
     conflicts,
-    tasks.onDidChange(() => ports.owners.setTaskOfTerminal(taskName)), // re-renders the view
+    tasks.onDidChange(() => portsView.setTaskNamer(taskName)), // re-renders the view
     vscode.debug.registerDebugConfigurationProvider('*', launchCheck),
     vscode.commands.registerCommand(RESTART_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, true)),
     vscode.commands.registerCommand(TERMINATE_TASK_COMMAND, (arg: unknown, protocol?: Protocol) => terminate(arg, protocol, false)),

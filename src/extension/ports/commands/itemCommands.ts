@@ -2,37 +2,11 @@
 // accepts a plain object, so tests and other extensions can call them without a tree item:
 //   portInspector.kill({ pid, startTime, port, protocol? }, { confirm?: boolean })
 import * as vscode from 'vscode';
-import type { Protocol, SocketOwner } from '../../../core/model';
 import type { KillResult } from '../../../core/process/kill';
 import { isInside } from '../portGroups';
-import type { PortsNode } from '../portsTree';
+import { isNode, selectionOf, selectionOfArgument } from '../nodeSelection';
 import type { PortsContext } from '../portsView';
 import { targetFromOwner, type KillFlowOptions, type KillTarget } from '../../shared/killFlow';
-
-interface Selection {
-  owners: SocketOwner[];
-  port: number | undefined;
-  protocol: Protocol | undefined;
-}
-
-function isNode(x: unknown): x is PortsNode {
-  return typeof x === 'object' && x !== null && typeof (x as PortsNode).kind === 'string' && typeof (x as PortsNode).id === 'string';
-}
-
-function selectionOf(node: PortsNode): Selection {
-  switch (node.kind) {
-    case 'port': {
-      const owners = node.parent?.kind === 'process' ? [node.parent.owner] : node.group.owners;
-      return { owners, port: node.group.port, protocol: node.group.protocol };
-    }
-    case 'process': {
-      const only = node.ports.length === 1 ? node.ports[0] : undefined;
-      return { owners: [node.owner], port: only?.port ?? node.ports[0]?.port, protocol: only?.protocol };
-    }
-    default:
-      return { owners: [], port: undefined, protocol: undefined };
-  }
-}
 
 function killTargets(arg: unknown): KillTarget[] {
   if (isNode(arg)) {
@@ -62,29 +36,28 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
     }
     return ctx.killFlow.run(targets, { force: force || opts?.force === true, confirm: opts?.confirm });
   };
-  const ownersOf = (arg: unknown): Selection => isNode(arg) ? selectionOf(arg) : { owners: [], port: undefined, protocol: undefined };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('portInspector.kill', kill(false)),
     vscode.commands.registerCommand('portInspector.forceKill', kill(true)),
     vscode.commands.registerCommand('portInspector.copyPid', async (arg: unknown) => {
-      const pids = [...new Set(ownersOf(arg).owners.map(o => o.pid))];
+      const pids = [...new Set(selectionOfArgument(arg).owners.map(o => o.pid))];
       if (pids.length === 0) { return; }
       await vscode.env.clipboard.writeText(pids.join(' '));
     }),
     vscode.commands.registerCommand('portInspector.copyCommandLine', async (arg: unknown) => {
-      const lines = ownersOf(arg).owners.map(o => o.commandLine).filter(Boolean);
+      const lines = selectionOfArgument(arg).owners.map(o => o.commandLine).filter(Boolean);
       if (lines.length === 0) { void vscode.window.showInformationMessage('The command line of this process cannot be read.'); return; }
       await vscode.env.clipboard.writeText(lines.join('\n'));
     }),
     vscode.commands.registerCommand('portInspector.openInBrowser', async (arg: unknown) => {
-      const port = typeof arg === 'number' ? arg : ownersOf(arg).port;
+      const port = typeof arg === 'number' ? arg : selectionOfArgument(arg).port;
       if (port === undefined) { return; }
       // openExternal forwards localhost through the remote connection (SSH, WSL, containers, code-server).
       await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${port}/`));
     }),
     vscode.commands.registerCommand('portInspector.revealCwd', async (arg: unknown) => {
-      const owner = ownersOf(arg).owners[0];
+      const owner = selectionOfArgument(arg).owners[0];
       if (!owner) { return; }
       const folder = (vscode.workspace.workspaceFolders ?? []).find(f => isInside(owner.cwd, [f.uri.path]));
       if (!folder) {

@@ -1,5 +1,5 @@
 // Runs the collector inside a worker thread. The /proc walk uses synchronous fs calls (1.7–2.8×
-// faster than fs.promises, see design.md), which would block the extension host's event loop if
+// faster than fs.promises for this walk), which would block the extension host's event loop if
 // run there; here they block only this thread. The collector instance lives as long as the worker,
 // so its warm owner cache makes repeated refreshes cheap. Answers in the compact form of
 // protocol.ts, or "unchanged" when the client already has this exact snapshot.

@@ -11,6 +11,9 @@ import type { Detection } from '../../../core/workspace/devPortTypes';
 import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
+/** Young-generation size of the worker's heap (V8's default is several times larger). */
+const WORKER_YOUNG_GENERATION_MB = 4;
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string };
 
@@ -32,8 +35,11 @@ export class WorkerCollector implements Collector {
   starts = 0;
   /** Collections the worker answered with "unchanged" (nothing had to cross the thread boundary). */
   unchangedAnswers = 0;
-  /** Last snapshot per options key, with the worker's hash of it. */
-  private readonly last = new Map<string, { hash: string; snapshot: Snapshot }>();
+  /**
+   * The last snapshot, for the options it was collected with, and the worker's hash of it. One copy
+   * only: a request with other options (Who Is Using Port reads connections too) replaces it.
+   */
+  private last: { key: string; hash: string; snapshot: Snapshot } | undefined;
 
   constructor(private readonly options: WorkerCollectorOptions) {
     this.name = options.backend ?? defaultBackend();
@@ -44,7 +50,7 @@ export class WorkerCollector implements Collector {
   async collect(options?: CollectOptions): Promise<Snapshot> {
     if (this.fallback) { return this.fallback.collect(options); }
     const key = optionsKey(options);
-    const last = this.last.get(key);
+    const last = this.last?.key === key ? this.last : undefined;
     const res = await this.call({ op: 'collect', options, have: last?.hash });
     if (this.fallback) { return res as Snapshot; } // the worker could not start: res came from the fallback
     const c = res as CompactSnapshot;
@@ -54,8 +60,16 @@ export class WorkerCollector implements Collector {
       return { ...last.snapshot, takenAt: c.takenAt, stats: c.stats };
     }
     const snapshot = expand(c);
-    this.last.set(key, { hash: c.hash, snapshot });
+    this.last = { key, hash: c.hash, snapshot };
     return snapshot;
+  }
+
+  /** The worker's V8 heap (bytes), or undefined when no worker runs or the runtime cannot tell. */
+  async heapStatistics(): Promise<{ used: number; total: number; external: number } | undefined> {
+    const w = this.worker as (Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; total_physical_size: number; external_memory?: number }> }) | undefined;
+    if (!w?.getHeapStatistics) { return undefined; }
+    const h = await w.getHeapStatistics();
+    return { used: h.used_heap_size, total: h.total_physical_size, external: h.external_memory ?? 0 };
   }
 
   processInfo(pid: number): Promise<ProcessInfo | undefined> {
@@ -93,7 +107,12 @@ export class WorkerCollector implements Collector {
     let startError = why;
     if (!startError) {
       try {
-        worker = new Worker(this.options.scriptPath, { workerData: { backend: this.options.backend } satisfies WorkerInit });
+        worker = new Worker(this.options.scriptPath, {
+          workerData: { backend: this.options.backend } satisfies WorkerInit,
+          // A walk allocates short-lived strings for every fd it reads: a small young generation is
+          // collected often and keeps the process's resident memory near what the worker holds.
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        });
       } catch (e) {
         startError = `cannot start the collector worker: ${e instanceof Error ? e.message : String(e)}`;
       }

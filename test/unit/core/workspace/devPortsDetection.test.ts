@@ -89,7 +89,7 @@ describe('dev-port detection on fixture workspaces', () => {
   });
 
   it('a file that cannot be read never blocks or throws: FIFO, unreadable, too large', async function () {
-    // (CI, H4) Windows has no mkfifo, and symlinks need admin there.
+    // Windows has no mkfifo, and symlinks need admin there.
     skipUnless(this, process.platform !== 'win32', 'needs mkfifo and symlinks, Unix only', 'other-platform');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devports-'));
     try {

@@ -1,0 +1,143 @@
+// The Ports view's cost at scale, measured inside the real extension host (scripts/bench-view.mjs
+// loads this file as the workbench's test runner). One run:
+//   A. few sockets: show the view, let it refresh, then measure the host's resident memory, both V8
+//      heaps (host thread and collector worker) and the CPU share of the visible view;
+//   B. hide the view, start one process holding BENCH_VIEW_LISTENERS TCP listeners, BENCH_VIEW_UDP
+//      UDP sockets and BENCH_VIEW_PAIRS connected pairs, show the view again and time until the
+//      workbench renders the new rows (the runner watches the page), then measure as in A; the
+//      same measurement with the load but the view still hidden comes first, as a control.
+// Results are printed as one `[[port-inspector-bench]] {"op":"result",…}` line for the runner.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import * as vscode from 'vscode';
+import type { PortInspectorApi } from '../../src/extension/extension';
+import { startLoad } from '../support/socketLoad';
+
+const TAG = '[[port-inspector-bench]] ';
+const EXTENSION_ID = 'port-inspector.port-inspector';
+const num = (name: string, def: number) => { const v = Number(process.env[name]); return Number.isFinite(v) && v >= 0 ? v : def; };
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) { if (await check()) { return true; } await sleep(50); }
+  return false;
+}
+
+/**
+ * Asks the runner to watch the page for a visible row of the Ports view (with `port`: the row of that
+ * TCP port), shows the view and returns the milliseconds until the row was rendered.
+ */
+async function timeFirstRow(id: string, port: number | undefined, show: () => Thenable<unknown>): Promise<number> {
+  const dir = process.env.PORT_INSPECTOR_BENCH_DIR;
+  if (!dir) { throw new Error('PORT_INSPECTOR_BENCH_DIR is not set (run through scripts/bench-view.mjs)'); }
+  const answer = path.join(dir, `${id}.json`);
+  console.log(`${TAG}${JSON.stringify({ op: 'watchRows', id, port })}`);
+  // The runner says when it is watching, so the clock starts with the page being observed.
+  if (!await waitFor(() => fs.existsSync(`${answer}.watching`), 30000)) { throw new Error('the runner did not start watching the page'); }
+  const t0 = Date.now();
+  await show();
+  if (!await waitFor(() => fs.existsSync(answer), 60000)) { throw new Error(`no Ports view row${port === undefined ? '' : ` for port ${port}`} within 60 s`); }
+  const { t } = JSON.parse(fs.readFileSync(answer, 'utf8')) as { t: number };
+  return t - t0;
+}
+
+interface Sample {
+  rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean;
+}
+
+/** A full GC of the host thread, for measuring retained memory (only in this benchmark). */
+function collectGarbage(): boolean {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The host thread's heap (MB) after a full collection: what is retained, garbage aside. */
+function retainedHeapMb(): number | undefined {
+  return collectGarbage() ? process.memoryUsage().heapUsed / 2 ** 20 : undefined;
+}
+
+async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise<Sample> {
+  const c0 = api.collections();
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  await sleep(windowMs);
+  const cpu = process.cpuUsage(cpu0);
+  const wall = Date.now() - t0;
+  const mem = process.memoryUsage();
+  const worker = await api.collectorHeap();
+  return {
+    rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20,
+    workerHeapMb: worker === undefined ? undefined : worker.used / 2 ** 20,
+    // process-wide: the collector worker's thread is included
+    cpuPercent: (100 * (cpu.user + cpu.system) / 1000) / wall,
+    collections: api.collections() - c0, focused: vscode.window.state.focused,
+  };
+}
+
+/** Distinct protocol:port pairs with a listening or bound socket (the view's port rows), and the lowest TCP port `pid` listens on. */
+function listeningPorts(pid: number): { rows: number; lowestTcp: number } {
+  const out = execFileSync('ss', ['-H', '-l', '-t', '-u', '-n', '-p'], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const keys = new Set<string>();
+  let lowestTcp = Infinity;
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const port = Number(/:(\d+)$/.exec(f[4] ?? '')?.[1]);
+    if (!port) { continue; }
+    keys.add(`${f[0]}:${port}`);
+    if (f[0] === 'tcp' && line.includes(`pid=${pid},`)) { lowestTcp = Math.min(lowestTcp, port); }
+  }
+  return { rows: keys.size, lowestTcp };
+}
+
+export async function run(): Promise<void> {
+  const listeners = num('BENCH_VIEW_LISTENERS', 10000);
+  const udp = num('BENCH_VIEW_UDP', 1000);
+  const pairs = num('BENCH_VIEW_PAIRS', 500);
+  const windowMs = num('BENCH_VIEW_WINDOW_MS', 20000);
+  const ext = vscode.extensions.getExtension<PortInspectorApi>(EXTENSION_ID);
+  if (!ext) { throw new Error(`${EXTENSION_ID} not loaded`); }
+  const api = (ext.isActive ? ext.exports : await ext.activate()).ports;
+  const showView = () => vscode.commands.executeCommand('portInspector.ports.focus');
+  const hideView = () => vscode.commands.executeCommand('workbench.view.extensions');
+
+  await hideView();
+  await waitFor(() => !api.viewVisible(), 10000);
+  const firstRowFew = await timeFirstRow('few', undefined, showView);
+  const few = await sample(api, windowMs);
+
+  await hideView();
+  await waitFor(() => !api.viewVisible(), 10000);
+  const loadT0 = Date.now();
+  const load = await startLoad(listeners, udp, pairs, 1);
+  const loadMs = Date.now() - loadT0;
+  try {
+    // The same process with the load but the view hidden: what the sockets cost the extension host
+    // when the view does nothing (VS Code itself, the collector idle).
+    const hidden = await sample(api, windowMs);
+    // The row of the load's lowest port: it is among the first rows the view shows, and was not
+    // there before the load started.
+    const { rows, lowestTcp } = listeningPorts(load.processes[0].pid!);
+    const firstRowLoad = await timeFirstRow('load', lowestTcp, showView);
+    const loaded = await sample(api, windowMs);
+    // Forcing a GC would flatter the resident-memory figures: only after they are taken, and the
+    // baseline for what the view retains is the same process once the load has gone again.
+    const retainedLoaded = retainedHeapMb();
+    await load.stop();
+    await api.refresh();
+    const retainedAfter = retainedHeapMb();
+    const sockets = listeners + udp + 2 * pairs;
+    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, hidden, loaded, retainedLoaded, retainedAfter })}`);
+  } finally {
+    await load.stop();
+  }
+}

@@ -1,0 +1,55 @@
+// "Dev-Server Port Actions…": the quick pick the status-bar item opens. One section per port that
+// is taken or ignored (conflicts first), with what can be done about it: show or stop the terminal
+// the workspace's own server runs in, kill another process, reveal the port, ignore it.
+import * as vscode from 'vscode';
+import type { Protocol } from '../../core/model';
+import { conflicts, conflictText, holderLabel, type PortStatus } from './devPortsSummary';
+
+/** What the quick pick acts on (the controller). */
+export interface DevPortActionTarget {
+  showTerminal(port: number, protocol: Protocol): Promise<boolean>;
+  stop(port: number, protocol: Protocol): Promise<boolean>;
+  kill(port: number, options: { force?: boolean; protocol?: Protocol }): Promise<unknown>;
+  reveal(port: number, protocol: Protocol): Promise<boolean>;
+  setIgnored(port: number, ignored: boolean, protocol: Protocol): Promise<void>;
+  refresh(): Promise<void>;
+}
+
+type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
+
+function portItems(c: DevPortActionTarget, s: PortStatus): Item[] {
+  const items: Item[] = [];
+  const label = s.state === 'own' ? `${s.port} — held by this workspace` : s.state === 'free' ? `${s.port} — free` : conflictText(s);
+  items.push({ label: `${label}${s.ignored ? ' (ignored)' : ''}`, kind: vscode.QuickPickItemKind.Separator });
+  const others = s.holders.filter(h => h.ownership.kind === 'other' || h.ownership.kind === 'workspace');
+  const term = s.holders.find(h => h.ownership.kind === 'terminal');
+  if (term && term.ownership.kind === 'terminal') {
+    const name = term.ownership.terminalName;
+    items.push({ label: `$(terminal) Show Terminal "${name}"`, description: holderLabel(term.holder), run: () => c.showTerminal(s.port, s.protocol) });
+    items.push({ label: `$(debug-stop) Stop (Ctrl+C in "${name}")`, description: term.holder.commandLine, run: () => c.stop(s.port, s.protocol) });
+  }
+  if (others.length > 0) {
+    const who = others.map(h => holderLabel(h.holder)).join(', ');
+    items.push({ label: '$(close) Kill', description: who, detail: others[0].holder.commandLine, run: () => c.kill(s.port, { protocol: s.protocol }) });
+    items.push({ label: '$(flame) Force Kill', description: `${who} — SIGKILL`, run: () => c.kill(s.port, { force: true, protocol: s.protocol }) });
+  }
+  if (s.state !== 'free') { items.push({ label: '$(eye) Reveal in Ports View', run: () => c.reveal(s.port, s.protocol) }); }
+  items.push(s.ignored
+    ? { label: '$(bell) Stop Ignoring This Port', run: () => c.setIgnored(s.port, false, s.protocol) }
+    : { label: '$(circle-slash) Ignore This Port', description: 'no warning for it in this workspace', run: () => c.setIgnored(s.port, true, s.protocol) });
+  return items;
+}
+
+export async function showDevPortActions(statuses: readonly PortStatus[], c: DevPortActionTarget): Promise<void> {
+  const order = (s: PortStatus) => (s.ignored ? 3 : s.state === 'conflict' || s.state === 'hidden' ? 0 : s.state === 'own' ? 1 : 2);
+  const shown = [...statuses].filter(s => s.state !== 'free' || s.ignored).sort((a, b) => order(a) - order(b) || a.port - b.port);
+  const items: Item[] = shown.flatMap(s => portItems(c, s));
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  if (shown.length === 0) {
+    items.push({ label: `$(pass) ${statuses.length === 0 ? 'No ports watched' : `All ${statuses.length} watched ports are free`}`, description: statuses.map(s => s.port).join(', ') });
+  }
+  items.push({ label: '$(refresh) Detect and Check Again', run: () => c.refresh() });
+  items.push({ label: '$(settings-gear) Edit Watched Ports', description: 'portInspector.watchPorts', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'portInspector.watchPorts') });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Dev-Server Ports', placeHolder: conflicts(statuses).length > 0 ? 'A watched port is taken: choose an action' : 'Watched ports', matchOnDescription: true });
+  await pick?.run?.();
+}
