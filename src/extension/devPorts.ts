@@ -3,17 +3,15 @@
 //
 // Cost: activate only creates the (hidden) item and registers commands; detection and the first
 // check run START_DELAY_MS later. Then a check every portInspector.devPortsCheckInterval seconds
-// and when the window gains focus: it reads /proc/net for the watched ports only and resolves
-// owners only for the ones that are taken (WatchedPortChecker). With the item hidden by setting,
-// nothing runs on a timer.
+// and when the window gains focus: the shared collector's probePorts(), answered in its worker,
+// reads only the watched ports' rows and resolves owners only for the ones that are taken. With
+// the item hidden by setting, nothing runs on a timer.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Collector, Protocol } from '../core/model';
-import { isListening } from '../core/model';
+import type { PortCheckResult, PortHolder, Protocol } from '../core/model';
 import { ancestorPids } from '../core/process/ancestry';
 import type { KillResult } from '../core/process/kill';
 import { classifyHolder, conflicts, conflictText, holderLabel, portState, renderStatusBar, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from '../core/workspace/devPortsSummary';
-import { WatchedPortChecker, type PortCheckResult, type PortHolder } from '../core/workspace/watchedPortCheck';
 import { buildWatchList, parseWatchPortsSetting, type PortSpec, type PortSource, type WatchedPort } from '../core/workspace/watchList';
 import { DevPortDetection } from './devPortsDetection';
 import type { KillTarget } from './killFlow';
@@ -79,27 +77,9 @@ function readSettings(): Settings {
 
 const keyOf = (port: number, protocol: Protocol) => `${port}/${protocol}`;
 
-/** Non-Linux: the shared collector answers the same question (more work, same result). */
-async function checkWithCollector(collector: Collector, watched: readonly PortSpec[]): Promise<PortCheckResult[]> {
-  const wanted = new Set(watched.map(w => keyOf(w.port, w.protocol)));
-  const snap = await collector.collect({ listeningOnly: true });
-  const results = new Map<string, PortCheckResult>();
-  for (const w of watched) { results.set(keyOf(w.port, w.protocol), { port: w.port, protocol: w.protocol, sockets: [], holders: [], holderHidden: false }); }
-  for (const s of snap.sockets) {
-    const key = keyOf(s.localPort, s.protocol);
-    if (!wanted.has(key) || !isListening(s)) { continue; }
-    const r = results.get(key)!;
-    r.sockets.push({ family: s.family, address: s.localAddress, inode: s.inode, uid: s.uid });
-    for (const p of s.processes) { if (!r.holders.some(h => h.pid === p.pid)) { r.holders.push(p); } }
-  }
-  for (const r of results.values()) { r.holderHidden = r.sockets.length > 0 && r.holders.length === 0; }
-  return [...results.values()];
-}
-
 class DevPortsController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly detection: DevPortDetection;
-  private readonly checker: WatchedPortChecker | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private settings = readSettings();
   private watchList: WatchedPort[] = [];
@@ -123,9 +103,6 @@ class DevPortsController implements vscode.Disposable {
     this.item.name = 'Port Inspector: Dev-Server Ports';
     this.item.command = SHOW_ACTIONS_COMMAND;
     this.detection = new DevPortDetection(services.log);
-    this.checker = WatchedPortChecker.supported()
-      ? new WatchedPortChecker({ processInfo: pid => services.collector.processInfo(pid) })
-      : undefined;
     this.disposables.push(
       this.item,
       this.detection,
@@ -219,7 +196,7 @@ class DevPortsController implements vscode.Disposable {
     let results: PortCheckResult[];
     try {
       const specs = watched.map(w => ({ port: w.port, protocol: w.protocol }));
-      results = specs.length === 0 ? [] : this.checker ? await this.checker.check(specs) : await checkWithCollector(this.services.collector, specs);
+      results = specs.length === 0 ? [] : await this.services.collector.probePorts(specs);
       if (this.lastError !== undefined) { this.services.log.info('Dev-port check works again.'); }
       this.lastError = undefined;
     } catch (e) {

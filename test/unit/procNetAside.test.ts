@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProcNetTablesAside, trustedCat, type AsideOptions } from '../../src/core/collect/procNetAside';
 import { PROC_NET_TABLES, readProcNetTable } from '../../src/core/collect/procNetTables';
-import { ProcfsCollector } from '../../src/core/collect/procfsCollector';
+import { OneShotProcfsCollector as ProcfsCollector } from '../../src/core/collect/procfsOneShot';
 import { runHolder, TCP_LISTENER, type Holder } from './support/children';
 
 // The CLI's table reads in `cat` children must give exactly what a read on this thread gives,

@@ -10,7 +10,7 @@
 // With owners: false that table alone answers, without running lsof.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
+import type { CollectOptions, CollectStats, Collector, Family, PortCheckResult, PortProbeSpec, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats, isListening } from '../model';
 import { parseBsdNetstat } from './bsdNetstatParser';
 import { readProcText } from './procFiles';
@@ -19,6 +19,7 @@ import { parsePasswd } from './procPidParser';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
 import { displayName } from './procPidParser';
 import { parseableEnv, runCommand } from './runCommand';
+import { portsByProtocol, probeByCollecting } from './portProbe';
 
 export interface LsofOptions {
   lsofPath?: string;
@@ -81,11 +82,27 @@ export class LsofCollector implements Collector {
     this.now = options.now ?? Date.now;
   }
 
-  async collect(options: CollectOptions = {}): Promise<Snapshot> {
+  collect(options: CollectOptions = {}): Promise<Snapshot> {
+    return this.collectSelected(options);
+  }
+
+  /** Bound sockets without owners first (no lsof run on Linux and BSD); lsof only for the taken ports. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    return probeByCollecting(this, specs, async taken => {
+      const ports = portsByProtocol(taken);
+      return (await this.collectSelected({ listeningOnly: true, protocols: [...ports.keys()] }, ports)).sockets;
+    });
+  }
+
+  /** `ports`: lsof lists only these ports per protocol (`-iTCP:3000,5173`), not every socket. */
+  private async collectSelected(options: CollectOptions, ports?: ReadonlyMap<Protocol, ReadonlySet<number>>): Promise<Snapshot> {
     const stats = emptyStats();
     stats.fullWalk = true;
     const protocols = options.protocols ?? ['tcp', 'udp'];
-    const selectors = protocols.map(p => (p === 'tcp' ? '-iTCP' : '-iUDP'));
+    const selectors = protocols.map(p => {
+      const only = ports?.get(p);
+      return `-i${p === 'tcp' ? 'TCP' : 'UDP'}${only ? `:${[...only].join(',')}` : ''}`;
+    });
     if (selectors.length === 0) { return { takenAt: this.now(), backend: this.name, sockets: [], stats }; }
     const keep = (r: SocketRecord) => !options.listeningOnly || isListening(r);
     const tablePromise = this.socketTable(protocols, stats);

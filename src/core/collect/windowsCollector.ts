@@ -6,12 +6,13 @@
 // What the fallback cannot give: parent pid, command line, start time (0). The kill start-time
 // check is then only as strong as "the pid still exists and still holds the port" (README).
 import * as path from 'node:path';
-import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry } from '../model';
+import type { CollectOptions, CollectStats, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry } from '../model';
 import { emptyStats, isListening } from '../model';
 import { decodeCodePage, parseChcp, parseRegOemcp } from './codePages';
 import { parseNetstat, parseTasklistCsv } from './netstatParser';
 import { collectScript, parsePowerShellJson, processInfoScript, type WinSocketRow } from './powershellParser';
 import { CommandError, runCommand } from './runCommand';
+import { probeByCollecting } from './portProbe';
 
 export interface WindowsOptions {
   /** 'auto' = PowerShell, netstat when it fails; tests force one. */
@@ -109,6 +110,11 @@ export class WindowsCollector implements Collector {
     }
     stats.processesWalked = pidsSeen.size;
     return { takenAt: this.now(), backend, sockets, stats };
+  }
+
+  /** The listening sockets without the process query first; owners only when a watched port is taken. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    return probeByCollecting(this, specs);
   }
 
   async processInfo(pid: number): Promise<ProcessInfo | undefined> {

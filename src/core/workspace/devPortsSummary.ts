@@ -1,8 +1,7 @@
 // From "which process holds which watched port" to what the status bar says. Pure: the extension
 // supplies terminals, folders and ancestry; everything here is plain data and text.
 import * as path from 'node:path';
-import type { ProcessInfo, Protocol } from '../model';
-import type { PortHolder } from './watchedPortCheck';
+import type { PortHolder, ProcessInfo, Protocol } from '../model';
 import { describeSource, type PortSource } from './watchList';
 
 export type HolderOwnership =

@@ -6,10 +6,11 @@
 // as long as collecting in place does. And when nothing changed since the last answer for the same
 // options, the worker only says so (the view's every-2-s refresh on a quiet machine).
 import type { BackendName } from '../../core/collect/createCollector';
-import type { CollectOptions, CollectStats, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../core/model';
+import type { CollectOptions, CollectStats, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../core/model';
 
 export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
+  | { id: number; op: 'probePorts'; specs: PortProbeSpec[] }
   | { id: number; op: 'processInfo'; pid: number };
 
 /**

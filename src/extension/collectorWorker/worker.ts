@@ -2,7 +2,8 @@
 // faster than fs.promises, see design.md), which would block the extension host's event loop if
 // run there; here they block only this thread. The collector instance lives as long as the worker,
 // so its warm owner cache makes repeated refreshes cheap. Answers in the compact form of
-// protocol.ts, or "unchanged" when the client already has this exact snapshot.
+// protocol.ts, or "unchanged" when the client already has this exact snapshot. The status bar's
+// probe of watched ports is answered here too, from the same collector and its owner index.
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCollector } from '../../core/collect/createCollector';
@@ -27,7 +28,9 @@ port.on('message', (req: WorkerRequest) => {
   void (async () => {
     let res: WorkerResponse;
     try {
-      const result = req.op === 'collect' ? await collect(req) : await collector.processInfo(req.pid);
+      const result = req.op === 'collect' ? await collect(req)
+        : req.op === 'probePorts' ? await collector.probePorts(req.specs)
+          : await collector.processInfo(req.pid);
       res = { id: req.id, ok: true, result };
     } catch (e) {
       res = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };

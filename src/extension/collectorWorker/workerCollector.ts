@@ -5,12 +5,12 @@
 // No `vscode` import: unit-tested in plain Node.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
-import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../core/model';
+import type { CollectOptions, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot } from '../../core/model';
 import { createCollector, defaultBackend } from '../../core/collect/createCollector';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -56,6 +56,12 @@ export class WorkerCollector implements Collector {
     return snapshot;
   }
 
+  /** Answered in the worker, with the same owner index the view's collections keep warm. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    // Plain copies: the specs may carry more fields (sources) than the worker needs.
+    return this.call({ op: 'probePorts', specs: specs.map(s => ({ port: s.port, protocol: s.protocol })) }) as Promise<PortCheckResult[]>;
+  }
+
   processInfo(pid: number): Promise<ProcessInfo | undefined> {
     return this.call({ op: 'processInfo', pid }) as Promise<ProcessInfo | undefined>;
   }
@@ -65,7 +71,7 @@ export class WorkerCollector implements Collector {
     const worker = this.fallback ? undefined : this.ensureWorker();
     if (!worker) {
       const c = this.fallback!;
-      return body.op === 'collect' ? c.collect(body.options) : c.processInfo(body.pid);
+      return body.op === 'collect' ? c.collect(body.options) : body.op === 'probePorts' ? c.probePorts(body.specs) : c.processInfo(body.pid);
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
