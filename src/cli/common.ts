@@ -3,7 +3,8 @@ import type { FlagSpec, ParsedArgs } from './args';
 import { UsageError } from './args';
 import type { Protocol } from '../core/model';
 import { parsePortNumber } from '../core/portNumber';
-import { BACKENDS, createCollector, defaultBackend, type BackendName } from '../core/collect/createCollector';
+import { createCollector } from '../core/collect/createCollector';
+import { BACKENDS, defaultBackend, type BackendName } from '../core/platform/platformRules';
 import type { CollectOptions, Collector, Snapshot } from '../core/model';
 import { oneShotSnapshot } from '../core/collect/procfsOneShot';
 

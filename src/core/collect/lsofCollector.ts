@@ -18,7 +18,8 @@ import { parseProcNet } from './procNetParser';
 import { parsePasswd } from './procPidParser';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
 import { displayName } from './procPidParser';
-import { parseableEnv, runCommand } from './runCommand';
+import { CommandError, parseableEnv, runCommand } from './runCommand';
+import { missingToolMessage, unixTool, type UnixTool } from '../platform/systemTools';
 import { portsByProtocol, probeByCollecting } from './portProbe';
 
 export interface LsofOptions {
@@ -44,16 +45,10 @@ function tableKey(s: SocketRecord): string {
   return `${s.protocol}|${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}|${s.state}`;
 }
 
-/**
- * The system's own lsof and ps, by absolute path when they are in the usual places: a directory
- * early on PATH (a project's node_modules/.bin, say) must not decide what runs. PATH otherwise.
- */
-function systemTool(name: string, dirs: readonly string[]): string {
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
-  }
-  return name;
+/** The tool's path, or the error a missing tool is reported with. */
+function need(file: string | undefined, name: UnixTool): string {
+  if (file === undefined) { throw new CommandError(missingToolMessage(name), 'missing'); }
+  return file;
 }
 
 /** Pids per ps / lsof -p call: keeps the argument well under any ARG_MAX. */
@@ -61,9 +56,9 @@ const PID_CHUNK = 500;
 
 export class LsofCollector implements Collector {
   readonly name = 'lsof';
-  private readonly lsof: string;
-  private readonly ps: string;
-  private readonly netstat: string;
+  private readonly lsof: string | undefined;
+  private readonly ps: string | undefined;
+  private readonly netstat: string | undefined;
   private readonly table: 'proc' | 'netstat' | 'none';
   private readonly procRoot: string;
   private readonly timeoutMs: number;
@@ -72,9 +67,10 @@ export class LsofCollector implements Collector {
   private cwdCache = new Map<string, string>();
 
   constructor(options: LsofOptions = {}) {
-    this.lsof = options.lsofPath ?? systemTool('lsof', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
-    this.ps = options.psPath ?? systemTool('ps', ['/bin', '/usr/bin']);
-    this.netstat = options.netstatPath ?? systemTool('netstat', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+    // The system's own lsof, ps and netstat (systemTools.ts); a missing one fails when it is needed.
+    this.lsof = options.lsofPath ?? unixTool('lsof');
+    this.ps = options.psPath ?? unixTool('ps');
+    this.netstat = options.netstatPath ?? unixTool('netstat');
     const table = options.socketTable ?? 'auto';
     this.table = table !== 'auto' ? table : process.platform === 'linux' ? 'proc' : BSD_NETSTAT.has(process.platform) ? 'netstat' : 'none';
     this.procRoot = options.procRoot ?? '/proc';
@@ -117,7 +113,7 @@ export class LsofCollector implements Collector {
     // -n/-P: no DNS or service names; -w: no warnings on stderr; +c 0: untruncated command names;
     // -Ts: TCP state. Exit code 1: nothing matched, or one of -iTCP/-iUDP matched nothing — not failure.
     const [result, table] = await Promise.all([
-      runCommand(this.lsof, ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
+      runCommand(need(this.lsof, 'lsof'), ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
         timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
       }),
       tablePromise,
@@ -186,7 +182,7 @@ export class LsofCollector implements Collector {
         return { records };
       }
       if (this.table === 'netstat') {
-        const outs = await Promise.all(protocols.map(p => runCommand(this.netstat, ['-an', '-p', p], { timeoutMs: this.timeoutMs, env: parseableEnv() })));
+        const outs = await Promise.all(protocols.map(p => runCommand(need(this.netstat, 'netstat'), ['-an', '-p', p], { timeoutMs: this.timeoutMs, env: parseableEnv() })));
         const records: SocketRecord[] = [];
         for (const o of outs) {
           const parsed = parseBsdNetstat(o.stdout.toString('utf8'));
@@ -254,7 +250,7 @@ export class LsofCollector implements Collector {
       const chunk = pids.slice(i, i + PID_CHUNK);
       // ps exits 1 when none of the pids exists any more. -ww: BSD/macOS ps cuts lines at 79 columns
       // when stdout is not a terminal; twice means no limit (procps accepts it too).
-      const r = await runCommand(this.ps, ['-ww', '-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
+      const r = await runCommand(need(this.ps, 'ps'), ['-ww', '-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
         timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
       });
       const parsed = parsePsRows(r.stdout.toString('utf8'));
@@ -278,7 +274,7 @@ export class LsofCollector implements Collector {
       const chunk = missing.slice(i, i + PID_CHUNK);
       let text = '';
       try {
-        const r = await runCommand(this.lsof, ['-nP', '-w', '-a', '-d', 'cwd', '-p', chunk.join(','), '-F', 'pfn0'], {
+        const r = await runCommand(need(this.lsof, 'lsof'), ['-nP', '-w', '-a', '-d', 'cwd', '-p', chunk.join(','), '-F', 'pfn0'], {
           timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
         });
         text = r.stdout.toString('utf8');

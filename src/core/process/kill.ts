@@ -3,6 +3,7 @@
 import type { Collector, Protocol, SocketEntry } from '../model';
 import { socketsOnPort } from '../socketQueries';
 import { signalProcess } from './signal';
+import { permissionHint } from '../platform/platformRules';
 
 export interface KillRequest {
   pid: number;
@@ -110,8 +111,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   for (const signal of signals) {
     const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
-      // (Windows hint added by H4: there the remedy is an elevated taskkill, not sudo.)
-      const hint = process.platform === 'win32' ? `from an administrator terminal: taskkill /PID ${pid} /T /F` : `sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`;
+      const hint = permissionHint(pid, signal === 'SIGKILL').text;
       return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: ${hint}`, signal: last };
     }
     last = signal;

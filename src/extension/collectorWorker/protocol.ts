@@ -5,7 +5,7 @@
 // listeners of four processes), and deserialising that on the extension host's thread would stall it
 // as long as collecting in place does. And when nothing changed since the last answer for the same
 // options, the worker only says so (the view's every-2-s refresh on a quiet machine).
-import type { BackendName } from '../../core/collect/createCollector';
+import type { BackendName } from '../../core/platform/platformRules';
 import type { CollectOptions, CollectStats, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../core/model';
 
 export type WorkerRequest =

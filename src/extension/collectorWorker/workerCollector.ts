@@ -6,7 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import type { CollectOptions, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot } from '../../core/model';
-import { createCollector, defaultBackend } from '../../core/collect/createCollector';
+import { createCollector } from '../../core/collect/createCollector';
+import { defaultBackend } from '../../core/platform/platformRules';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
