@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import type { CollectStats, ProcessInfo, SocketOwner, SocketRecord } from '../model';
 import { errorCode, readSocketFds, tryReadlink } from './procFiles';
 import type { ProcProcesses } from './procProcesses';
-import { OWNER_CACHE_VERSION, validCacheEntry, type OwnerCacheData } from './ownerCacheData';
+import { OWNER_CACHE_VERSION, packFds, unpackFds, validCacheEntry, type OwnerCacheData, type OwnerCacheEntry } from './ownerCacheData';
 
 const FULL_WALK_MS = 30_000;
 /** How often a probe of watched ports walks every process while one of them stays taken. */
@@ -26,6 +26,8 @@ interface PidEntry {
   /** This process's sockets as flat [inode, fd, inode, fd, …] pairs, in fd order (see readSocketFds). */
   sockets: number[];
   info: ProcessInfo | undefined;
+  /** Every fd number at that walk, for a process with many fds (see readSocketFds). */
+  fds?: number[];
 }
 
 /** One owner resolution in progress: beginPass() before the rows are read, endPass() after. */
@@ -204,8 +206,11 @@ export class FdOwnerIndex {
     const previous = this.pids.get(pid);
     let fdCount: number;
     let sockets: number[];
+    let fds: number[] | undefined;
+    // A full walk reads every fd: it is the safety net for what a partial read may miss.
+    const since = previous?.fds && previous.startTicks === stat.startTicks && !refreshInfo ? { fds: previous.fds, sockets: previous.sockets } : undefined;
     try {
-      ({ fdCount, sockets } = readSocketFds(this.proc, pid));
+      ({ fdCount, sockets, fds } = readSocketFds(this.proc, pid, since));
     } catch (e) {
       const code = errorCode(e);
       this.forgetPid(pid);
@@ -220,10 +225,12 @@ export class FdOwnerIndex {
     if (!info && sockets.length > 0) { info = this.processes.read(pid, stat); }
     if (samePid && previous.info === info && sameSockets(previous.sockets, sockets)) {
       previous.fdCount = this.fdCountsUsable() ? fdCount : -1;
+      if (previous.fds !== fds) { this.ownersDirty = true; }
+      previous.fds = fds;
       return;
     }
     this.forgetPid(pid);
-    this.addPid(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fdCount : -1, sockets, info });
+    this.addPid(pid, { startTicks: stat.startTicks, fdCount: this.fdCountsUsable() ? fdCount : -1, sockets, info, fds });
   }
 
   private addPid(pid: number, entry: PidEntry): void {
@@ -271,7 +278,9 @@ export class FdOwnerIndex {
       bootTimeMs: this.processes.bootTime(),
       lastFullWalk: this.lastFullWalk,
       knownUnowned: [...this.knownUnowned],
-      pids: [...this.pids].map(([pid, e]) => [pid, e.startTicks, e.fdCount, e.sockets, e.info ?? null]),
+      pids: [...this.pids].map(([pid, e]): OwnerCacheEntry => (e.fds
+        ? [pid, e.startTicks, e.fdCount, e.sockets, e.info ?? null, packFds(e.fds)]
+        : [pid, e.startTicks, e.fdCount, e.sockets, e.info ?? null])),
     };
   }
 
@@ -287,8 +296,8 @@ export class FdOwnerIndex {
     try {
       for (const e of d.pids) {
         if (!validCacheEntry(e)) { throw new Error('malformed'); }
-        const [pid, startTicks, fdCount, sockets, info] = e;
-        this.addPid(pid, { startTicks, fdCount, sockets, info: info ?? undefined });
+        const [pid, startTicks, fdCount, sockets, info, packed] = e;
+        this.addPid(pid, { startTicks, fdCount, sockets, info: info ?? undefined, fds: packed ? unpackFds(packed) : undefined });
       }
       if (!d.knownUnowned.every(n => Number.isSafeInteger(n) && n >= 0)) { throw new Error('malformed'); }
     } catch {
