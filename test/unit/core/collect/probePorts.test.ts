@@ -10,7 +10,7 @@ import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { LsofCollector } from '../../../../src/core/collect/lsofCollector';
 import { WindowsCollector } from '../../../../src/core/collect/windowsCollector';
 import { WorkerCollector } from '../../../../src/extension/collectorWorker/workerCollector';
-import { bindUdp, closeServer, listenTcp, portOf, runHolder, type Holder } from '../../support/children';
+import { bindUdp, closeServer, listenTcp, portOf, runHolder, SHARED_LISTENER, type Holder } from '../../support/children';
 
 const linux = process.platform === 'linux';
 // out/test/unit/core/collect/x.test.js -> out/src/extension/collectorWorker/worker.js
@@ -24,21 +24,6 @@ async function freePort(): Promise<number> {
   await closeServer(s);
   return p;
 }
-
-// A parent that shares its listening socket with two children (pre-fork server): three owners, one socket.
-const SHARED = `
-  const net = require('net'), cp = require('child_process');
-  const kid = "process.on('message', (m, s) => { if (m === 'server') { global.keep = s; process.send('ok'); } });";
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1', () => {
-    const kids = [1, 2].map(() => cp.spawn(process.execPath, ['-e', kid], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
-    let ok = 0;
-    for (const k of kids) {
-      k.on('message', () => { if (++ok === kids.length) { console.log(JSON.stringify({ port: server.address().port, kids: kids.map(c => c.pid) })); } });
-      k.send('server', server);
-    }
-    process.on('SIGTERM', () => { kids.forEach(k => k.kill('SIGKILL')); process.exit(0); });
-  });`;
 
 const LISTENER = (port: number) => `const s = require('net').createServer().listen(${port}, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port })));`;
 
@@ -81,18 +66,19 @@ describe('ProcfsCollector.probePorts on live sockets', function () {
   });
 
   it('finds every process sharing one listening socket (no stop at the first owner)', async () => {
-    const holder: Holder<{ port: number; kids: number[] }> = await runHolder(SHARED);
+    // A pre-fork server: the parent and two children hold one listening socket.
+    const holder: Holder<{ port: number; pid: number; children: number[] }> = await runHolder(SHARED_LISTENER(2));
     try {
       const [r] = await new ProcfsCollector().probePorts([{ port: holder.info.port, protocol: 'tcp' }]);
       assert.equal(r.sockets.length, 1);
-      assert.deepEqual(r.holders.map(h => h.pid), [holder.child.pid!, ...holder.info.kids].sort((a, b) => a - b));
+      assert.deepEqual(r.holders.map(h => h.pid), [holder.child.pid!, ...holder.info.children].sort((a, b) => a - b));
     } finally {
       // SIGTERM lets the parent take its children down; then make sure (they are this test's processes).
       const exited = new Promise(r => holder.child.once('exit', r));
       holder.child.kill('SIGTERM');
       await Promise.race([exited, new Promise(r => setTimeout(r, 2000))]);
       await holder.stop();
-      for (const kid of holder.info.kids) { try { process.kill(kid, 'SIGKILL'); } catch { /* already gone */ } }
+      for (const kid of holder.info.children) { try { process.kill(kid, 'SIGKILL'); } catch { /* already gone */ } }
     }
   });
 
