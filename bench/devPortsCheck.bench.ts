@@ -8,7 +8,8 @@
 //    status-bar rendering, every DEVPORTS_INTERVAL_MS (15 s, the default setting) for
 //    DEVPORTS_DURATION_S (180 s). process.cpuUsage() covers every thread of this process, so the
 //    figure is the calling thread and the worker together, per hour and as % of one core.
-//    Loopback only; every process started here is killed at the end.
+//    Loopback only, in a network namespace of its own when run as root; every process started
+//    here is killed at the end.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -67,6 +68,15 @@ const hasSs = spawnSync('ss', ['-V']).status === 0;
 
 async function main(): Promise<void> {
   if (process.platform !== 'linux') { console.log('Linux only (reads /proc/net).'); return; }
+  // In a network namespace of its own (as root): no one else's test run can take the watched
+  // ports or stop the load's listeners, and the tables hold only this run's sockets.
+  if (process.env.DEVPORTS_ISOLATED !== '1' && process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0) {
+    const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up 2>/dev/null || true; exec "$0" "$@"', process.execPath, __filename], {
+      stdio: 'inherit', env: { ...process.env, DEVPORTS_ISOLATED: '1' },
+    });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
   const load = await startLoad(LISTENERS, 0, 0, 1);
   const holders: ReturnType<typeof spawn>[] = [];
   try {
