@@ -95,6 +95,8 @@ class DevPortsController implements vscode.Disposable {
   private lastCheckAt = 0;
   private checks = 0;
   private lastError: string | undefined;
+  /** The detection notes of the watch list the last check used: state() shows them with its results. */
+  private checkedNotes: DevPortsState['notes'] = [];
   private readonly ancestry = new Map<string, number[]>();
   registerMs = 0;
 
@@ -191,6 +193,9 @@ class DevPortsController implements vscode.Disposable {
 
   private async checkOnce(): Promise<void> {
     const watched = this.watchList;
+    // The check answers from the collector worker, a round trip later: the notes are taken with the
+    // watch list, so that state() never pairs new notes with the ports of an older detection.
+    const notes = this.currentNotes();
     this.lastCheckAt = Date.now();
     this.checks++;
     let results: PortCheckResult[];
@@ -203,6 +208,7 @@ class DevPortsController implements vscode.Disposable {
       const message = e instanceof Error ? e.message : String(e);
       if (message !== this.lastError) { this.services.log.error(`Dev-port check failed: ${message}`); }
       this.lastError = message;
+      this.checkedNotes = notes;
       this.render();
       return;
     }
@@ -225,6 +231,7 @@ class DevPortsController implements vscode.Disposable {
     }
     for (const k of this.ancestry.keys()) { if (!live.has(k)) { this.ancestry.delete(k); } }
     this.statuses = statuses;
+    this.checkedNotes = notes;
     this.render();
   }
 
@@ -365,8 +372,12 @@ class DevPortsController implements vscode.Disposable {
     await this.check();
   }
 
+  private currentNotes(): DevPortsState['notes'] {
+    return this.detection.folders.flatMap(f => f.detection.notes.map(n => ({ folder: f.folder.name, ...n })));
+  }
+
   state(): DevPortsState {
-    const notes = this.detection.folders.flatMap(f => f.detection.notes.map(n => ({ folder: f.folder.name, ...n })));
+    const notes = this.checkedNotes;
     return {
       started: this.started,
       detectEnabled: this.settings.detect,
