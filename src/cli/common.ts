@@ -3,10 +3,10 @@ import type { FlagSpec, ParsedArgs } from './args';
 import { UsageError } from './args';
 import type { Protocol } from '../core/model';
 import { parsePortNumber } from '../core/portNumber';
-import { BACKENDS, createCollector, defaultBackend, type BackendName } from '../core/collect/createCollector';
+import { createCollector } from '../core/collect/createCollector';
+import { BACKENDS, defaultBackend, type BackendName } from '../core/platform/platformRules';
 import type { CollectOptions, Collector, Snapshot } from '../core/model';
-import { ProcfsCollector } from '../core/collect/procfsCollector';
-import { loadOwnerCache, saveOwnerCache } from '../core/collect/ownerCacheFile';
+import { oneShotSnapshot } from '../core/collect/procfsOneShot';
 
 export const PROTOCOL_FLAGS: FlagSpec[] = [{ names: ['--tcp'] }, { names: ['--udp'] }];
 export const BACKEND_FLAG: FlagSpec = { names: ['--backend'], value: true };
@@ -48,12 +48,5 @@ export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Pr
     const collector = createCollector(backend);
     return { collector, snapshot: await collector.collect(options) };
   }
-  const collector = new ProcfsCollector();
-  const useCache = !args.flags.has('--no-cache') && !options.fullWalk;
-  // The kernel prints the TCP tables in child processes while this one loads the cache.
-  const reads = collector.startTableReads(options);
-  if (useCache) { loadOwnerCache(collector); }
-  const snapshot = await collector.collectStarted(reads, options);
-  if (useCache && (snapshot.stats.fullWalk || collector.cacheChanged)) { saveOwnerCache(collector); }
-  return { collector, snapshot };
+  return oneShotSnapshot(options, !args.flags.has('--no-cache') && !options.fullWalk);
 }

@@ -78,10 +78,37 @@ export interface CollectOptions {
   fullWalk?: boolean;
 }
 
+/** A port to probe: is something bound on it (LISTEN TCP, bound UDP), and by whom? */
+export interface PortProbeSpec {
+  port: number;
+  protocol: Protocol;
+}
+
+/** A process holding a probed port, through one of its fds (-1 where the platform does not say). */
+export type PortHolder = SocketOwner;
+
+/** The answer for one probed port: what the dev-server status bar shows. */
+export interface PortCheckResult {
+  port: number;
+  protocol: Protocol;
+  /** Listening TCP / bound UDP sockets on this port (several: IPv4 + IPv6, or per address). */
+  sockets: { family: Family; address: string; inode: number; uid: number }[];
+  /** Every process holding one of those sockets, once per pid, by pid. */
+  holders: PortHolder[];
+  /** True when the port is taken but no holder could be seen (another user's process, kernel socket). */
+  holderHidden: boolean;
+}
+
 /** One platform back end. Implementations keep whatever cache makes a repeated collect cheap. */
 export interface Collector {
   readonly name: string;
   collect(options?: CollectOptions): Promise<Snapshot>;
+  /**
+   * The listening sockets on a few ports and their holders, as cheaply as the platform allows:
+   * only the tables of the protocols asked for, owners looked up only for a port that is taken.
+   * One result per distinct spec, in the order given. The status bar asks this every few seconds.
+   */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]>;
   /** Details of one process, or undefined when it does not exist (or cannot be seen). */
   processInfo(pid: number): Promise<ProcessInfo | undefined>;
 }

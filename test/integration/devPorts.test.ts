@@ -12,7 +12,7 @@ import type { PortInspectorApi } from '../../src/extension/extension';
 import type { DevPortsApi, DevPortsState } from '../../src/extension/devPorts/devPortsController';
 import { terminalForPid } from '../../src/extension/shared/terminalOwnership';
 import { createCollector } from '../../src/core/collect/createCollector';
-import { runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
+import { runHolder, sleep, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
 import { EXTENSION_ID, portRow, tree } from './helpers/portsApi';
 import { screenshot } from './helpers/screenshot';
 import { skipUnless } from '../unit/support/skip';
@@ -172,6 +172,9 @@ describe('dev-server port warning (status bar)', function () {
         assert.ok(await waitFor(() => api.state().checks > checks0, 10000, 5), 'the action list never checked the ports');
         await api.check();
         await new Promise(r => setImmediate(r));
+        // No API tells when the workbench has drawn the pick's items: each retry gives it longer
+        // (0, 100, 200, 400, 800 ms) before the keys, so a slow render is waited out, not raced.
+        if (attempt > 0) { await sleep(100 * 2 ** (attempt - 1)); }
         if (attempt === 0) { await screenshot('dev-ports-actions', { delayMs: 300 }); }
         for (let i = 0; i < 3; i++) { await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext'); }
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');

@@ -10,7 +10,7 @@
 // With owners: false that table alone answers, without running lsof.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CollectOptions, CollectStats, Collector, Family, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
+import type { CollectOptions, CollectStats, Collector, Family, PortCheckResult, PortProbeSpec, ProcessInfo, Protocol, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
 import { emptyStats, isListening } from '../model';
 import { parseBsdNetstat } from './bsdNetstatParser';
 import { readProcText } from './procFiles';
@@ -18,7 +18,9 @@ import { parseProcNet } from './procNetParser';
 import { parsePasswd } from './procPidParser';
 import { lsofCwds, lsofSockets, parseLsofFields, parsePsRows, type LsofProcess, type LsofSocket, type PsRow } from './lsofParser';
 import { displayName } from './procPidParser';
-import { parseableEnv, runCommand } from './runCommand';
+import { CommandError, parseableEnv, runCommand } from './runCommand';
+import { missingToolMessage, unixTool, type UnixTool } from '../platform/systemTools';
+import { portsByProtocol, probeByCollecting } from './portProbe';
 
 export interface LsofOptions {
   lsofPath?: string;
@@ -43,16 +45,10 @@ function tableKey(s: SocketRecord): string {
   return `${s.protocol}|${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}|${s.state}`;
 }
 
-/**
- * The system's own lsof and ps, by absolute path when they are in the usual places: a directory
- * early on PATH (a project's node_modules/.bin, say) must not decide what runs. PATH otherwise.
- */
-function systemTool(name: string, dirs: readonly string[]): string {
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
-  }
-  return name;
+/** The tool's path, or the error a missing tool is reported with. */
+function need(file: string | undefined, name: UnixTool): string {
+  if (file === undefined) { throw new CommandError(missingToolMessage(name), 'missing'); }
+  return file;
 }
 
 /** Pids per ps / lsof -p call: keeps the argument well under any ARG_MAX. */
@@ -60,9 +56,9 @@ const PID_CHUNK = 500;
 
 export class LsofCollector implements Collector {
   readonly name = 'lsof';
-  private readonly lsof: string;
-  private readonly ps: string;
-  private readonly netstat: string;
+  private readonly lsof: string | undefined;
+  private readonly ps: string | undefined;
+  private readonly netstat: string | undefined;
   private readonly table: 'proc' | 'netstat' | 'none';
   private readonly procRoot: string;
   private readonly timeoutMs: number;
@@ -71,9 +67,10 @@ export class LsofCollector implements Collector {
   private cwdCache = new Map<string, string>();
 
   constructor(options: LsofOptions = {}) {
-    this.lsof = options.lsofPath ?? systemTool('lsof', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
-    this.ps = options.psPath ?? systemTool('ps', ['/bin', '/usr/bin']);
-    this.netstat = options.netstatPath ?? systemTool('netstat', ['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+    // The system's own lsof, ps and netstat (systemTools.ts); a missing one fails when it is needed.
+    this.lsof = options.lsofPath ?? unixTool('lsof');
+    this.ps = options.psPath ?? unixTool('ps');
+    this.netstat = options.netstatPath ?? unixTool('netstat');
     const table = options.socketTable ?? 'auto';
     this.table = table !== 'auto' ? table : process.platform === 'linux' ? 'proc' : BSD_NETSTAT.has(process.platform) ? 'netstat' : 'none';
     this.procRoot = options.procRoot ?? '/proc';
@@ -81,11 +78,27 @@ export class LsofCollector implements Collector {
     this.now = options.now ?? Date.now;
   }
 
-  async collect(options: CollectOptions = {}): Promise<Snapshot> {
+  collect(options: CollectOptions = {}): Promise<Snapshot> {
+    return this.collectSelected(options);
+  }
+
+  /** Bound sockets without owners first (no lsof run on Linux and BSD); lsof only for the taken ports. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    return probeByCollecting(this, specs, async taken => {
+      const ports = portsByProtocol(taken);
+      return (await this.collectSelected({ listeningOnly: true, protocols: [...ports.keys()] }, ports)).sockets;
+    });
+  }
+
+  /** `ports`: lsof lists only these ports per protocol (`-iTCP:3000,5173`), not every socket. */
+  private async collectSelected(options: CollectOptions, ports?: ReadonlyMap<Protocol, ReadonlySet<number>>): Promise<Snapshot> {
     const stats = emptyStats();
     stats.fullWalk = true;
     const protocols = options.protocols ?? ['tcp', 'udp'];
-    const selectors = protocols.map(p => (p === 'tcp' ? '-iTCP' : '-iUDP'));
+    const selectors = protocols.map(p => {
+      const only = ports?.get(p);
+      return `-i${p === 'tcp' ? 'TCP' : 'UDP'}${only ? `:${[...only].join(',')}` : ''}`;
+    });
     if (selectors.length === 0) { return { takenAt: this.now(), backend: this.name, sockets: [], stats }; }
     const keep = (r: SocketRecord) => !options.listeningOnly || isListening(r);
     const tablePromise = this.socketTable(protocols, stats);
@@ -100,7 +113,7 @@ export class LsofCollector implements Collector {
     // -n/-P: no DNS or service names; -w: no warnings on stderr; +c 0: untruncated command names;
     // -Ts: TCP state. Exit code 1: nothing matched, or one of -iTCP/-iUDP matched nothing — not failure.
     const [result, table] = await Promise.all([
-      runCommand(this.lsof, ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
+      runCommand(need(this.lsof, 'lsof'), ['-nP', '-w', '+c', '0', '-Ts', '-F', 'pcRuLfdtPnT0', ...selectors], {
         timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
       }),
       tablePromise,
@@ -169,7 +182,7 @@ export class LsofCollector implements Collector {
         return { records };
       }
       if (this.table === 'netstat') {
-        const outs = await Promise.all(protocols.map(p => runCommand(this.netstat, ['-an', '-p', p], { timeoutMs: this.timeoutMs, env: parseableEnv() })));
+        const outs = await Promise.all(protocols.map(p => runCommand(need(this.netstat, 'netstat'), ['-an', '-p', p], { timeoutMs: this.timeoutMs, env: parseableEnv() })));
         const records: SocketRecord[] = [];
         for (const o of outs) {
           const parsed = parseBsdNetstat(o.stdout.toString('utf8'));
@@ -237,7 +250,7 @@ export class LsofCollector implements Collector {
       const chunk = pids.slice(i, i + PID_CHUNK);
       // ps exits 1 when none of the pids exists any more. -ww: BSD/macOS ps cuts lines at 79 columns
       // when stdout is not a terminal; twice means no limit (procps accepts it too).
-      const r = await runCommand(this.ps, ['-ww', '-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
+      const r = await runCommand(need(this.ps, 'ps'), ['-ww', '-o', 'pid=,ppid=,user=,lstart=,args=', '-p', chunk.join(',')], {
         timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
       });
       const parsed = parsePsRows(r.stdout.toString('utf8'));
@@ -261,7 +274,7 @@ export class LsofCollector implements Collector {
       const chunk = missing.slice(i, i + PID_CHUNK);
       let text = '';
       try {
-        const r = await runCommand(this.lsof, ['-nP', '-w', '-a', '-d', 'cwd', '-p', chunk.join(','), '-F', 'pfn0'], {
+        const r = await runCommand(need(this.lsof, 'lsof'), ['-nP', '-w', '-a', '-d', 'cwd', '-p', chunk.join(','), '-F', 'pfn0'], {
           timeoutMs: this.timeoutMs, okExitCodes: [0, 1], env: parseableEnv(),
         });
         text = r.stdout.toString('utf8');

@@ -3,28 +3,28 @@
 // the collector re-validates (start time, fd count, unknown inodes, 30 s full walk), never a source of truth.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProcfsCollector } from './procfsCollector';
+import type { FdOwnerIndex } from './fdOwnerIndex';
 import { privateDirPath, safeDir } from './privateDir';
 
 export function ownerCachePath(): string {
   return path.join(privateDirPath(), 'owners-v2.json');
 }
 
-export function loadOwnerCache(collector: ProcfsCollector, file = ownerCachePath()): boolean {
+export function loadOwnerCache(collector: { index: FdOwnerIndex }, file = ownerCachePath()): boolean {
   if (!safeDir(path.dirname(file), false)) { return false; }
   try {
-    return collector.importCache(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return collector.index.importCache(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch {
     return false;
   }
 }
 
-export function saveOwnerCache(collector: ProcfsCollector, file = ownerCachePath()): void {
+export function saveOwnerCache(collector: { index: FdOwnerIndex }, file = ownerCachePath()): void {
   const dir = path.dirname(file);
   if (!safeDir(dir, true)) { return; }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(collector.exportCache()), { mode: 0o600 });
+    fs.writeFileSync(tmp, JSON.stringify(collector.index.exportCache()), { mode: 0o600 });
     fs.renameSync(tmp, file);
     // The first format's file, which no version reads any more.
     fs.rmSync(path.join(dir, 'owners-v1.json'), { force: true });

@@ -43,20 +43,52 @@ export function errorCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** From this many fds on, a process's fd numbers are kept, so that a change re-reads only new fds. */
+export const FD_LIST_MIN = 256;
+
+export interface SocketFds {
+  fdCount: number;
+  /** Flat [inode, fd, inode, fd, …] pairs in fd order. */
+  sockets: number[];
+  /** Every fd number, for a process with FD_LIST_MIN fds or more. */
+  fds?: number[];
+}
+
 /**
  * The socket fds of one process as flat [inode, fd, inode, fd, …] pairs in fd order (flat numbers
  * are what the CLI's owner cache stores and parses fastest), and how many fds it has in all.
+ *
+ * With `since`, the result of an earlier read of the same process (same start time), only what
+ * may have changed is read: fds whose number was not open then, and the fds that were sockets
+ * (still the same socket?). An fd number that stayed open and was not a socket is not read again:
+ * the readlink of every fd of a process with thousands of them is most of a warm refresh's cost
+ * when that process opens or closes one file. If that number was closed and reopened as a socket
+ * in between, the socket is new to every process too, so the caller's rule for a socket nobody
+ * holds (walk every process, completely) finds it; one handed over from another process is found
+ * by the caller's periodic full walk, like an fd passed between processes without changing counts.
  * Throws what readdir throws (ENOENT: gone; EACCES: another user's process).
  */
-export function readSocketFds(procRoot: string, pid: number | string): { fdCount: number; sockets: number[] } {
+export function readSocketFds(procRoot: string, pid: number | string, since?: { fds: readonly number[]; sockets: readonly number[] }): SocketFds {
   const dir = `${procRoot}/${pid}/fd`;
-  const fds = fs.readdirSync(dir);
+  const names = fs.readdirSync(dir);
+  let open: Set<number> | undefined;
+  let wasSocket: Set<number> | undefined;
+  if (since) {
+    open = new Set(since.fds);
+    wasSocket = new Set();
+    for (let i = 1; i < since.sockets.length; i += 2) { wasSocket.add(since.sockets[i]); }
+  }
+  const fds = names.length >= FD_LIST_MIN ? new Array<number>(names.length) : undefined;
   const sockets: number[] = [];
-  for (const fd of fds) {
-    const link = tryReadlink(`${dir}/${fd}`);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const fd = Number(name);
+    if (fds) { fds[i] = fd; }
+    if (open && open.has(fd) && !wasSocket!.has(fd)) { continue; }
+    const link = tryReadlink(`${dir}/${name}`);
     if (link === undefined || link.charCodeAt(0) !== 115 /* s */) { continue; }
     const inode = parseSocketLink(link);
-    if (inode !== undefined) { sockets.push(inode, Number(fd)); }
+    if (inode !== undefined) { sockets.push(inode, fd); }
   }
-  return { fdCount: fds.length, sockets };
+  return { fdCount: names.length, sockets, fds };
 }

@@ -12,31 +12,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { privateDirPath, safeDir } from './privateDir';
 import { readProcNetTable, type ProcNetTable } from './procNetTables';
+import { unixTool } from '../platform/systemTools';
 
 let serial = 0;
 
 export interface AsideOptions {
   /** Private directory for the children's output (default: privateDirPath()). */
   dir?: string;
-  /** The `cat` to run (default: trustedCat()); undefined = none, read here. */
+  /**
+   * The `cat` to run (default: the system's root-owned cat; never one found on PATH, since what it
+   * prints decides which port a process is shown holding); undefined = none, read here.
+   */
   cat?: string;
-}
-
-/**
- * /usr/bin/cat or /bin/cat when owned by root and writable by nobody else. Never looked up on
- * PATH: a root run can inherit a user's PATH (sudo -E, npm scripts), and what `cat` prints decides
- * which port a process is shown holding.
- */
-export function trustedCat(): string | undefined {
-  for (const candidate of ['/usr/bin/cat', '/bin/cat']) {
-    try {
-      const st = fs.statSync(candidate);
-      if (st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0 && (st.mode & 0o111) !== 0) { return candidate; }
-    } catch {
-      // not there: try the next
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -47,7 +34,7 @@ export function trustedCat(): string | undefined {
 export function readProcNetTablesAside(procRoot: string, tables: readonly ProcNetTable[], options: AsideOptions = {}): Map<ProcNetTable, Promise<string | undefined>> {
   const out = new Map<ProcNetTable, Promise<string | undefined>>();
   const dir = options.dir ?? privateDirPath();
-  const cat = 'cat' in options ? options.cat : trustedCat();
+  const cat = 'cat' in options ? options.cat : unixTool('cat');
   const usable = tables.length > 0 && cat !== undefined && safeDir(dir, true);
   for (const t of tables) {
     const aside = usable ? readInChild(cat, `${procRoot}/${t.file}`, dir) : Promise.resolve(undefined);

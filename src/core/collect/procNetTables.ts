@@ -1,5 +1,5 @@
-// The four /proc/net socket tables and how to read one. Shared by the collector and the
-// dev-port check, so both treat a missing table the same way.
+// The four /proc/net socket tables and how to read one. Shared by the row reader, the port probe
+// and the one-shot path, so all treat a missing table the same way.
 import type { Family, Protocol } from '../model';
 import { errorCode, readProcText } from './procFiles';
 

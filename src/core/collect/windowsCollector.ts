@@ -6,12 +6,14 @@
 // What the fallback cannot give: parent pid, command line, start time (0). The kill start-time
 // check is then only as strong as "the pid still exists and still holds the port" (README).
 import * as path from 'node:path';
-import type { CollectOptions, CollectStats, Collector, ProcessInfo, Snapshot, SocketEntry } from '../model';
+import type { CollectOptions, CollectStats, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry } from '../model';
 import { emptyStats, isListening } from '../model';
 import { decodeCodePage, parseChcp, parseRegOemcp } from './codePages';
 import { parseNetstat, parseTasklistCsv } from './netstatParser';
 import { collectScript, parsePowerShellJson, processInfoScript, type WinSocketRow } from './powershellParser';
 import { CommandError, runCommand } from './runCommand';
+import { probeByCollecting } from './portProbe';
+import { windowsTool, type WindowsTool } from '../platform/systemTools';
 
 export interface WindowsOptions {
   /** 'auto' = PowerShell, netstat when it fails; tests force one. */
@@ -25,20 +27,6 @@ export interface WindowsOptions {
 
 /** After PowerShell failed, stay on netstat this long before trying it again. */
 const RETRY_POWERSHELL_MS = 5 * 60_000;
-
-const EXES = {
-  powershell: 'WindowsPowerShell\\v1.0\\powershell.exe',
-  netstat: 'netstat.exe',
-  tasklist: 'tasklist.exe',
-  cmd: 'cmd.exe',
-  reg: 'reg.exe',
-} as const;
-
-function system32(exe: string): string {
-  // Absolute paths: a directory on PATH (the workspace's node_modules/.bin ...) must not shadow these.
-  const root = process.env.SystemRoot ?? process.env.windir;
-  return root ? path.win32.join(root, 'System32', exe) : path.win32.basename(exe);
-}
 
 export class WindowsCollector implements Collector {
   readonly name = 'windows';
@@ -59,8 +47,9 @@ export class WindowsCollector implements Collector {
     this.binDir = options.binDir;
   }
 
-  private exe(name: keyof typeof EXES): string {
-    return this.binDir === undefined ? system32(EXES[name]) : path.join(this.binDir, path.win32.basename(EXES[name]));
+  private exe(name: WindowsTool): string {
+    const file = windowsTool(name);
+    return this.binDir === undefined ? file : path.join(this.binDir, path.win32.basename(file));
   }
 
   /** Why the last collection did not use PowerShell ('' when it did). */
@@ -109,6 +98,11 @@ export class WindowsCollector implements Collector {
     }
     stats.processesWalked = pidsSeen.size;
     return { takenAt: this.now(), backend, sockets, stats };
+  }
+
+  /** The listening sockets without the process query first; owners only when a watched port is taken. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    return probeByCollecting(this, specs);
   }
 
   async processInfo(pid: number): Promise<ProcessInfo | undefined> {

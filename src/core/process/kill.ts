@@ -6,6 +6,7 @@ import type { Collector, ProcessInfo, Protocol, SocketEntry } from '../model';
 import { listenersOnPort } from '../socketQueries';
 import { pidNamespaceMismatch } from './pidNamespace';
 import { signalProcess } from './signal';
+import { permissionHint } from '../platform/platformRules';
 
 export interface KillRequest {
   pid: number;
@@ -146,7 +147,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
     }
     const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
-      const hint = process.platform === 'win32' ? `from an administrator terminal: taskkill /PID ${pid} /T /F` : `sudo kill ${signal === 'SIGKILL' ? '-9 ' : ''}${pid}`;
+      const hint = permissionHint(pid, signal === 'SIGKILL').text;
       return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: ${hint}`, signal: last };
     }
     last = signal;

@@ -1,5 +1,6 @@
 // Sending a signal, with the platform's errors turned into outcomes a user can act on.
 import { taskkill } from './windowsKill';
+import { platformRules } from '../platform/platformRules';
 
 export type SignalOutcome = 'sent' | 'gone' | 'permission-denied';
 
@@ -21,7 +22,7 @@ export function sendSignal(pid: number, signal: 'SIGTERM' | 'SIGKILL'): SignalOu
  * SIGTERM -> taskkill /T, SIGKILL -> taskkill /T /F.
  */
 export async function signalProcess(pid: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<SignalOutcome> {
-  if (process.platform === 'win32') {
+  if (platformRules().stop === 'taskkill') {
     return taskkill(pid, signal === 'SIGKILL');
   }
   return sendSignal(pid, signal);

@@ -3,24 +3,19 @@
 // taskkill only asks (WM_CLOSE), which console programs such as node ignore — the caller's wait
 // then reports the port still held and offers force, as SIGTERM does on Unix.
 // Exit codes, not messages, decide: taskkill's messages are localised.
-import * as path from 'node:path';
 import { CommandError, runCommand } from '../collect/runCommand';
 import type { SignalOutcome } from './signal';
+import { windowsTool } from '../platform/systemTools';
 
 /** taskkill's exit code when no process has that pid. */
 const NOT_FOUND = 128;
-
-function defaultTaskkill(): string {
-  const root = process.env.SystemRoot ?? process.env.windir;
-  return root ? path.win32.join(root, 'System32', 'taskkill.exe') : 'taskkill.exe';
-}
 
 export function taskkillArgs(pid: number, force: boolean): string[] {
   return ['/PID', String(pid), '/T', ...(force ? ['/F'] : [])];
 }
 
 /** `exe` is for tests; by default System32's taskkill.exe (never one found first on PATH). */
-export async function taskkill(pid: number, force: boolean, exe = defaultTaskkill()): Promise<SignalOutcome> {
+export async function taskkill(pid: number, force: boolean, exe = windowsTool('taskkill')): Promise<SignalOutcome> {
   if (!Number.isInteger(pid) || pid <= 0) { throw new Error(`invalid pid ${pid}`); }
   try {
     await runCommand(exe, taskkillArgs(pid, force), { timeoutMs: 15_000 });

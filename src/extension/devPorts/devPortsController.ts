@@ -3,18 +3,16 @@
 //
 // Cost: activate only creates the (hidden) item and registers commands; detection and the first
 // check run START_DELAY_MS later. Then a check every portInspector.devPortsCheckInterval seconds
-// and when the window gains focus: it reads /proc/net for the watched ports only and resolves
-// owners only for the ones that are taken (WatchedPortChecker). With the item hidden by setting,
-// nothing runs on a timer. The item itself, the check timer and the actions quick pick are in
-// devPortsStatusItem.ts, devPortsSchedule.ts and devPortsActions.ts.
+// and when the window gains focus: the shared collector's probePorts(), answered in its worker,
+// reads only the watched ports' rows and resolves owners only for the ones that are taken. With the
+// item hidden by setting, nothing runs on a timer. The item itself, the check timer and the actions
+// quick pick are in devPortsStatusItem.ts, devPortsSchedule.ts and devPortsActions.ts.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { Collector, Protocol } from '../../core/model';
-import { isListening } from '../../core/model';
+import type { PortCheckResult, PortHolder, Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { classifyHolder, portState, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
-import { WatchedPortChecker, type PortCheckResult, type PortHolder } from '../../core/workspace/watchedPortCheck';
-import { buildWatchList, type PortSpec, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
+import { buildWatchList, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
 import { DevPortDetection, workerDetector } from './devPortsDetection';
 import type { KillTarget } from '../shared/killFlow';
 import type { Services } from '../shared/services';
@@ -64,28 +62,10 @@ export interface DevPortsApi {
 
 const keyOf = (port: number, protocol: Protocol) => `${port}/${protocol}`;
 
-/** Non-Linux: the shared collector answers the same question (more work, same result). */
-async function checkWithCollector(collector: Collector, watched: readonly PortSpec[]): Promise<PortCheckResult[]> {
-  const wanted = new Set(watched.map(w => keyOf(w.port, w.protocol)));
-  const snap = await collector.collect({ listeningOnly: true });
-  const results = new Map<string, PortCheckResult>();
-  for (const w of watched) { results.set(keyOf(w.port, w.protocol), { port: w.port, protocol: w.protocol, sockets: [], holders: [], holderHidden: false }); }
-  for (const s of snap.sockets) {
-    const key = keyOf(s.localPort, s.protocol);
-    if (!wanted.has(key) || !isListening(s)) { continue; }
-    const r = results.get(key)!;
-    r.sockets.push({ family: s.family, address: s.localAddress, inode: s.inode, uid: s.uid });
-    for (const p of s.processes) { if (!r.holders.some(h => h.pid === p.pid)) { r.holders.push(p); } }
-  }
-  for (const r of results.values()) { r.holderHidden = r.sockets.length > 0 && r.holders.length === 0; }
-  return [...results.values()];
-}
-
 class DevPortsController implements vscode.Disposable {
   readonly item: DevPortsStatusItem;
   private readonly schedule: CheckSchedule;
   private readonly detection: DevPortDetection;
-  private readonly checker: WatchedPortChecker | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private settings: DevPortsSettings;
   private watchList: WatchedPort[] = [];
@@ -95,6 +75,8 @@ class DevPortsController implements vscode.Disposable {
   private startPromise: Promise<void> | undefined;
   private checks = 0;
   private lastError: string | undefined;
+  /** The detection notes of the watch list the last check used: state() shows them with its results. */
+  private checkedNotes: DevPortsState['notes'] = [];
   registerMs = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly services: Services) {
@@ -102,9 +84,6 @@ class DevPortsController implements vscode.Disposable {
     this.item = new DevPortsStatusItem();
     this.schedule = new CheckSchedule(() => this.checkOnce());
     this.detection = new DevPortDetection(services.log, workerDetector(services.collector, services.log));
-    this.checker = WatchedPortChecker.supported()
-      ? new WatchedPortChecker({ processInfo: pid => services.collector.processInfo(pid) })
-      : undefined;
     this.disposables.push(
       this.item,
       this.schedule,
@@ -177,17 +156,21 @@ class DevPortsController implements vscode.Disposable {
 
   private async checkOnce(): Promise<void> {
     const watched = this.watchList;
+    // The check answers from the collector worker, a round trip later: the notes are taken with the
+    // watch list, so that state() never pairs new notes with the ports of an older detection.
+    const notes = this.currentNotes();
     this.checks++;
     let results: PortCheckResult[];
     try {
       const specs = watched.map(w => ({ port: w.port, protocol: w.protocol }));
-      results = specs.length === 0 ? [] : this.checker ? await this.checker.check(specs) : await checkWithCollector(this.services.collector, specs);
+      results = specs.length === 0 ? [] : await this.services.collector.probePorts(specs);
       if (this.lastError !== undefined) { this.services.log.info('Dev-port check works again.'); }
       this.lastError = undefined;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (message !== this.lastError) { this.services.log.error(`Dev-port check failed: ${message}`); }
       this.lastError = message;
+      this.checkedNotes = notes;
       this.render();
       return;
     }
@@ -210,6 +193,7 @@ class DevPortsController implements vscode.Disposable {
     }
     this.services.terminals.retain(INDEX_USER, live);
     this.statuses = statuses;
+    this.checkedNotes = notes;
     this.render();
   }
 
@@ -302,8 +286,12 @@ class DevPortsController implements vscode.Disposable {
     await this.check();
   }
 
+  private currentNotes(): DevPortsState['notes'] {
+    return this.detection.folders.flatMap(f => f.detection.notes.map(n => ({ folder: f.folder.name, ...n })));
+  }
+
   state(): DevPortsState {
-    const notes = this.detection.folders.flatMap(f => f.detection.notes.map(n => ({ folder: f.folder.name, ...n })));
+    const notes = this.checkedNotes;
     return {
       started: this.started,
       detectEnabled: this.settings.detect,

@@ -1,8 +1,7 @@
 // From "which process holds which watched port" to what the status bar says. Pure: the extension
 // supplies terminals, folders and ancestry; everything here is plain data and text.
 import * as path from 'node:path';
-import type { ProcessInfo, Protocol } from '../../core/model';
-import type { PortHolder } from '../../core/workspace/watchedPortCheck';
+import type { PortHolder, ProcessInfo, Protocol } from '../../core/model';
 import { describeSource, type PortSource } from '../../core/workspace/watchList';
 import { labelText, markdownInlineCode, markdownText } from '../shared/markdownText';
 

@@ -1,6 +1,7 @@
 // Killing from the UI: refuse protected pids, confirm (modal naming process, pid, user, command
 // line), SIGTERM and wait for the port with a progress notification, offer Force Kill if the port is
-// still held, explain permission problems with a copyable `sudo kill`, refresh the view afterwards.
+// still held, explain permission problems with a copyable command (sudo kill, or an elevated
+// taskkill on Windows), refresh the view afterwards.
 // The careful part (start time, still holds the port) is the engine's killPortOwners.
 import * as vscode from 'vscode';
 import { confirmationText, describeTarget } from './killConfirmation';
@@ -8,6 +9,7 @@ import type { Collector, Protocol, SocketOwner } from '../../core/model';
 import { killPortOwners, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
 import type { Settings } from './settings';
+import { permissionHint } from '../../core/platform/platformRules';
 
 /** How long to wait for the port after a signal before calling it still held. */
 export const RELEASE_WAIT_MS = 3000;
@@ -137,10 +139,11 @@ export class KillFlow {
     }
     for (const r of results.filter(x => x.status === 'permission-denied')) {
       const t = byPid.get(r.pid);
-      const cmd = `sudo kill ${r.signal === 'SIGKILL' ? '-9 ' : ''}${r.pid}`;
+      const hint = permissionHint(r.pid, r.signal === 'SIGKILL');
+      const cmd = hint.command;
       const copy = `Copy "${cmd}"`;
       void vscode.window.showErrorMessage(
-        `Permission denied: ${t ? describe(t) : `pid ${r.pid}`} belongs to ${t?.user || 'another user'}. Run "${cmd}" in a terminal, or run VS Code as that user.`, copy)
+        `Permission denied: ${t ? describe(t) : `pid ${r.pid}`} belongs to ${t?.user || 'another user'}. Run "${cmd}" in ${hint.where}, or run VS Code as that user.`, copy)
         .then(choice => { if (choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {

@@ -5,11 +5,12 @@
 // listeners of four processes), and deserialising that on the extension host's thread would stall it
 // as long as collecting in place does. And when nothing changed since the last answer for the same
 // options, the worker only says so (the view's every-2-s refresh on a quiet machine).
-import type { BackendName } from '../../../core/collect/createCollector';
-import type { CollectOptions, CollectStats, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../../core/model';
+import type { BackendName } from '../../../core/platform/platformRules';
+import type { CollectOptions, CollectStats, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../../core/model';
 
 export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
+  | { id: number; op: 'probePorts'; specs: PortProbeSpec[] }
   | { id: number; op: 'processInfo'; pid: number }
   /** Dev-port detection of one workspace folder: reads its files and parses them here, not on the host. */
   | { id: number; op: 'detectDevPorts'; folder: string };

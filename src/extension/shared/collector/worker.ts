@@ -2,7 +2,8 @@
 // faster than fs.promises for this walk), which would block the extension host's event loop if
 // run there; here they block only this thread. The collector instance lives as long as the worker,
 // so its warm owner cache makes repeated refreshes cheap. Answers in the compact form of
-// protocol.ts, or "unchanged" when the client already has this exact snapshot.
+// protocol.ts, or "unchanged" when the client already has this exact snapshot. The status bar's
+// probe of watched ports is answered here too, from the same collector and its owner index.
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCollector } from '../../../core/collect/createCollector';
@@ -16,7 +17,11 @@ if (!port) { throw new Error('collectorWorker must run as a worker thread'); }
 
 /** Everything but collect: one call each. */
 function answer(req: Exclude<WorkerRequest, { op: 'collect' }>): Promise<unknown> {
-  return req.op === 'detectDevPorts' ? detectDevPortsInFolder(req.folder) : collector.processInfo(req.pid);
+  switch (req.op) {
+    case 'detectDevPorts': return detectDevPortsInFolder(req.folder);
+    case 'probePorts': return collector.probePorts(req.specs);
+    default: return collector.processInfo(req.pid);
+  }
 }
 
 async function collect(req: Extract<WorkerRequest, { op: 'collect' }>): Promise<CompactSnapshot> {

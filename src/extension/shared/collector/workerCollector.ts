@@ -5,8 +5,9 @@
 // No `vscode` import: unit-tested in plain Node.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
-import type { CollectOptions, Collector, ProcessInfo, Snapshot } from '../../../core/model';
-import { createCollector, defaultBackend } from '../../../core/collect/createCollector';
+import type { CollectOptions, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot } from '../../../core/model';
+import { createCollector } from '../../../core/collect/createCollector';
+import { defaultBackend } from '../../../core/platform/platformRules';
 import type { Detection } from '../../../core/workspace/devPortTypes';
 import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
 import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
@@ -15,7 +16,7 @@ import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerR
 const WORKER_YOUNG_GENERATION_MB = 4;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -72,6 +73,12 @@ export class WorkerCollector implements Collector {
     return { used: h.used_heap_size, total: h.total_physical_size, external: h.external_memory ?? 0 };
   }
 
+  /** Answered in the worker, with the same owner index the view's collections keep warm. */
+  probePorts(specs: readonly PortProbeSpec[]): Promise<PortCheckResult[]> {
+    // Plain copies: the specs may carry more fields (sources) than the worker needs.
+    return this.call({ op: 'probePorts', specs: specs.map(s => ({ port: s.port, protocol: s.protocol })) }) as Promise<PortCheckResult[]>;
+  }
+
   processInfo(pid: number): Promise<ProcessInfo | undefined> {
     return this.call({ op: 'processInfo', pid }) as Promise<ProcessInfo | undefined>;
   }
@@ -90,7 +97,7 @@ export class WorkerCollector implements Collector {
     if (!worker) {
       const c = this.fallback!;
       if (body.op === 'detectDevPorts') { return detectDevPortsInFolder(body.folder); }
-      return body.op === 'collect' ? c.collect(body.options) : c.processInfo(body.pid);
+      return body.op === 'collect' ? c.collect(body.options) : body.op === 'probePorts' ? c.probePorts(body.specs) : c.processInfo(body.pid);
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readProcNetTablesAside, trustedCat, type AsideOptions } from '../../../../src/core/collect/procNetAside';
+import { readProcNetTablesAside, type AsideOptions } from '../../../../src/core/collect/procNetAside';
+import { unixTool } from '../../../../src/core/platform/systemTools';
 import { PROC_NET_TABLES, readProcNetTable } from '../../../../src/core/collect/procNetTables';
-import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
+import { OneShotProcfsCollector as ProcfsCollector } from '../../../../src/core/collect/procfsOneShot';
 import { runHolder, TCP_LISTENER, type Holder } from '../../support/children';
 import { repoRoot } from '../../support/paths';
 import { linuxOnly, skipUnless } from '../../support/skip';
@@ -38,7 +39,7 @@ describe('/proc/net tables read in child processes', function () {
   const direct = () => PROC_NET_TABLES.map(t => fs.readFileSync(path.join(root, t.file), 'latin1'));
 
   it('gives the same text as a direct read with the system cat, and leaves no file behind', async function () {
-    const cat = trustedCat();
+    const cat = unixTool('cat');
     skipUnless(this, cat, 'no trusted cat (root-owned, not writable by others) in /usr/bin or /bin');
     assert.deepEqual(await readAll({ cat }), direct());
     assert.equal(fs.statSync(scratch).mode & 0o777, 0o700);
@@ -61,7 +62,7 @@ describe('/proc/net tables read in child processes', function () {
   });
 
   it('answers like a direct read for a missing IPv6 table (undefined) and a missing IPv4 one (one clear error)', async function () {
-    const cat = trustedCat();
+    const cat = unixTool('cat');
     skipUnless(this, cat, 'no trusted cat (root-owned, not writable by others) in /usr/bin or /bin');
     fs.rmSync(path.join(root, 'net', 'tcp6'));
     fs.rmSync(path.join(root, 'net', 'tcp'));
