@@ -45,6 +45,26 @@ export interface ScanStats {
   minRatePerSec?: number;
 }
 
+/** What the scan saw of the network between us and the target (the CLI's `--json` "network"). */
+export interface NetworkReport {
+  /** Probes sent, re-sends included. */
+  probesSent: number;
+  /** Probes sent again after the first went unanswered. */
+  probesResent: number;
+  /** Probe rounds (the first included); later rounds re-probe only silent ports. */
+  rounds: number;
+  /** Ports that answered only when probed again: evidence of loss or a rate limit. */
+  answeredOnlyWhenResent: number;
+  /** answeredOnlyWhenResent as a share of the ports that answered at all, in %. */
+  lossPercent: number;
+  /** Answers per second the target did not exceed while probed faster; null when none was seen. */
+  answerRateLimitPerSec: number | null;
+  /** The pace the last rounds were sent at (probes/s); null when unpaced. */
+  pacedAtPerSec: number | null;
+  /** One line for people ('' when the link looked ideal). */
+  summary: string;
+}
+
 export interface ScanResult {
   /** What the user asked for (hostname or literal). */
   host: string;
@@ -63,6 +83,8 @@ export interface ScanResult {
   /** Things the user should know about this scan (capped concurrency, skipped ports, nmap used). */
   notes: string[];
   stats: ScanStats;
+  /** Absent for results that came from nmap. */
+  network?: NetworkReport;
 }
 
 export interface ScanProgress {
