@@ -23,12 +23,13 @@ export interface AsideOptions {
 }
 
 /**
- * /usr/bin/cat or /bin/cat when owned by root and writable by nobody else. Never looked up on
- * PATH: a root run can inherit a user's PATH (sudo -E, npm scripts), and what `cat` prints decides
- * which port a process is shown holding.
+ * The first of `dirs`/`name` that is a regular executable file owned by root and writable by nobody
+ * else, or undefined. Never looked up on PATH: a root run can inherit a user's PATH (sudo -E, npm
+ * scripts), and a project's node_modules/.bin must not decide what runs.
  */
-export function trustedCat(): string | undefined {
-  for (const candidate of ['/usr/bin/cat', '/bin/cat']) {
+export function trustedTool(name: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const candidate = `${dir}/${name}`;
     try {
       const st = fs.statSync(candidate);
       if (st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0 && (st.mode & 0o111) !== 0) { return candidate; }
@@ -37,6 +38,11 @@ export function trustedCat(): string | undefined {
     }
   }
   return undefined;
+}
+
+/** /usr/bin/cat or /bin/cat, trusted as above: what `cat` prints decides which port a process is shown holding. */
+export function trustedCat(): string | undefined {
+  return trustedTool('cat', ['/usr/bin', '/bin']);
 }
 
 /**

@@ -109,6 +109,10 @@ export interface ScanOptions {
   workers?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Several hosts go to nmap: this one (absolute path, from a machine-level setting) instead of the system's. */
+  nmapPath?: string;
+  /** The user confirmed a target of more than MANY_HOSTS addresses (0.0.0.0/0, ::/0...). */
+  allowManyHosts?: boolean;
 }
 
 /** A user-facing error: bad target, bad port spec, unresolvable host. One line, no stack. */
