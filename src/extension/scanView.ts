@@ -56,7 +56,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       let reported = 0;
       try {
         return await scanTargets({
-          host: req.target, ports: spec.ports, protocol: req.protocol, signal: abort.signal, nmapPath, allowManyHosts: hosts > MANY_HOSTS,
+          host: req.target, ports: spec.ports, protocol: req.protocol, signal: abort.signal, nmapPath, allowManyHosts: hosts > MANY_HOSTS, inWorker: true,
           onProgress: p => {
             const pct = p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total);
             progress.report({ increment: pct - reported, message: `${p.done} of ${p.total} ports, ${p.openSoFar} open` });

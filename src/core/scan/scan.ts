@@ -90,7 +90,7 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
     const workers = options.workers ?? defaultTcpWorkers(ports.length);
     const s = await runTcpScan({
       address: target.address, family: target.family, ports, concurrency, workers, retries, ...timeouts,
-      signal: options.signal,
+      signal: options.signal, inWorker: options.inWorker,
       onResults: data => {
         for (let i = 0; i < data.length; i += 3) { put(data[i], STATE_NAMES[data[i + 1]], REASON_NAMES[data[i + 2]]); }
         progress(false);
@@ -114,7 +114,7 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
     cancelled = s.cancelled;
     network = udpNetwork(s, ports.length);
     stats = {
-      probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: 1,
+      probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: 0,
       finalTimeoutMs: s.finalTimeoutMs, srttMs: s.srttMs, selfConnects: s.selfConnects, localErrors: s.localErrors,
       rounds: s.rounds, minRatePerSec: s.minRatePerSec,
     };

@@ -29,6 +29,8 @@ export interface TcpRunOptions {
   onResults(data: readonly number[]): void;
   /** Where the worker script is (default: scanWorker.js next to this module or bundle). */
   workerScript?: string;
+  /** Probe in a worker thread even when one lane is enough (the extension host's thread stays free). */
+  inWorker?: boolean;
 }
 
 export interface TcpRunStats extends ProbeRunStats {
@@ -109,7 +111,9 @@ export function scanWorkerScript(): string {
 export async function runTcpScan(o: TcpRunOptions): Promise<TcpRunStats> {
   const script = o.workerScript ?? scanWorkerScript();
   // Without the worker script (an unusual bundle) the scan still runs, on this thread.
-  const count = existsSync(script) ? Math.max(1, Math.min(o.workers, Math.ceil(o.ports.length / SPLIT_ABOVE) || 1)) : 1;
+  const haveScript = existsSync(script);
+  const count = haveScript ? Math.max(1, Math.min(o.workers, Math.ceil(o.ports.length / SPLIT_ABOVE) || 1)) : 1;
+  const threads = haveScript && (count > 1 || o.inWorker === true);
   const cfg: ProberConfig = {
     address: o.address, family: o.family, initialTimeoutMs: o.initialTimeoutMs, minTimeoutMs: o.minTimeoutMs,
     maxTimeoutMs: o.maxTimeoutMs, window: Math.max(1, Math.floor(o.concurrency / count)), forceNet: o.forceNet ?? false,
@@ -119,12 +123,12 @@ export async function runTcpScan(o: TcpRunOptions): Promise<TcpRunStats> {
   let answered = 0;
   const onResults = (d: number[]) => { answered += d.length / 3; o.onResults(d); };
   if (o.signal?.aborted) {
-    return { ...stats, cancelled: true, workers: count, network: plan.network(0, 0) };
+    return { ...stats, cancelled: true, workers: threads ? count : 0, network: plan.network(0, 0) };
   }
   let failure: Error | undefined;
   let failed: (() => void) | undefined;
   const failedPromise = new Promise<void>(resolve => { failed = resolve; });
-  const lanes: Lane[] = count === 1 ? [threadLane(cfg, onResults)]
+  const lanes: Lane[] = !threads ? [threadLane(cfg, onResults)]
     : Array.from({ length: count }, () => workerLane(script, cfg, onResults, e => { failure ??= e; failed?.(); }));
   const onAbort = () => { for (const l of lanes) { l.cancel(); } };
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,5 +165,5 @@ export async function runTcpScan(o: TcpRunOptions): Promise<TcpRunStats> {
     o.signal?.removeEventListener('abort', onAbort);
     await Promise.all(lanes.map(l => l.close()));
   }
-  return { ...stats, workers: count, network: plan.network(stats.probes, answered) };
+  return { ...stats, workers: threads ? count : 0, network: plan.network(stats.probes, answered) };
 }

@@ -31,6 +31,7 @@ export interface ScanStats {
   concurrency: number;
   /** True when the requested concurrency was lowered to fit the open-file limit. */
   concurrencyCapped: boolean;
+  /** TCP worker threads used; 0 when the probes ran on the calling thread. */
   workers: number;
   /** Probe timeout at the end of the scan (adapted from measured round-trip times). */
   finalTimeoutMs: number;
@@ -107,6 +108,8 @@ export interface ScanOptions {
   retries?: number;
   /** Worker threads for TCP (default: 2 for large scans on machines with 2+ cores). */
   workers?: number;
+  /** TCP: probe in a worker thread even for a small scan, so the calling thread stays free. */
+  inWorker?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
   /** Several hosts go to nmap: this one (absolute path, from a machine-level setting) instead of the system's. */

@@ -145,6 +145,20 @@ describe('scan: TCP worker threads start from the built entry point', () => {
     }
   });
 
+  it('a small scan asked to stay off this thread runs in one worker', async () => {
+    const s = await listen();
+    try {
+      const got: number[] = [];
+      const stats = await runTcpScan({
+        address: '127.0.0.1', family: 4, ports: [portOf(s)], concurrency: 10, workers: 1, initialTimeoutMs: 1000, minTimeoutMs: 100,
+        maxTimeoutMs: 1000, retries: 1, inWorker: true, onResults: d => got.push(...d),
+      });
+      assert.deepEqual([stats.workers, got], [1, [portOf(s), 1, 1]]);
+    } finally {
+      s.close();
+    }
+  });
+
   it('a large scan runs on two worker threads; without the worker script it runs on this thread', async () => {
     const servers = await Promise.all(Array.from({ length: 3 }, listen));
     const released = await Promise.all(Array.from({ length: 700 }, listen));
@@ -157,7 +171,7 @@ describe('scan: TCP worker threads start from the built entry point', () => {
           address: '127.0.0.1', family: 4, ports, concurrency: 100, workers: 2, initialTimeoutMs: 1000, minTimeoutMs: 100,
           maxTimeoutMs: 1000, retries: 1, workerScript, onResults: d => { for (let i = 0; i < d.length; i += 3) { states.set(d[i], d[i + 1]); } },
         });
-        assert.equal(stats.workers, workerScript ? 1 : 2);
+        assert.equal(stats.workers, workerScript ? 0 : 2);
         assert.equal(states.size, ports.length);
         assert.deepEqual([...states].filter(([, st]) => st === 1).map(([p]) => p).sort((a, b) => a - b), servers.map(portOf).sort((a, b) => a - b));
         assert.equal([...states.values()].filter(st => st === 2).length, 700);
