@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const imperfect = async (key: string, scenario: string, rules: string[], spec: string) => {
     if (!ONLY.has(key)) { return; }
     net.firewall([...rules, ...mixedRules()]);
-    const rows = await measure(net, scenario, [ours([TARGET_V4, '-p', spec], 3), nmap(['-sT', '-p', spec, TARGET_V4], 1)], net.scanner);
+    const rows = await measure(net, scenario, [ours([TARGET_V4, '-p', spec], 3), nmap(['-sT', '-p', spec === 'all' ? '0-65535' : spec, TARGET_V4], 1)], net.scanner);
     for (const r of rows) {
       const w = r.states.map(st => wrongTcpPorts([...st].map(([port, state]) => ({ port, state }))));
       const perRun = w.map(x => x.length);
