@@ -112,7 +112,7 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
       onResult: (port, state, reason) => { put(port, state, reason); progress(false); },
     });
     cancelled = s.cancelled;
-    network = udpNetwork(s, ports.length);
+    network = udpNetwork(s, ports.length, [...byPort.values()].filter(v => v.state !== 'open|filtered').length);
     stats = {
       probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: 0,
       finalTimeoutMs: s.finalTimeoutMs, srttMs: s.srttMs, selfConnects: s.selfConnects, localErrors: s.localErrors,

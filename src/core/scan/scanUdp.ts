@@ -53,12 +53,12 @@ export interface UdpRunStats extends ProbeRunStats {
   icmpLimitPerSec: number;
 }
 
-/** The network part of a UDP scan's report. */
-export function udpNetwork(s: UdpRunStats, portCount: number): NetworkReport {
-  const answered = portCount; // the silent ones are answered with silence; only a share is shown
+/** The network part of a UDP scan's report; `answeredPorts` = ports that got any answer. */
+export function udpNetwork(s: UdpRunStats, portCount: number, answeredPorts: number): NetworkReport {
   const n: NetworkReport = {
     probesSent: s.probes, probesResent: Math.max(0, s.probes - portCount), rounds: s.rounds,
-    answeredOnlyWhenResent: s.recovered, lossPercent: answered > 0 && s.recovered > 0 ? Math.round((1000 * s.recovered) / answered) / 10 : 0,
+    answeredOnlyWhenResent: s.recovered,
+    lossPercent: answeredPorts > 0 && s.recovered > 0 ? Math.round((1000 * s.recovered) / answeredPorts) / 10 : 0,
     answerRateLimitPerSec: s.icmpLimitPerSec > 0 ? Math.round(s.icmpLimitPerSec * 10) / 10 : null,
     pacedAtPerSec: s.minRatePerSec > 0 ? s.minRatePerSec : null, summary: '',
   };

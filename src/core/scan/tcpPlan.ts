@@ -23,6 +23,9 @@ export interface RoundOutcome {
 
 export type NextRound = { stop: true } | { stop: false; ratePerSec: number };
 
+/** Answers a round needs before its answer rate is taken as the target's limit. */
+const MIN_RATE_SAMPLE = 32;
+
 /** Rounds at most, the first included: with 5 % loss four re-sends leave ~0 of 65,536 ports wrong. */
 export const MAX_ROUNDS = 12;
 
@@ -63,8 +66,9 @@ export class TcpPlan {
     }
     // A round that got few of its answers while sending much faster than answers came: the target
     // (or a firewall in front of it) answers at most about that rate.
-    // Only re-send rounds count: in the first, silence may just be a firewall's DROP.
-    if (index > 0 && o.answers >= 8 && o.answers < 0.8 * o.sent && o.answerRate > 0 && o.sendRate >= 1.5 * o.answerRate) {
+    // Only re-send rounds count (in the first, silence may just be a firewall's DROP), and only with
+    // enough answers to time: the last few lossy ports of a tail round say nothing about a rate.
+    if (index > 0 && o.answers >= MIN_RATE_SAMPLE && o.answers < 0.8 * o.sent && o.answerRate > 0 && o.sendRate >= 1.5 * o.answerRate) {
       this.limit = o.answerRate;
     }
     if (o.silent === 0 || this.rounds.length >= this.maxRounds) { return { stop: true }; }
@@ -82,7 +86,7 @@ export class TcpPlan {
       // kept up with the pace: the limit may be higher than measured
       return Math.max(10, o.ratePerSec * 1.5);
     }
-    const base = o.answers >= 8 && o.answerRate > 0 && (o.ratePerSec === 0 || o.answerRate < o.ratePerSec) ? o.answerRate : this.limit;
+    const base = o.answers >= MIN_RATE_SAMPLE && o.answerRate > 0 && (o.ratePerSec === 0 || o.answerRate < o.ratePerSec) ? o.answerRate : this.limit;
     return Math.max(10, base * 1.1);
   }
 
@@ -109,7 +113,7 @@ export function networkSummary(n: NetworkReport, what: 'SYN' | 'UDP probes'): st
     return `The target answered at most ~${n.answerRateLimitPerSec.toLocaleString('en-US')} ${what}/s; the scan slowed to match (${resent}, ${n.rounds} rounds).`;
   }
   if (n.answeredOnlyWhenResent > 0) {
-    return `Packet loss: ${n.answeredOnlyWhenResent.toLocaleString('en-US')} port${n.answeredOnlyWhenResent === 1 ? '' : 's'} (~${n.lossPercent} %) answered only when probed again (${resent}, ${n.rounds} rounds); ports still silent are reported filtered.`;
+    return `Packet loss: ${n.answeredOnlyWhenResent.toLocaleString('en-US')} port${n.answeredOnlyWhenResent === 1 ? '' : 's'} (~${n.lossPercent} %) answered only when probed again (${resent}, ${n.rounds} rounds); ports still silent are reported ${what === 'SYN' ? 'filtered' : 'open|filtered'}.`;
   }
   return '';
 }

@@ -55,6 +55,15 @@ describe('scan: TCP round plan', () => {
     assert.equal(n.summary, 'The target answered at most ~300 SYN/s; the scan slowed to match (7,787 probes re-sent, 6 rounds).');
   });
 
+  it('a small tail round of lossy ports is no evidence of a rate limit (too few answers to time)', () => {
+    const plan = new TcpPlan(1);
+    plan.next(round({ sent: 65536, answers: 62260, silent: 3276, answerRate: 48000, sendRate: 51000 }));
+    plan.next(round({ sent: 3276, answers: 3100, silent: 176, answerRate: 30000, sendRate: 31000 }));
+    // 29 re-sent (21 of them DROPped for good), 8 answered, spread over the round's timeout
+    assert.deepEqual(plan.next(round({ sent: 29, answers: 8, silent: 21, answerRate: 40, sendRate: 25000 })), { stop: false, ratePerSec: 0 });
+    assert.equal(plan.network(69000, 65510).answerRateLimitPerSec, null);
+  });
+
   it('a DROP-everything host is never paced (silence is not evidence of a limit)', () => {
     const plan = new TcpPlan(1);
     assert.deepEqual(plan.next(round({ sent: 65536, answers: 3, silent: 65533, answerRate: 0, sendRate: 30000 })), { stop: false, ratePerSec: 0 });
