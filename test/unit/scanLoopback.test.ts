@@ -181,8 +181,13 @@ describe('scan CLI', function () {
       const { code, stdout } = await runCli(['scan', '127.0.0.1', '-p', `${portOf(a)},${closed}`, '--json']);
       assert.equal(code, 0);
       const j = JSON.parse(stdout) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports']);
+      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports', 'network']);
       assert.equal(j.protocol, 'tcp');
+      // two ports, both answered at once: two probes, nothing re-sent, one round, no line
+      assert.deepEqual(j.network, {
+        probesSent: 2, probesResent: 0, rounds: 1, answeredOnlyWhenResent: 0, lossPercent: 0,
+        answerRateLimitPerSec: null, pacedAtPerSec: null, summary: '',
+      });
       assert.ok(!Number.isNaN(Date.parse(j.startedAt as string)));
       const ports = j.ports as Record<string, unknown>[];
       assert.deepEqual(ports.map(p => Object.keys(p)), [['port', 'protocol', 'state', 'reason', 'service'], ['port', 'protocol', 'state', 'reason', 'service']]);
