@@ -149,15 +149,17 @@ async function main(): Promise<void> {
     if (ONLY.has('cancel')) {
       net.firewall(dropAllRules());
       const checks = path.join(root, 'out/test/unit/scanSupport/inNamespaceChecks.js');
-      const settle: number[] = [];
-      const fdsBack: boolean[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const { stdout } = await net.exec(process.execPath, [checks, 'cancel', TARGET_V4, 'tcp'], 60_000, net.scanner);
-        const c = JSON.parse(stdout) as { settleMs: number; fdsBefore: number; fdsAtSettle: number };
-        settle.push(c.settleMs);
-        fdsBack.push(c.fdsAtSettle === c.fdsBefore);
+      for (const proto of ['tcp', 'udp']) {
+        const settle: number[] = [];
+        const fdsBack: boolean[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const { stdout } = await net.exec(process.execPath, [checks, 'cancel', TARGET_V4, proto], 60_000, net.scanner);
+          const c = JSON.parse(stdout) as { settleMs: number; fdsBefore: number; fdsAtSettle: number };
+          settle.push(c.settleMs);
+          fdsBack.push(c.fdsAtSettle === c.fdsBefore);
+        }
+        notes.push(`cancel (${proto.toUpperCase()} 0-65535 of the DROP-everything host, abort after 400 ms): settled ${Math.min(...settle).toFixed(0)}–${Math.max(...settle).toFixed(0)} ms after the abort over ${RUNS} runs (target ≤ 200 ms); fds back at settle: ${fdsBack.every(Boolean) ? 'every run' : fdsBack.map(b => (b ? 'yes' : 'NO')).join('/')}`);
       }
-      notes.push(`cancel (TCP 0-65535 of the DROP-everything host, abort after 400 ms): settled ${Math.min(...settle).toFixed(0)}–${Math.max(...settle).toFixed(0)} ms after the abort over ${RUNS} runs (target ≤ 200 ms); fds back at settle: ${fdsBack.every(Boolean) ? 'every run' : fdsBack.map(b => (b ? 'yes' : 'NO')).join('/')}`);
     }
     net.firewall(mixedRules());
 
