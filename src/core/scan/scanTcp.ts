@@ -44,6 +44,9 @@ export function defaultTcpWorkers(portCount: number): number {
   return portCount >= 4096 ? Math.min(2, Math.max(1, availableParallelism())) : 1;
 }
 
+/** How long a cancelled worker may take to report its last results before it is terminated. */
+const CANCEL_GRACE_MS = 40;
+
 /** A round spread over fewer ports than this runs on one lane. */
 const SPLIT_ABOVE = 512;
 
@@ -90,8 +93,9 @@ function workerLane(script: string, cfg: ProberConfig, onResults: (d: number[]) 
     cancel: () => {
       closing = true;
       send({ type: 'cancel' });
-      // A worker stuck in a long synchronous stretch still gets stopped; terminating closes its handles.
-      killTimer = setTimeout(() => { void w.terminate(); }, 120);
+      // A worker that does not answer at once (a busy stretch, a loaded machine) is terminated:
+      // that stops it mid-statement and closes its sockets; only its last unsent batch is lost.
+      killTimer = setTimeout(() => { void w.terminate(); }, CANCEL_GRACE_MS);
     },
     close: async () => { closing = true; if (killTimer) { clearTimeout(killTimer); } await w.terminate(); },
   };
