@@ -31,6 +31,8 @@ if (args.has('--tests')) {
     { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', bundle: true, minify: production, banner: { js: '#!/usr/bin/env node' } },
     // the /proc walk runs in a worker thread (sync fs, off the extension host's event loop)
     { ...common, entryPoints: ['src/extension/shared/collector/worker.ts'], outfile: 'dist/collectorWorker.js', bundle: true, minify: production },
+    // TCP scan worker threads, started by the CLI and the extension from next to their own bundle
+    { ...common, entryPoints: ['src/core/scan/scanWorker.ts'], outfile: 'dist/scanWorker.js', bundle: true, minify: production },
   ];
   if (watch) {
     for (const c of configs) { const ctx = await esbuild.context(c); await ctx.watch(); }

@@ -1,21 +1,24 @@
 // npm run bench:scan — our scanner and nmap side by side, in namespaces this benchmark builds
 // (test/unit/core/scan/support/netns.ts: 198.18.0.0/30 between a scanner and a target namespace; loopback scans
 // on the target namespace's private 127.0.0.1). Runs alternate tool by tool; wall-clock times
-// include process start. Prints a markdown table (medians, min-max, ratio ours/nmap) and the
-// per-port agreement with the configuration and with nmap. Needs root and nmap; says so otherwise.
+// include process start. Prints a markdown table (medians, min-max, ratio ours/nmap per run) and
+// the per-port agreement with the configuration and with nmap, for an ideal link and behind 5 %
+// random loss and a 300 SYN/s limit; and how long a cancelled scan takes to settle. Needs root
+// and nmap; says so otherwise.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseNmapXml } from '../src/core/scan/nmap';
 import { formatPortList } from '../src/core/scan/portSpec';
 import { DROPALL_OPEN, MIXED, dropAllRules, expectedTcpV4, expectedUdpV4, mixedRules, udpList } from '../test/unit/core/scan/support/expect';
+import { LOSS_RULE, SYN_LIMIT_RULE, wrongTcpPorts } from '../test/unit/core/scan/support/imperfect';
 import { TARGET_V4, TestNet, hasNmap, netnsUnavailable } from '../test/unit/core/scan/support/netns';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-/** BENCH_SCENARIOS=loopback,dropall,mixed,udp (default: all) */
-const ONLY = new Set((process.env.BENCH_SCENARIOS ?? 'loopback,dropall,mixed,udp').split(','));
+/** BENCH_SCENARIOS=loopback,dropall,mixed,udp,loss,synlimit,both,cancel (default: all) */
+const ONLY = new Set((process.env.BENCH_SCENARIOS ?? 'loopback,dropall,mixed,udp,loss,synlimit,both,cancel').split(','));
 
 type States = Map<number, string>;
 interface Tool { name: string; cmd: string[]; parse(stdout: string): States; runs: number }
@@ -78,7 +81,21 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const line = (r: Row, ref: Row | undefined, check: string) => {
     const m = median(r.times);
-    table.push(`| ${r.scenario} | ${r.tool} | ${r.times.length} | ${fmt(m)} | ${fmt(Math.min(...r.times))}–${fmt(Math.max(...r.times))} | ${ref && ref !== r ? (m / median(ref.times)).toFixed(2) : '1.00'} | ${check} |`);
+    // ratio of each of our runs to the reference tool's median in the same scenario
+    const ratios = ref && ref !== r ? r.times.map(t => t / median(ref.times)) : [];
+    const ratio = ratios.length === 0 ? '1.00' : `${(m / median(ref!.times)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+    table.push(`| ${r.scenario} | ${r.tool} | ${r.times.length} | ${fmt(m)} | ${fmt(Math.min(...r.times))}–${fmt(Math.max(...r.times))} | ${ratio} | ${check} |`);
+  };
+  /** Imperfect links in front of the mixed host: ours three times, nmap once (it takes 25-45 s). */
+  const imperfect = async (key: string, scenario: string, rules: string[], spec: string) => {
+    if (!ONLY.has(key)) { return; }
+    net.firewall([...rules, ...mixedRules()]);
+    const rows = await measure(net, scenario, [ours([TARGET_V4, '-p', spec], 3), nmap(['-sT', '-p', spec === 'all' ? '0-65535' : spec, TARGET_V4], 1)], net.scanner);
+    for (const r of rows) {
+      const w = r.states.map(st => wrongTcpPorts([...st].map(([port, state]) => ({ port, state }))));
+      const perRun = w.map(x => x.length);
+      line(r, rows[1], `${perRun.every(n => n === 0) ? 'states = config, every run' : `wrong per run: ${perRun.join('/')} (${w.flat().slice(0, 4).map(p => `${p.port}:${p.state}`).join(' ')})`}`);
+    }
   };
   try {
     net.create();
@@ -122,6 +139,30 @@ async function main(): Promise<void> {
       const w = wrong(r, p => expectedUdpV4(p).state);
       line(r, udp0[1], w.runs.every(n => n === 0) ? 'states = config' : `wrong per run: ${w.runs.join('/')} (${w.examples.join(' ')})`);
     }
+    net.icmpRateLimit(0);
+    // 5. imperfect links (the ICMP limit off, as in the tests: only the rules in front differ)
+    await imperfect('loss', 'mixed behind 5 % random loss, 0-65535', [LOSS_RULE], 'all');
+    await imperfect('synlimit', 'mixed behind 300 SYN/s (burst 50), 1-5000', [SYN_LIMIT_RULE], '1-5000');
+    await imperfect('both', 'mixed behind 5 % loss + 300 SYN/s, 1-5000', [LOSS_RULE, SYN_LIMIT_RULE], '1-5000');
+
+    // 6. cancelling a full-range scan of the DROP-everything host: time from abort to settled
+    if (ONLY.has('cancel')) {
+      net.firewall(dropAllRules());
+      const checks = path.join(root, 'out/test/unit/core/scan/support/inNamespaceChecks.js');
+      for (const proto of ['tcp', 'udp']) {
+        const settle: number[] = [];
+        const fdsBack: boolean[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const { stdout } = await net.exec(process.execPath, [checks, 'cancel', TARGET_V4, proto], 60_000, net.scanner);
+          const c = JSON.parse(stdout) as { settleMs: number; fdsBefore: number; fdsAtSettle: number };
+          settle.push(c.settleMs);
+          fdsBack.push(c.fdsAtSettle === c.fdsBefore);
+        }
+        notes.push(`cancel (${proto.toUpperCase()} 0-65535 of the DROP-everything host, abort after 400 ms): settled ${Math.min(...settle).toFixed(0)}–${Math.max(...settle).toFixed(0)} ms after the abort over ${RUNS} runs (target ≤ 200 ms); fds back at settle: ${fdsBack.every(Boolean) ? 'every run' : fdsBack.map(b => (b ? 'yes' : 'NO')).join('/')}`);
+      }
+    }
+    net.firewall(mixedRules());
+
     net.icmpRateLimit(1000);
     const udpD = !ONLY.has('udp') ? [] : await measure(net, 'UDP 100 ports, default ICMP limit', [ours([TARGET_V4, '--udp', '-p', spec], 1), nmap(['-sU', '-p', spec, TARGET_V4], 1, true)], net.scanner);
     for (const r of udpD) {
@@ -131,7 +172,7 @@ async function main(): Promise<void> {
   } finally {
     net.destroy();
   }
-  console.log('| scenario | tool | runs | median s | min–max s | ratio to nmap -sT / -sU | states |');
+  console.log('| scenario | tool | runs | median s | min–max s | ratio to nmap -sT / -sU: median (per run) | states |');
   console.log('|---|---|---|---|---|---|---|');
   for (const l of table) { console.log(l); }
   for (const n of notes) { console.log(`\n${n}`); }

@@ -1,7 +1,7 @@
-// `port-inspector scan HOST [-p SPEC] [--udp] [--json] [--timeout MS] [--concurrency N] [--reason]`
+// `port-inspector scan HOST [-p SPEC] [--udp] [--json] [--timeout MS] [--concurrency N] [--retries N] [--reason] [--yes]`
 // Human output follows nmap's report layout; --json prints exactly the documented shape.
 import { parseArgs, UsageError } from './args';
-import { scanTargets, ScanInputError, type ScanResult, type PortResult } from '../core/scan/index';
+import { scanTargets, targetHostCount, MANY_HOSTS, ScanInputError, type ScanResult, type PortResult } from '../core/scan/index';
 import { scanToJson } from '../core/scan/exportResults';
 
 const SPECS = [
@@ -13,6 +13,7 @@ const SPECS = [
   { names: ['--timeout'], value: true },
   { names: ['--concurrency'], value: true },
   { names: ['--retries'], value: true },
+  { names: ['--yes', '-y'] },
 ];
 
 function intFlag(v: string | true | undefined, name: string, min: number, max: number): number | undefined {
@@ -35,6 +36,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const concurrency = intFlag(flags.get('--concurrency'), '--concurrency', 1, 1_000_000);
   const retries = intFlag(flags.get('--retries'), '--retries', 0, 10);
   const json = flags.has('--json');
+  let hosts: number;
+  try { hosts = targetHostCount(host); } catch (e) { throw e instanceof ScanInputError ? new UsageError(e.message) : e; }
+  const allowManyHosts = flags.has('--yes');
+  if (hosts > MANY_HOSTS && !allowManyHosts) {
+    throw new UsageError(`"${host}" covers ${hosts.toLocaleString('en-US')} addresses (more than ${MANY_HOSTS.toLocaleString('en-US')}); add --yes to scan that many`);
+  }
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -43,7 +50,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   let results: ScanResult[];
   try {
     results = await scanTargets({
-      host, ports: typeof spec === 'string' ? spec : 'top', protocol, timeoutMs, concurrency, retries, signal: abort.signal,
+      host, ports: typeof spec === 'string' ? spec : 'top', protocol, timeoutMs, concurrency, retries, allowManyHosts, signal: abort.signal,
       onProgress: showProgress ? p => { process.stderr.write(`\r${Math.floor((100 * p.done) / Math.max(1, p.total))}% (${p.done}/${p.total} ports, ${p.openSoFar} open)`); } : undefined,
     });
   } catch (e) {
@@ -98,6 +105,7 @@ export function formatReport(r: ScanResult, withReason: boolean): string {
   } else if (r.ports.length > 0) {
     lines.push('(every scanned port is in the summary above)');
   }
+  if (r.network?.summary) { lines.push(`Network: ${r.network.summary}`); }
   for (const n of r.notes) { lines.push(`Note: ${n}`); }
   return lines.join('\n') + '\n';
 }

@@ -40,6 +40,7 @@ describe('the packaged .vsix', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const files = filesUnder(ext.extensionPath);
     assert.ok(files.includes(path.join('dist', 'extension.js')), `no dist/extension.js in ${files.join(', ')}`);
+    assert.ok(files.includes(path.join('dist', 'scanWorker.js')), `no dist/scanWorker.js (TCP scan worker) in ${files.join(', ')}`);
     assert.ok(files.includes('package.json'));
     const unwanted = files.filter(f => /^(src|test|out|bench|scripts|node_modules|\.vscode-test)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepStrictEqual(unwanted, []);

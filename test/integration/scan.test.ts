@@ -13,7 +13,7 @@ import { screenshot, screenshotsEnabled } from './helpers/screenshot';
 interface Rendered { label: string; description: string; contextValue: string; children: Rendered[] }
 interface ScanApi { renderTree(): Rendered[] }
 interface PortOut { port: number; state: string; reason: string }
-interface ResultOut { host: string; address: string; protocol: string; ports: PortOut[] }
+interface ResultOut { host: string; address: string; protocol: string; ports: PortOut[]; network?: { answeredOnlyWhenResent: number; summary: string } }
 
 async function api(): Promise<ScanApi> {
   const ext = vscode.extensions.getExtension<{ scan: ScanApi }>('port-inspector.port-inspector');
@@ -99,6 +99,25 @@ describe('scan: command and Scan Results view', function () {
       const results = await vscode.commands.executeCommand<ResultOut[]>('portInspector.scanTarget', { target: '127.0.0.1', ports: String(port), protocol: 'udp' });
       assert.strictEqual(results?.[0].ports[0].state, 'open');
       assert.ok((await api()).renderTree().some(i => i.label.startsWith('127.0.0.1 · UDP')));
+    } finally { sock.close(); }
+  });
+
+  it('a UDP reply that came only on a re-probe: the entry says the scan saw loss', async () => {
+    // a responder that ignores its first request, as if the reply had been lost on the way
+    const sock = dgram.createSocket('udp4');
+    let seen = 0;
+    sock.on('message', (_m, rinfo) => { if (++seen > 1) { sock.send(Buffer.from('ok'), rinfo.port, rinfo.address); } });
+    await new Promise<void>(r => sock.bind(0, '127.0.0.1', () => r()));
+    try {
+      const port = sock.address().port;
+      const results = await vscode.commands.executeCommand<ResultOut[]>('portInspector.scanTarget', { target: '127.0.0.1', ports: String(port), protocol: 'udp' });
+      assert.strictEqual(results?.[0].ports[0].state, 'open');
+      assert.strictEqual(results?.[0].network?.answeredOnlyWhenResent, 1);
+      const entry = (await api()).renderTree().find(i => i.label.startsWith('127.0.0.1 · UDP'));
+      assert.ok(entry);
+      const first = entry.children[0];
+      assert.strictEqual(first.contextValue, 'scanNetwork');
+      assert.match(first.label, /^Packet loss: 1 port \(~100 %\) answered only when probed again \(1 probe re-sent, 2 rounds\)/);
     } finally { sock.close(); }
   });
 

@@ -15,7 +15,7 @@ const UNIX_DIRS: Record<UnixTool, readonly string[]> = {
   lsof: ['/usr/sbin', '/usr/bin', '/sbin', '/bin'],
   ps: ['/bin', '/usr/bin'],
   netstat: ['/usr/sbin', '/usr/bin', '/sbin', '/bin'],
-  nmap: ['/usr/bin', '/usr/local/bin', '/usr/sbin', '/opt/local/bin'],
+  nmap: ['/usr/bin', '/usr/local/bin', '/bin', '/usr/sbin', '/sbin', '/opt/local/bin'],
 };
 
 /** Under %SystemRoot%\System32. */
@@ -44,9 +44,14 @@ export function trustedExecutable(file: string): boolean {
   }
 }
 
-/** The Unix tool's absolute path, or undefined when no trusted copy is installed. */
-export function unixTool(name: UnixTool): string | undefined {
-  for (const dir of UNIX_DIRS[name]) {
+/** The directories a Unix tool is looked for in, in order. */
+export function unixToolDirs(name: UnixTool): readonly string[] {
+  return UNIX_DIRS[name];
+}
+
+/** The Unix tool's absolute path, or undefined when no trusted copy is installed (in `dirs`, for tests). */
+export function unixTool(name: UnixTool, dirs: readonly string[] = UNIX_DIRS[name]): string | undefined {
+  for (const dir of dirs) {
     const candidate = path.join(dir, name);
     if (trustedExecutable(candidate)) { return candidate; }
   }

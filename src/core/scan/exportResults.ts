@@ -6,6 +6,7 @@ export function scanToJson(results: readonly ScanResult[], pretty = true): strin
   const shape = (r: ScanResult) => ({
     host: r.host, address: r.address, protocol: r.protocol, startedAt: r.startedAt, durationMs: r.durationMs,
     ports: r.ports.map(p => ({ port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service })),
+    ...(r.network ? { network: r.network } : {}),
   });
   return JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, pretty ? 2 : undefined) + '\n';
 }

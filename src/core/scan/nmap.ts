@@ -1,6 +1,9 @@
 // Many hosts at once (a CIDR block, a list, a range) are the job of an existing scanner: hand them
 // to nmap when it is installed and read its XML report (`-oX -`). Parsing is a pure function.
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { unixTool, unixToolDirs } from '../platform/systemTools';
 import type { Protocol } from '../model';
 import { formatPortList } from './portSpec';
 import { ScanInputError, type PortReason, type PortResult, type PortState, type ScanResult } from './types';
@@ -91,15 +94,39 @@ export function nmapArgs(targets: readonly string[], ports: readonly number[], p
   return [protocol === 'udp' ? '-sU' : '-sT', '-Pn', '--reason', '-p', formatPortList(ports), '-oX', '-', '--', ...targets];
 }
 
-/** Runs nmap for several hosts. Throws ScanInputError when nmap is not installed. */
-export function scanWithNmap(targets: readonly string[], ports: readonly number[], protocol: Protocol, signal?: AbortSignal, nmapPath = 'nmap'):
+/** Where a system's nmap lives; only a root-owned file writable by nobody else is run from them. */
+export const NMAP_DIRS = unixToolDirs('nmap');
+
+/**
+ * The nmap to run: `configured` (a machine-level setting; an absolute path to an executable file),
+ * else the system's own in NMAP_DIRS. Never a PATH lookup: run as root, a project's
+ * node_modules/.bin/nmap would otherwise run with root's rights. Throws ScanInputError saying why.
+ */
+export function resolveNmap(configured?: string, dirs: readonly string[] = NMAP_DIRS): string {
+  if (configured !== undefined && configured.trim() !== '') {
+    const p = configured.trim();
+    if (!path.isAbsolute(p)) { throw new ScanInputError(`the nmap path "${p}" is not absolute; give the full path to nmap`); }
+    try {
+      const st = fs.statSync(p);
+      if (st.isFile()) { fs.accessSync(p, fs.constants.X_OK); return p; }
+    } catch { /* below */ }
+    throw new ScanInputError(`the nmap path "${p}" is not an executable file`);
+  }
+  const found = unixTool('nmap', dirs);
+  if (found) { return found; }
+  throw new ScanInputError(`scanning several hosts needs nmap, and no root-owned nmap was found in ${dirs.join(', ')}; install it (e.g. apt-get install nmap), set its full path in the setting portInspector.scan.nmapPath, or scan one host at a time`);
+}
+
+/** Runs nmap for several hosts. Throws ScanInputError when no trusted nmap is there. */
+export function scanWithNmap(targets: readonly string[], ports: readonly number[], protocol: Protocol, signal?: AbortSignal, configuredNmap?: string):
 Promise<{ reports: NmapHostReport[]; results: ScanResult[] }> {
   const startedAt = new Date();
+  const nmapPath = resolveNmap(configuredNmap);
   return new Promise((resolve, reject) => {
     execFile(nmapPath, nmapArgs(targets, ports, protocol), { maxBuffer: 256 * 1024 * 1024, signal }, (err, stdout, stderr) => {
       const code = (err as NodeJS.ErrnoException | null)?.code;
       if (code === 'ENOENT') {
-        reject(new ScanInputError(`scanning several hosts (${targets.join(' ')}) needs nmap, which is not installed; install it (e.g. apt-get install nmap) or scan one host at a time`));
+        reject(new ScanInputError(`scanning several hosts (${targets.join(' ')}) needs nmap, and ${nmapPath} is gone; install nmap or scan one host at a time`));
         return;
       }
       if (err && !stdout.includes('<nmaprun')) {

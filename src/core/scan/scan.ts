@@ -8,8 +8,9 @@ import { runTcpScan, defaultTcpWorkers } from './scanTcp';
 import { runUdpScan } from './scanUdp';
 import { serviceNames } from './services';
 import { parseTarget, resolveTarget, type ResolvedTarget } from './target';
-import { TCP_REASON, TCP_STATE } from './tcpEngine';
-import { ScanInputError, type PortReason, type PortResult, type PortState, type ScanOptions, type ScanResult } from './types';
+import { TCP_REASON, TCP_STATE } from './tcpRound';
+import { udpNetwork } from './scanUdp';
+import { ScanInputError, type NetworkReport, type PortReason, type PortResult, type PortState, type ScanOptions, type ScanResult } from './types';
 
 const STATE_NAMES: Record<number, PortState> = Object.fromEntries(Object.entries(TCP_STATE).map(([k, v]) => [v, k as PortState]));
 const REASON_NAMES: Record<number, PortReason> = Object.fromEntries(Object.entries(TCP_REASON).map(([k, v]) => [v, k as PortReason]));
@@ -84,17 +85,19 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
 
   let stats: ScanResult['stats'];
   let cancelled: boolean;
+  let network: NetworkReport;
   if (protocol === 'tcp') {
     const workers = options.workers ?? defaultTcpWorkers(ports.length);
     const s = await runTcpScan({
       address: target.address, family: target.family, ports, concurrency, workers, retries, ...timeouts,
-      signal: options.signal,
+      signal: options.signal, inWorker: options.inWorker,
       onResults: data => {
         for (let i = 0; i < data.length; i += 3) { put(data[i], STATE_NAMES[data[i + 1]], REASON_NAMES[data[i + 2]]); }
         progress(false);
       },
     });
     cancelled = s.cancelled;
+    network = s.network;
     stats = {
       probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: s.workers,
       finalTimeoutMs: s.finalTimeoutMs, srttMs: s.srttMs, selfConnects: s.selfConnects, localErrors: s.localErrors,
@@ -109,8 +112,9 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
       onResult: (port, state, reason) => { put(port, state, reason); progress(false); },
     });
     cancelled = s.cancelled;
+    network = udpNetwork(s, ports.length, [...byPort.values()].filter(v => v.state !== 'open|filtered').length);
     stats = {
-      probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: 1,
+      probes: s.probes, maxInFlight: s.maxInFlight, concurrency, concurrencyCapped: capped, workers: 0,
       finalTimeoutMs: s.finalTimeoutMs, srttMs: s.srttMs, selfConnects: s.selfConnects, localErrors: s.localErrors,
       rounds: s.rounds, minRatePerSec: s.minRatePerSec,
     };
@@ -125,7 +129,7 @@ export async function scanHost(options: ScanOptions, resolved?: ResolvedTarget):
   return {
     host: target.host, address: target.address, otherAddresses: target.otherAddresses, protocol,
     startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), ports: results,
-    cancelled, notes, stats,
+    cancelled, notes, stats, network,
   };
 }
 

@@ -20,7 +20,8 @@
 // looks exactly like a DROPped one, so unanswered ports are probed again in rounds, each paced at
 // the ICMP answer rate the previous round observed, until a round brings no new answer.
 import * as dgram from 'node:dgram';
-import type { PortReason, PortState, ProbeRunStats } from './types';
+import { networkSummary } from './tcpPlan';
+import type { NetworkReport, PortReason, PortState, ProbeRunStats } from './types';
 import { udpPayload } from './udpPayloads';
 
 export interface UdpRunOptions {
@@ -44,6 +45,25 @@ export interface UdpRunOptions {
 export interface UdpRunStats extends ProbeRunStats {
   rounds: number;
   minRatePerSec: number;
+  /** Ports that answered only in a later round (a lost probe or reply, or a suppressed ICMP error). */
+  recovered: number;
+  /** Of those, ports that answered with data: a lost probe or reply, never an ICMP limit. */
+  recoveredOpen: number;
+  /** Answers per second the pacing settled on below the first round's rate (ICMP limit); 0 = none. */
+  icmpLimitPerSec: number;
+}
+
+/** The network part of a UDP scan's report; `answeredPorts` = ports that got any answer. */
+export function udpNetwork(s: UdpRunStats, portCount: number, answeredPorts: number): NetworkReport {
+  const n: NetworkReport = {
+    probesSent: s.probes, probesResent: Math.max(0, s.probes - portCount), rounds: s.rounds,
+    answeredOnlyWhenResent: s.recovered,
+    lossPercent: answeredPorts > 0 && s.recovered > 0 ? Math.round((1000 * s.recovered) / answeredPorts) / 10 : 0,
+    answerRateLimitPerSec: s.icmpLimitPerSec > 0 ? Math.round(s.icmpLimitPerSec * 10) / 10 : null,
+    pacedAtPerSec: s.minRatePerSec > 0 ? s.minRatePerSec : null, summary: '',
+  };
+  n.summary = networkSummary(n, 'UDP probes');
+  return n;
 }
 
 /** The most rounds a scan makes; each later one only re-probes ports still silent. */
@@ -52,7 +72,7 @@ const MAX_EXTRA_ROUNDS = 8;
 export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
   const stats: UdpRunStats = {
     probes: 0, maxInFlight: 0, selfConnects: 0, localErrors: 0, finalTimeoutMs: o.initialTimeoutMs,
-    srttMs: -1, rounds: 0, minRatePerSec: o.initialRate, cancelled: false,
+    srttMs: -1, rounds: 0, minRatePerSec: o.initialRate, cancelled: false, recovered: 0, recoveredOpen: 0, icmpLimitPerSec: 0,
   };
   let srtt = -1, rttvar = 0, timeout = o.initialTimeoutMs;
   const sample = (ms: number) => {
@@ -68,15 +88,24 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
   let maxRounds = minRounds + MAX_EXTRA_ROUNDS;
   let budgetChecked = false;
   let icmpSeen = 0;
+  let quiet = 0;
+  let limitSeen = false;
   while (todo.length > 0) {
     if (o.signal?.aborted) { stats.cancelled = true; break; }
     const r = await runRound(todo, rate);
     stats.rounds = ++round;
     icmpSeen += r.icmp;
+    if (round > 1) { stats.recovered += r.answers; stats.recoveredOpen += r.answers - r.icmp; }
     if (r.cancelled) { stats.cancelled = true; break; }
+    // Most probes of a round unanswered while some got ICMP errors: the target may be limiting them.
+    if (r.icmp > 0 && r.answers < 0.5 * r.sent) { limitSeen = true; }
     todo = r.silent;
     if (todo.length === 0) { break; }
-    if (round < minRounds || (r.answers > 0 && round < maxRounds)) {
+    quiet = round > 1 && r.answers === 0 ? quiet + 1 : 0;
+    // A data reply that came only on a re-probe means probes or replies get lost on the way: one
+    // silent round is then not proof enough, and a second one is made before calling ports silent.
+    const confirm = stats.recoveredOpen > 0 && quiet === 1 && round < maxRounds;
+    if (round < minRounds || (r.answers > 0 && round < maxRounds) || confirm) {
       if (r.icmp > 0) {
         // Pace the next round at the ICMP answer rate the target allowed in this one, never faster
         // than before: with Linux's per-peer limit this converges on its 1/s within two rounds.
@@ -102,16 +131,19 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
     const still = new Set(check.silent);
     todo = todo.filter(p => !sample.includes(p) || still.has(p));
     rate = rate === 0 ? 0.9 : Math.min(rate, 0.9);
+    limitSeen = true;
     minRounds = round + 1;
     maxRounds = minRounds + MAX_EXTRA_ROUNDS;
   }
   for (const p of todo) { if (!stats.cancelled) { o.onResult(p, 'open|filtered', 'no-response'); } }
+  // Later rounds answered what the first did not, at the pace they were slowed to: that is the limit.
+  if (limitSeen && stats.recovered > 0 && rate > 0) { stats.icmpLimitPerSec = rate / 0.9; }
   stats.finalTimeoutMs = Math.round(timeout);
   stats.srttMs = srtt < 0 ? -1 : Math.round(srtt * 1000) / 1000;
   if (rate > 0 && (stats.minRatePerSec === 0 || rate < stats.minRatePerSec)) { stats.minRatePerSec = Math.round(rate * 100) / 100; }
   return stats;
 
-  interface RoundResult { silent: number[]; answers: number; icmp: number; durationMs: number; cancelled: boolean }
+  interface RoundResult { silent: number[]; sent: number; answers: number; icmp: number; durationMs: number; cancelled: boolean }
 
   function runRound(ports: number[], ratePerSec: number): Promise<RoundResult> {
     return new Promise(resolve => {
@@ -119,7 +151,7 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
       const live = new Set<Probe>();
       const silent: number[] = [];
       const again: number[] = [];
-      let qi = 0, answers = 0, icmp = 0, finished = false, selfTries = 0;
+      let qi = 0, answers = 0, icmp = 0, sent = 0, finished = false, selfTries = 0;
       let sweepTimer: ReturnType<typeof setTimeout> | undefined;
       let paceTimer: ReturnType<typeof setTimeout> | undefined;
       const start = performance.now();
@@ -166,6 +198,7 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
             return;
           }
           stats.probes++;
+          sent++;
           p.t0 = performance.now();
           socket.send(udpPayload(port), err => { if (err) { onError(p, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN'); } });
         });
@@ -238,7 +271,7 @@ export async function runUdpScan(o: UdpRunOptions): Promise<UdpRunStats> {
         if (sweepTimer) { clearTimeout(sweepTimer); }
         if (paceTimer) { clearTimeout(paceTimer); }
         o.signal?.removeEventListener('abort', onAbort);
-        resolve({ silent: silent.sort((a, b) => a - b), answers, icmp, durationMs: performance.now() - start, cancelled });
+        resolve({ silent: silent.sort((a, b) => a - b), sent, answers, icmp, durationMs: performance.now() - start, cancelled });
       }
 
       sweepTimer = setTimeout(sweep, Math.max(5, Math.min(50, timeout / 4)));

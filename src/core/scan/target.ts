@@ -78,8 +78,12 @@ export interface ResolvedTarget {
   local: boolean;
 }
 
+/** The system resolver's answer for a name: every address, in the resolver's order. */
+export type LookupAll = (host: string) => Promise<{ address: string; family: number }[]>;
+const systemLookup: LookupAll = h => lookup(h, { all: true });
+
 /** Resolves one host; IPv4 preferred (as nmap does) when a name has both. */
-export async function resolveTarget(host: string): Promise<ResolvedTarget> {
+export async function resolveTarget(host: string, lookupAll: LookupAll = systemLookup): Promise<ResolvedTarget> {
   const h = stripBrackets(host.trim());
   let addrs: { address: string; family: number }[];
   const fam = isIP(h);
@@ -87,7 +91,7 @@ export async function resolveTarget(host: string): Promise<ResolvedTarget> {
     addrs = [{ address: h, family: fam }];
   } else {
     try {
-      addrs = await lookup(h, { all: true });
+      addrs = await lookupAll(h);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new ScanInputError(`cannot resolve host "${h}"${code ? ` (${code})` : ''}`);
@@ -116,4 +120,42 @@ export function isOwnAddress(address: string): boolean {
     for (const a of list ?? []) { if (a.address === address) { return true; } }
   }
   return address === '0.0.0.0' || address === '::';
+}
+
+/** More hosts than this in one target (a /20) is asked about before the scan starts. */
+export const MANY_HOSTS = 4096;
+
+/**
+ * How many addresses a target text covers: 2^(bits left) for a CIDR block, the product of the
+ * octet spans for an nmap-style IPv4 range, one per name or address. Syntax is checked first.
+ */
+export function targetHostCount(text: string): number {
+  const t = parseTarget(text);
+  const items = t.kind === 'single' ? [t.host] : t.hosts;
+  let total = 0;
+  for (const raw of items) {
+    const s = stripBrackets(raw);
+    const slash = s.indexOf('/');
+    if (slash >= 0) {
+      const max = isIP(s.slice(0, slash)) === 6 ? 128 : 32;
+      total += 2 ** (max - Number(s.slice(slash + 1)));
+    } else if (!isIP(s) && /[-*]/.test(s) && /^[\d*,-]+(\.[\d*,-]+){3}$/.test(s)) {
+      total += s.split('.').reduce((n, octet) => n * octetCount(octet), 1);
+    } else {
+      total += 1;
+    }
+  }
+  return total;
+}
+
+function octetCount(octet: string): number {
+  let n = 0;
+  for (const part of octet.split(',')) {
+    if (part === '*') { n += 256; continue; }
+    const [lo, hi] = part.split('-');
+    const a = lo === '' ? 0 : Number(lo);
+    const b = hi === undefined ? a : hi === '' ? 255 : Number(hi);
+    n += Math.max(0, b - a + 1);
+  }
+  return n;
 }

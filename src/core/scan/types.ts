@@ -31,6 +31,7 @@ export interface ScanStats {
   concurrency: number;
   /** True when the requested concurrency was lowered to fit the open-file limit. */
   concurrencyCapped: boolean;
+  /** TCP worker threads used; 0 when the probes ran on the calling thread. */
   workers: number;
   /** Probe timeout at the end of the scan (adapted from measured round-trip times). */
   finalTimeoutMs: number;
@@ -43,6 +44,26 @@ export interface ScanStats {
   /** UDP: retry rounds and the slowest probe rate used to stay under the target's ICMP limit. */
   rounds?: number;
   minRatePerSec?: number;
+}
+
+/** What the scan saw of the network between us and the target (the CLI's `--json` "network"). */
+export interface NetworkReport {
+  /** Probes sent, re-sends included. */
+  probesSent: number;
+  /** Probes sent again after the first went unanswered. */
+  probesResent: number;
+  /** Probe rounds (the first included); later rounds re-probe only silent ports. */
+  rounds: number;
+  /** Ports that answered only when probed again: evidence of loss or a rate limit. */
+  answeredOnlyWhenResent: number;
+  /** answeredOnlyWhenResent as a share of the ports that answered at all, in %. */
+  lossPercent: number;
+  /** Answers per second the target did not exceed while probed faster; null when none was seen. */
+  answerRateLimitPerSec: number | null;
+  /** The pace the last rounds were sent at (probes/s); null when unpaced. */
+  pacedAtPerSec: number | null;
+  /** One line for people ('' when the link looked ideal). */
+  summary: string;
 }
 
 export interface ScanResult {
@@ -63,6 +84,8 @@ export interface ScanResult {
   /** Things the user should know about this scan (capped concurrency, skipped ports, nmap used). */
   notes: string[];
   stats: ScanStats;
+  /** Absent for results that came from nmap. */
+  network?: NetworkReport;
 }
 
 export interface ScanProgress {
@@ -85,8 +108,14 @@ export interface ScanOptions {
   retries?: number;
   /** Worker threads for TCP (default: 2 for large scans on machines with 2+ cores). */
   workers?: number;
+  /** TCP: probe in a worker thread even for a small scan, so the calling thread stays free. */
+  inWorker?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Several hosts go to nmap: this one (absolute path, from a machine-level setting) instead of the system's. */
+  nmapPath?: string;
+  /** The user confirmed a target of more than MANY_HOSTS addresses (0.0.0.0/0, ::/0...). */
+  allowManyHosts?: boolean;
 }
 
 /** A user-facing error: bad target, bad port spec, unresolvable host. One line, no stack. */

@@ -24,7 +24,7 @@ export type ScanNode =
   | { kind: 'ranges'; entry: ScanEntry; text: string }
   | { kind: 'unreachableGroup'; entry: ScanEntry }
   | { kind: 'unreachable'; entry: ScanEntry; index: number }
-  | { kind: 'note'; entry: ScanEntry; text: string };
+  | { kind: 'note'; entry: ScanEntry; text: string; network?: boolean };
 
 /** Items per expandable group before the rest is summarised as port ranges. */
 const LIST_LIMIT = 500;
@@ -59,6 +59,8 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
     switch (node.kind) {
       case 'entry': {
         const out: ScanNode[] = [];
+        // How sure the states are comes first: loss or a rate limit seen on the way to the target.
+        if (e.result.network?.summary) { out.push({ kind: 'note', entry: e, text: e.result.network.summary, network: true }); }
         const by = (s: PortState) => e.result.ports.filter(p => p.state === s);
         for (const p of by('open')) { out.push({ kind: 'port', entry: e, port: p }); }
         for (const s of ['filtered', 'open|filtered', 'closed'] as PortState[]) {
@@ -157,8 +159,13 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
       }
       case 'note': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon('info');
-        item.contextValue = 'scanNote';
+        item.iconPath = new vscode.ThemeIcon(node.network ? 'warning' : 'info');
+        item.contextValue = node.network ? 'scanNetwork' : 'scanNote';
+        if (node.network) {
+          const n = e.result.network!;
+          item.tooltip = `${n.summary}\nProbes sent: ${n.probesSent}, re-sent: ${n.probesResent}, rounds: ${n.rounds}`
+            + (n.answerRateLimitPerSec !== null ? `\nObserved answer-rate limit: ~${n.answerRateLimitPerSec}/s` : '');
+        }
         return item;
       }
     }

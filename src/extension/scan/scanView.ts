@@ -4,7 +4,7 @@
 // from each open port to its process in the Ports view. registerScan is the one line extension.ts calls.
 import * as vscode from 'vscode';
 import type { Protocol } from '../../core/model';
-import { scanTargets, parseTarget, resolveTarget, parsePortSpec, ScanInputError, type ScanResult } from '../../core/scan/index';
+import { scanTargets, parseTarget, resolveTarget, parsePortSpec, targetHostCount, MANY_HOSTS, ScanInputError, type ScanResult } from '../../core/scan/index';
 import { analyzeLocalScan } from '../../core/scan/localReachability';
 import { scanToCsv, scanToJson } from '../../core/scan/exportResults';
 import type { Services } from '../shared/services';
@@ -38,7 +38,12 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     let local = false;
     if (target.kind === 'single') { local = (await resolveTarget(target.host)).local; }
     if (!local && !(await confirmTarget(req.target))) { return undefined; }
+    const hosts = targetHostCount(req.target);
+    if (hosts > MANY_HOSTS && !(await confirmManyHosts(req.target, hosts))) { return undefined; }
     rememberTarget(req.target);
+    const scanConfig = vscode.workspace.getConfiguration('portInspector.scan');
+    // machine scope: a workspace cannot point it at a program of its own
+    const nmapPath = scanConfig.inspect<string>('nmapPath')?.globalValue || undefined;
 
     const results = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
@@ -50,7 +55,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       let reported = 0;
       try {
         return await scanTargets({
-          host: req.target, ports: spec.ports, protocol: req.protocol, signal: abort.signal,
+          host: req.target, ports: spec.ports, protocol: req.protocol, signal: abort.signal, nmapPath, allowManyHosts: hosts > MANY_HOSTS, inWorker: true,
           onProgress: p => {
             const pct = p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total);
             progress.report({ increment: pct - reported, message: `${p.done} of ${p.total} ports, ${p.openSoFar} open` });
@@ -92,6 +97,16 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     if (choice !== 'Scan') { return false; }
     await context.globalState.update(CONFIRMED_KEY, [...confirmed, target].slice(-100));
     return true;
+  }
+
+  /** Asked every time, whatever the settings say: a scan this large is rarely meant. */
+  async function confirmManyHosts(target: string, hosts: number): Promise<boolean> {
+    const choice = await vscode.window.showWarningMessage(
+      `${target} covers ${hosts.toLocaleString('en-US')} addresses. Hand all of them to nmap?`,
+      { modal: true, detail: `More than ${MANY_HOSTS.toLocaleString('en-US')} hosts: such a scan takes very long and reaches networks that are not yours. Narrow the target unless you mean it.` },
+      'Scan All',
+    );
+    return choice === 'Scan All';
   }
 
   function rememberTarget(target: string): void {

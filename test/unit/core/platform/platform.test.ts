@@ -80,7 +80,7 @@ describe('system tools', () => {
         assert.ok(found && path.isAbsolute(found) && path.basename(found) === name, `${name}: ${found}`);
         assert.equal(trustedExecutable(found), true);
       }
-      assert.equal(missingToolMessage('nmap'), 'nmap is not installed (looked for a root-owned nmap in /usr/bin, /usr/local/bin, /usr/sbin, /opt/local/bin)');
+      assert.equal(missingToolMessage('nmap'), 'nmap is not installed (looked for a root-owned nmap in /usr/bin, /usr/local/bin, /bin, /usr/sbin, /sbin, /opt/local/bin)');
     });
   });
 });

@@ -2,6 +2,7 @@
 // OS-assigned ports, and ports it has just bound and released (closed). Runs unprivileged.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
 import * as dgram from 'node:dgram';
 import { readdirSync, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { countOpenFds } from '../../../../src/core/scan/fdLimit';
 import { scanHost } from '../../../../src/core/scan/scan';
 import { scanTargets } from '../../../../src/core/scan/index';
+import { resolveTarget } from '../../../../src/core/scan/target';
 import { runTcpScan } from '../../../../src/core/scan/scanTcp';
 import type { ScanProgress } from '../../../../src/core/scan/types';
 import { outRoot } from '../../support/paths';
@@ -104,6 +106,13 @@ describe('scan: loopback, own ports only', function () {
     const r = await scanHost({ host: 'localhost', ports: String(portOf(b)) });
     assert.equal(r.address, '127.0.0.1');
     assert.equal(r.ports[0].state, 'open');
+    const all = (await lookup('localhost', { all: true })).map(x => x.address);
+    assert.deepEqual(r.otherAddresses, [...new Set(all)].filter(x => x !== '127.0.0.1'));
+    // a name that also resolves to ::1 (the resolver's answer as recorded on a Debian host): the
+    // scan of 127.0.0.1 names ::1 as not scanned
+    const resolved = await resolveTarget('localhost', () => Promise.resolve([{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }]));
+    const both = await scanHost({ host: 'localhost', ports: String(portOf(b)) }, resolved);
+    assert.deepEqual([both.address, both.otherAddresses, both.ports.map(p => p.state)], ['127.0.0.1', ['::1'], ['open']]);
   });
 
   it('UDP: a socket that answers is open, a silent one open|filtered, a released port closed', async () => {
@@ -120,7 +129,7 @@ describe('scan: loopback, own ports only', function () {
     assert.ok((r.stats.rounds ?? 0) >= 2, 'the silent port was probed again before being called open|filtered');
   });
 
-  it('cancelling a UDP scan settles within 200 ms and closes every socket', async () => {
+  it('cancelling a UDP scan settles (nothing reported afterwards, no silent port reported) and closes every socket', async () => {
     const quiet = await Promise.all(Array.from({ length: 200 }, () => udpSocket(false)));
     toClose.push(...quiet);
     const before = countOpenFds();
@@ -129,14 +138,20 @@ describe('scan: loopback, own ports only', function () {
     let maxFds = 0;
     const poll = setInterval(() => { maxFds = Math.max(maxFds, countOpenFds() ?? 0); }, 20);
     setTimeout(() => ac.abort(), 150);
-    const t0 = performance.now();
-    const pending = scanHost({ host: '127.0.0.1', protocol: 'udp', ports: quiet.map(portOf), timeoutMs: 5000, signal: ac.signal });
+    let progressAfter = 0, settled = false;
+    const pending = scanHost({
+      host: '127.0.0.1', protocol: 'udp', ports: quiet.map(portOf), timeoutMs: 5000, signal: ac.signal,
+      onProgress: () => { if (settled) { progressAfter++; } },
+    });
     const r = await pending;
-    const settled = performance.now() - t0 - 150;
+    settled = true;
     clearInterval(poll);
     assert.equal(r.cancelled, true);
     assert.ok(maxFds > (before ?? 0) + 50, `sockets were in flight (${maxFds} vs ${before})`);
-    assert.ok(settled < 200, `settled ${settled.toFixed(0)} ms after abort`);
+    // settled: the silent ports were neither waited for nor reported
+    assert.ok(r.ports.every(p => p.state !== 'open|filtered'), 'no silent port was reported after the abort');
+    await new Promise(res => setImmediate(res));
+    assert.equal(progressAfter, 0, 'nothing reported after the scan settled');
     // the sockets open now are exactly those open before (other tests' late closes cannot fake a leak)
     assert.deepEqual([...socketFds()].filter(x => !socketsBefore.has(x)), []);
   });
@@ -167,8 +182,13 @@ describe('scan CLI', function () {
       const { code, stdout } = await runCli(['scan', '127.0.0.1', '-p', `${portOf(a)},${closed}`, '--json']);
       assert.equal(code, 0);
       const j = JSON.parse(stdout) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports']);
+      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports', 'network']);
       assert.equal(j.protocol, 'tcp');
+      // two ports, both answered at once: two probes, nothing re-sent, one round, no line
+      assert.deepEqual(j.network, {
+        probesSent: 2, probesResent: 0, rounds: 1, answeredOnlyWhenResent: 0, lossPercent: 0,
+        answerRateLimitPerSec: null, pacedAtPerSec: null, summary: '',
+      });
       assert.ok(!Number.isNaN(Date.parse(j.startedAt as string)));
       const ports = j.ports as Record<string, unknown>[];
       assert.deepEqual(ports.map(p => Object.keys(p)), [['port', 'protocol', 'state', 'reason', 'service'], ['port', 'protocol', 'state', 'reason', 'service']]);

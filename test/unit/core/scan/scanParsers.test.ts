@@ -1,5 +1,6 @@
 // Pure parts of the scanner: port specs, targets, /etc/services, fd limits, nmap XML, UDP payloads.
 import * as assert from 'node:assert/strict';
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
@@ -78,7 +79,16 @@ describe('scan: targets', () => {
     assert.equal(r.address, '127.0.0.1');
     assert.equal(r.loopback, true);
     assert.equal(r.local, true);
-    assert.ok(!r.otherAddresses.includes('127.0.0.1'));
+    // every other address the system resolver gives for the name, in its order (none on a machine
+    // whose /etc/hosts maps localhost to 127.0.0.1 only)
+    const all = (await lookup('localhost', { all: true })).map(a => a.address);
+    assert.deepEqual(r.otherAddresses, [...new Set(all)].filter(a => a !== '127.0.0.1'));
+    // a resolver that answers IPv6 first, with a duplicate: IPv4 chosen, the rest listed once each
+    const recorded = [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }, { address: '127.0.1.1', family: 4 }, { address: '::1', family: 6 }];
+    const both = await resolveTarget('localhost', () => Promise.resolve(recorded));
+    assert.deepEqual([both.address, both.family, both.otherAddresses], ['127.0.0.1', 4, ['::1', '127.0.1.1']]);
+    const v6only = await resolveTarget('ip6-localhost', () => Promise.resolve([{ address: '::1', family: 6 }]));
+    assert.deepEqual([v6only.address, v6only.family, v6only.otherAddresses], ['::1', 6, []]);
     const v6 = await resolveTarget('::1');
     assert.deepEqual([v6.address, v6.family, v6.loopback], ['::1', 6, true]);
   });

@@ -53,11 +53,13 @@ async function cancel(target: string, protocol: 'tcp' | 'udp'): Promise<object> 
   setTimeout(() => { abortedAt = performance.now(); ac.abort(); }, 400);
   let duringMax = 0;
   const poll = setInterval(() => { duringMax = Math.max(duringMax, countOpenFds() ?? 0); }, 50);
-  const r = await scanHost({ host: target, ports: 'all', protocol, signal: ac.signal, onProgress: () => { progressEvents++; } });
+  let settled = false, progressAfterSettle = 0;
+  const r = await scanHost({ host: target, ports: 'all', protocol, signal: ac.signal, onProgress: () => { progressEvents++; if (settled) { progressAfterSettle++; } } });
+  settled = true;
   const settleMs = performance.now() - abortedAt;
   const fdsAtSettle = countOpenFds() ?? -1;
   clearInterval(poll);
-  return { settleMs, cancelled: r.cancelled, fdsBefore: before, fdsAtSettle, fdsLater: await settleFds(), duringMax, progressEvents, finished: r.ports.length };
+  return { settleMs, cancelled: r.cancelled, fdsBefore: before, fdsAtSettle, fdsLater: await settleFds(), duringMax, progressEvents, progressAfterSettle, finished: r.ports.length };
 }
 
 async function main(): Promise<void> {
