@@ -25,18 +25,22 @@ const usage: Record<string, string> = {
     --timeout MS  how long to wait for the port after a signal (digits only, 0-600000)
   Exit status: 0 port released (or already free), 1 still held or refused, 2 bad arguments.
 `,
-  scan: `port-inspector scan HOST [-p SPEC] [--udp] [--json] [--timeout MS] [--concurrency N] [--retries N] [--reason]
+  scan: `port-inspector scan HOST [-p SPEC] [--udp] [--json] [--timeout MS] [--concurrency N] [--retries N] [--reason] [--yes]
   Which ports of HOST are open, closed or filtered (UDP: open|filtered), with nmap's states and reasons.
   HOST: a name (resolved; the other addresses are listed), an IPv4 address or an IPv6 literal.
   Several hosts (a CIDR block, an IPv4 range like 10.0.0.1-20, or a comma-separated list) are
   handed to nmap when it is installed.
     -p SPEC        22 | 1-1024 | 22,80,8000-8100 | all (or -) for 0-65535 | top (default)
     --udp          UDP instead of TCP (closed = ICMP port unreachable; silence = open|filtered)
-    --json         { host, address, protocol, startedAt, durationMs, ports: [{ port, protocol, state, reason, service }] }
+    --json         { host, address, protocol, startedAt, durationMs, ports: [{ port, protocol, state, reason, service }], network }
     --timeout MS   longest wait for one probe (default: adapts to measured round-trip times, 100-5000 ms)
-    --concurrency  probes in flight (default 200 on loopback, 2000 elsewhere, UDP 256; capped by the open-file limit)
-    --retries N    extra probes for unanswered ports (default 1)
+    --concurrency  most probes in flight (default 200 on loopback, 2000 elsewhere, UDP 256; capped by the
+                   open-file limit); the TCP window grows towards it while probes are answered
+    --retries N    re-send rounds made at least for unanswered ports (default 1); more follow while
+                   re-sends keep bringing answers (loss or a rate limit), paced at the answer rate
+    --yes          scan a target of more than 4,096 addresses
     --reason       add a REASON column (syn-ack, conn-refused, no-response, host-unreach, ...)
+  A "Network:" line says when the scan saw loss or a rate limit and slowed to match.
   Exit status: 0 done, 2 bad arguments or unresolvable host, 130 interrupted (partial results printed).
 `,
 };
