@@ -34,7 +34,7 @@ export function stillHeldSentence(messages: readonly string[]): string {
   return resultSentence(messages.map(m => m.replace(/; use force.*$/, '').replace(/\.$/, '')).join('; '));
 }
 
-/** "Permission denied" for `t` (or a bare pid), with the command a user can run instead. */
-export function permissionDeniedSentence(t: Pick<KillTarget, 'name' | 'pid' | 'user'> | undefined, pid: number, command: string): string {
-  return `Permission denied: ${t ? describeTarget(t) : `pid ${pid}`} belongs to ${visible(t?.user || 'another user')}; run "${command}" in a terminal, or run VS Code as that user.`;
+/** "Permission denied" for `t` (or a bare pid), with the command a user can run instead and where (`a terminal`). */
+export function permissionDeniedSentence(t: Pick<KillTarget, 'name' | 'pid' | 'user'> | undefined, pid: number, command: string, where = 'a terminal'): string {
+  return `Permission denied: ${t ? describeTarget(t) : `pid ${pid}`} belongs to ${visible(t?.user || 'another user')}; run "${command}" in ${where}, or run VS Code as that user.`;
 }

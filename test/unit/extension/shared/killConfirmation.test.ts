@@ -46,5 +46,7 @@ describe('kill confirmation text', () => {
       'Permission denied: node (pid 5) belongs to ro\\x0dot; run "sudo kill 5" in a terminal, or run VS Code as that user.');
     assert.equal(permissionDeniedSentence(undefined, 9, 'sudo kill -9 9'),
       'Permission denied: pid 9 belongs to another user; run "sudo kill -9 9" in a terminal, or run VS Code as that user.');
+    assert.equal(permissionDeniedSentence(undefined, 9, 'taskkill /PID 9 /T /F', 'an administrator terminal'),
+      'Permission denied: pid 9 belongs to another user; run "taskkill /PID 9 /T /F" in an administrator terminal, or run VS Code as that user.');
   });
 });
