@@ -1,5 +1,5 @@
 // Synchronous reads of /proc. Sync on purpose: for thousands of tiny files it is 2–3× faster than
-// fs.promises (measured in shared/reference/perf-anchors); the extension runs it in a worker thread.
+// fs.promises for this walk; the extension runs it in a worker thread so the host thread never waits.
 import * as fs from 'node:fs';
 import { parseSocketLink } from './procPidParser';
 

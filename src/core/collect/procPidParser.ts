@@ -37,7 +37,7 @@ export function parseCmdline(text: string): string {
 /**
  * The name to show for a process. /proc/<pid>/comm is the main thread's name, and runtimes that name
  * their main thread replace it: every Node >= 24 process reads "MainThread". Then the executable's
- * name from argv[0] is what the user knows ("node"). (Added by the Ports view helper, H2.)
+ * name from argv[0] is what the user knows ("node").
  */
 export function displayName(comm: string, cmdlineText: string): string {
   if (comm !== 'MainThread') { return comm; }

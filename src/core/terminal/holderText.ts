@@ -1,6 +1,10 @@
 // One-sentence descriptions of who holds a port, for notifications and dialogs. Pure: the clock
 // and the workspace folders are arguments, so the text is the same in a test and in the editor.
+// Names, users, directories and command lines belong to whoever started the process (task and
+// configuration names to whoever wrote the repository): a newline or a bidi override in them could
+// add a line that reads as ours or reorder the text, so sentences show them with visible escapes.
 import type { ProcessInfo } from '../model';
+import { visible } from '../visibleText';
 
 export interface Folder { name: string; path: string }
 
@@ -40,18 +44,30 @@ export function describeHolder(p: ProcessInfo, now: number, folders: readonly Fo
   const details = [`pid ${p.pid}`, p.user ? `user ${p.user}` : '', placeOf(p.cwd, folders) ?? '', ...extra];
   const age = runningFor(p.startTime, now);
   if (age) { details.push(`running for ${age}`); }
-  return `${p.name || 'a process'} (${details.filter(Boolean).join(', ')})`;
+  return visible(`${p.name || 'a process'} (${details.filter(Boolean).join(', ')})`);
 }
 
 /** The whole sentence: `Port 3000 is taken by node (…).`, naming at most one holder and counting the rest. */
 export function takenSentence(port: number, holders: readonly ProcessInfo[], now: number, folders: readonly Folder[] = [], hiddenUsers: readonly string[] = [], extra: (p: ProcessInfo) => string[] = () => []): string {
   if (holders.length === 0) {
     return hiddenUsers.length > 0
-      ? `Port ${port} is taken by a process of ${hiddenUsers.join(', ')} that this window cannot see.`
+      ? `Port ${port} is taken by a process of ${visible(hiddenUsers.join(', '))} that this window cannot see.`
       : `Port ${port} was taken, and is free now.`;
   }
   const first = describeHolder(holders[0], now, folders, extra(holders[0]));
   const more = holders.length - 1;
   const proxy = holders.some(isPortProxy) ? ', which forwards it to a container (stop the container to free it)' : '';
   return `Port ${port} is taken by ${first}${more > 0 ? ` and ${more} more process${more > 1 ? 'es' : ''}` : ''}${proxy}.`;
+}
+
+/**
+ * The launch dialog's sentence: `Port 5995, which "Launch Server" will serve, is taken by node (pid 4242): node server.js.`
+ * `morePorts` counts the configuration's other taken ports.
+ */
+export function launchSentence(configName: string, port: number, owners: readonly Pick<ProcessInfo, 'pid' | 'name' | 'commandLine'>[], morePorts = 0): string {
+  const o = owners[0];
+  const more = owners.length > 1 ? ` and ${owners.length - 1} more` : '';
+  const proxy = owners.some(isPortProxy) ? ', a container engine\'s proxy' : '';
+  const also = morePorts > 0 ? ` (and ${morePorts} more port${morePorts > 1 ? 's' : ''})` : '';
+  return visible(`Port ${port}, which "${configName}" will serve, is taken by ${o.name || 'a process'} (pid ${o.pid}${more}${proxy}): ${o.commandLine || '(command line not readable)'}${also}.`);
 }

@@ -19,3 +19,22 @@ export function confirmationText(targets: readonly KillTarget[], force: boolean,
   const message = targets.length === 1 ? `${action} ${describeTarget(targets[0])}?` : `${action} ${targets.length} processes?`;
   return { message, detail: `${lines.join('\n\n')}\n\n${how}`, action };
 }
+
+/**
+ * A kill result's message as one notification sentence: the process's own text made visible, and
+ * `clause` (what the view did about it) joined into the same sentence.
+ */
+export function resultSentence(message: string, clause?: string): string {
+  const text = visible(message).replace(/\.$/, '');
+  return `${text}${clause ? ` (${clause})` : ''}.`;
+}
+
+/** Several still-held results in one sentence: each without its "use force" hint (the button says it). */
+export function stillHeldSentence(messages: readonly string[]): string {
+  return resultSentence(messages.map(m => m.replace(/; use force.*$/, '').replace(/\.$/, '')).join('; '));
+}
+
+/** "Permission denied" for `t` (or a bare pid), with the command a user can run instead and where (`a terminal`). */
+export function permissionDeniedSentence(t: Pick<KillTarget, 'name' | 'pid' | 'user'> | undefined, pid: number, command: string, where = 'a terminal'): string {
+  return `Permission denied: ${t ? describeTarget(t) : `pid ${pid}`} belongs to ${visible(t?.user || 'another user')}; run "${command}" in ${where}, or run VS Code as that user.`;
+}

@@ -4,7 +4,7 @@
 // taskkill on Windows), refresh the view afterwards.
 // The careful part (start time, still holds the port) is the engine's killPortOwners.
 import * as vscode from 'vscode';
-import { confirmationText, describeTarget } from './killConfirmation';
+import { confirmationText, describeTarget, permissionDeniedSentence, resultSentence, stillHeldSentence } from './killConfirmation';
 import type { Collector, Protocol, SocketOwner } from '../../core/model';
 import { killPortOwners, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
@@ -86,7 +86,7 @@ export class KillFlow {
         allowed.push(t);
       }
     }
-    for (const r of refused) { log.warn(r.message); void vscode.window.showErrorMessage(r.message); }
+    for (const r of refused) { log.warn(r.message); void vscode.window.showErrorMessage(resultSentence(r.message)); }
     if (allowed.length === 0) { return refused; }
 
     const confirm = options.confirm ?? this.deps.settings.confirmKill();
@@ -106,7 +106,7 @@ export class KillFlow {
         }));
     } catch (e) {
       log.error(`Kill failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-      void vscode.window.showErrorMessage(`Could not kill: ${e instanceof Error ? e.message : String(e)}. See the Port Inspector output for details.`);
+      void vscode.window.showErrorMessage(resultSentence(`Could not kill: ${e instanceof Error ? e.message : String(e)}`, 'details in the Port Inspector output'));
       await this.deps.refresh();
       return refused;
     }
@@ -133,7 +133,7 @@ export class KillFlow {
     const still = results.filter(r => r.status === 'still-held');
     if (still.length > 0) {
       const stillTargets = still.map(r => byPid.get(r.pid)).filter((t): t is KillTarget => t !== undefined);
-      void vscode.window.showWarningMessage(still.map(r => r.message.replace(/; use force.*$/, '.')).join(' '), 'Force Kill').then(choice => {
+      void vscode.window.showWarningMessage(stillHeldSentence(still.map(r => r.message)), 'Force Kill').then(choice => {
         if (choice === 'Force Kill') { void this.run(stillTargets, { force: true, confirm: false }); }
       });
     }
@@ -142,15 +142,14 @@ export class KillFlow {
       const hint = permissionHint(r.pid, r.signal === 'SIGKILL');
       const cmd = hint.command;
       const copy = `Copy "${cmd}"`;
-      void vscode.window.showErrorMessage(
-        `Permission denied: ${t ? describe(t) : `pid ${r.pid}`} belongs to ${t?.user || 'another user'}. Run "${cmd}" in ${hint.where}, or run VS Code as that user.`, copy)
+      void vscode.window.showErrorMessage(permissionDeniedSentence(t, r.pid, cmd, hint.where), copy)
         .then(choice => { if (choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {
-      void vscode.window.showWarningMessage(`${r.message} The Ports view was refreshed.`);
+      void vscode.window.showWarningMessage(resultSentence(r.message, 'the Ports view was refreshed'));
     }
     for (const r of results.filter(x => x.status === 'protected' || x.status === 'refused')) {
-      void vscode.window.showErrorMessage(r.message);
+      void vscode.window.showErrorMessage(resultSentence(r.message));
     }
   }
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { KillResult } from '../../core/process/kill';
 import { launchConfigPorts, type LaunchPort } from '../../core/terminal/launchPorts';
-import { isPortProxy } from '../../core/terminal/holderText';
+import { isPortProxy, launchSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import type { Collector, SocketOwner } from '../../core/model';
 import { portHolders, waitUntilFree } from './portHolders';
@@ -28,13 +28,6 @@ export interface LaunchDeps {
   killFlow: () => KillFlow;
 }
 
-function conflictSentence(name: string, c: LaunchConflict): string {
-  const o = c.owners[0];
-  const more = c.owners.length > 1 ? ` and ${c.owners.length - 1} more` : '';
-  const proxy = c.owners.some(isPortProxy) ? ', a container engine\'s proxy' : '';
-  return `Port ${c.port}, which "${name}" will serve, is taken by ${o.name || 'a process'} (pid ${o.pid}${more}${proxy}): ${o.commandLine || '(command line not readable)'}`;
-}
-
 /** The decision without the dialog: which of the configuration's ports are taken, and by whom. */
 export async function checkLaunch(deps: LaunchDeps, config: vscode.DebugConfiguration): Promise<LaunchCheck> {
   const ports = launchConfigPorts(config as Record<string, unknown>);
@@ -46,7 +39,7 @@ export async function checkLaunch(deps: LaunchDeps, config: vscode.DebugConfigur
     const owners = holders?.owners.filter(o => !own.has(o.pid)) ?? [];
     if (owners.length > 0) { conflicts.push({ ...p, owners }); }
   }
-  const message = conflicts.length > 0 ? conflictSentence(config.name, conflicts[0]) + (conflicts.length > 1 ? ` (and ${conflicts.length - 1} more port${conflicts.length > 2 ? 's' : ''})` : '') + '.' : undefined;
+  const message = conflicts.length > 0 ? launchSentence(config.name, conflicts[0].port, conflicts[0].owners, conflicts.length - 1) : undefined;
   return { ports, conflicts, message };
 }
 

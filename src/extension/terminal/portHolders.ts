@@ -1,8 +1,8 @@
 // Who holds a port right now, and a wait until nobody does: the questions the terminal, task and
 // launch checks ask the shared collector (the same engine as the Ports view, in its worker).
 import * as vscode from 'vscode';
-import { isListening, type Collector, type Protocol, type SocketOwner } from '../../core/model';
-import { socketsOnPort } from '../../core/socketQueries';
+import type { Collector, Protocol, SocketOwner } from '../../core/model';
+import { listenersOnPort } from '../../core/socketQueries';
 import type { Folder } from '../../core/terminal/holderText';
 
 export interface PortHolders {
@@ -13,7 +13,7 @@ export interface PortHolders {
 
 export async function portHolders(collector: Collector, port: number, protocol: Protocol): Promise<PortHolders> {
   const snapshot = await collector.collect({ listeningOnly: true, protocols: [protocol] });
-  const sockets = socketsOnPort(snapshot.sockets, port, protocol).filter(isListening);
+  const sockets = listenersOnPort(snapshot.sockets, port, protocol);
   const byPid = new Map<number, SocketOwner>();
   for (const s of sockets) { for (const o of s.processes) { if (!byPid.has(o.pid)) { byPid.set(o.pid, o); } } }
   const hiddenUsers = [...new Set(sockets.filter(s => !s.ownerVisible).map(s => s.user || 'another user'))];
@@ -25,7 +25,7 @@ export async function waitUntilFree(collector: Collector, port: number, protocol
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const snapshot = await collector.collect({ listeningOnly: true, protocols: [protocol], owners: false });
-    if (socketsOnPort(snapshot.sockets, port, protocol).filter(isListening).length === 0) { return true; }
+    if (listenersOnPort(snapshot.sockets, port, protocol).length === 0) { return true; }
     if (Date.now() >= deadline) { return false; }
     await new Promise(r => setTimeout(r, 150));
   }

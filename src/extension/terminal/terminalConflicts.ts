@@ -91,18 +91,21 @@ export class TerminalConflicts implements vscode.Disposable {
   private async ended(e: vscode.TerminalShellExecutionEndEvent): Promise<void> {
     const buffer = this.buffers.get(e.execution);
     this.buffers.delete(e.execution);
+    // What was sent stands only for the execution it started, the first to end after it: a later
+    // command whose report happens to be a tail of it is the user's own.
+    const sent = this.sent.get(e.terminal);
+    this.sent.delete(e.terminal);
     if (!buffer || e.exitCode === 0) { return; }
-    try { await this.examine(e, buffer); } finally { this.examined++; }
+    try { await this.examine(e, buffer, sent); } finally { this.examined++; }
   }
 
-  private async examine(e: vscode.TerminalShellExecutionEndEvent, buffer: OutputBuffer): Promise<void> {
+  private async examine(e: vscode.TerminalShellExecutionEndEvent, buffer: OutputBuffer, sent: string | undefined): Promise<void> {
     await Promise.race([buffer.done, new Promise(r => setTimeout(r, READ_GRACE_MS))]);
     let commandLine = e.execution.commandLine.value;
     let exact = e.execution.commandLine.confidence === vscode.TerminalShellExecutionCommandLineConfidence.High;
-    // A command this feature ran again may be reported from the screen (low confidence, cut where the line
-    // wrapped): what was sent is known exactly.
-    const sent = this.sent.get(e.terminal);
-    if (!exact && sent !== undefined && commandLine.trim() !== '' && sent.endsWith(commandLine.trim())) { commandLine = sent; exact = true; }
+    // A command this feature ran again can come back cut where the line wrapped, from the screen (low
+    // confidence) and, seen in practice, even at high confidence: what was sent is known exactly.
+    if (sent !== undefined && commandLine.trim() !== '' && sent.endsWith(commandLine.trim())) { commandLine = sent; exact = true; }
     const found = recogniseAddrInUse(buffer.text.slice(-OUTPUT_LIMIT), commandLine);
     if (!found) { return; }
     const { log } = this.deps;

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { KillResult } from '../../../core/process/kill';
 import type { PortsContext } from '../portsView';
+import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
 import type { KillFlowOptions, KillTarget } from '../../shared/killFlow';
 import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
 import { askForPort, ownerDescription, socketLabel } from './whoIsUsingPort';
@@ -30,7 +31,7 @@ export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsCon
     if (targets.length === 0) {
       const hidden = owners.find(o => o.listening && !o.ownerVisible);
       const msg = hidden
-        ? `Port ${port} is held by a process of ${hidden.user || 'another user'} that this VS Code cannot see or signal. Use sudo in a terminal: sudo port-inspector kill ${port}`
+        ? hiddenPortOwnerSentence(port, hidden.user, 'kill')
         : owners.length > 0 ? `Nothing listens on port ${port}; the connections from that local port belong to clients and are not killed.` : `Port ${port} is free.`;
       if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
       return [];

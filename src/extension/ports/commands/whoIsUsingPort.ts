@@ -5,6 +5,7 @@
 // and with { port, interactive: true } it skips the input box and shows the pick for that port.
 import * as vscode from 'vscode';
 import { parsePortNumber } from '../../../core/portNumber';
+import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
 import { addressExposure } from '../portGroups';
 import type { PortsContext } from '../portsView';
 import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
@@ -98,8 +99,7 @@ async function offerActions(ctx: PortsContext, o: PortOwnerInfo): Promise<void> 
   if (o.pid === null || o.startTime === null) {
     const msg = o.ownerVisible
       ? `No process owns this ${o.protocol} socket on port ${o.localPort} (${o.state}); the kernel releases it by itself.`
-      : `The owner of port ${o.localPort} runs as ${o.user || 'another user'} and is not visible to this VS Code. ` +
-        `Run VS Code (or the remote server) as that user or root, or in a terminal: sudo port-inspector who ${o.localPort}`;
+      : hiddenPortOwnerSentence(o.localPort, o.user, 'who');
     void vscode.window.showInformationMessage(msg);
     return;
   }

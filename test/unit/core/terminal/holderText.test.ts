@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ProcessInfo } from '../../../../src/core/model';
-import { describeHolder, isPortProxy, placeOf, runningFor, takenSentence } from '../../../../src/core/terminal/holderText';
+import { describeHolder, isPortProxy, launchSentence, placeOf, runningFor, takenSentence } from '../../../../src/core/terminal/holderText';
 import { launchConfigPorts } from '../../../../src/core/terminal/launchPorts';
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -33,6 +33,22 @@ describe('holder sentences', () => {
       'Port 3000 is taken by node (pid 4242, user alice, in /home/alice/api/src, from task "dev", running for 5 s) and 2 more processes.');
     assert.equal(describeHolder(proc({ name: '', user: '', cwd: '', startTime: 0 }), T0), 'a process (pid 4242)');
     assert.equal(takenSentence(80, [], T0, [], ['root']), 'Port 80 is taken by a process of root that this window cannot see.');
+  });
+
+  it('a hostile name, user, directory, task name or command line cannot add a line, an escape sequence or a bidi override', () => {
+    const hostile = proc({ name: 'x\nsshd', user: 'al\u202eice', cwd: '/tmp/\x1b]52;c;ZXZpbA==\x07' });
+    assert.equal(takenSentence(3000, [hostile], T0 + 5000, [], [], () => ['from task "a\rb"']),
+      'Port 3000 is taken by x\\x0asshd (pid 4242, user al\\u202eice, in /tmp/\\x1b]52;c;ZXZpbA==\\x07, from task "a\\x0db", running for 5 s).');
+    assert.equal(takenSentence(80, [], T0, [], ['ro\x9bot']), 'Port 80 is taken by a process of ro\\x9bot that this window cannot see.');
+    assert.equal(launchSentence('Launch\u2066 Server', 5995, [proc({ name: 'node', commandLine: 'node\x00-e\x00x\x1b[2K' })]),
+      'Port 5995, which "Launch\\u2066 Server" will serve, is taken by node (pid 4242): node\\x00-e\\x00x\\x1b[2K.');
+  });
+
+  it('launchSentence counts the other owners and the other taken ports, and names a proxy', () => {
+    assert.equal(launchSentence('srv', 5995, [proc(), proc({ pid: 4243 })], 2),
+      'Port 5995, which "srv" will serve, is taken by node (pid 4242 and 1 more): node server.js (and 2 more ports).');
+    assert.equal(launchSentence('srv', 8080, [proc({ name: 'docker-proxy', commandLine: '' })], 1),
+      'Port 8080, which "srv" will serve, is taken by docker-proxy (pid 4242, a container engine\'s proxy): (command line not readable) (and 1 more port).');
   });
 
   it('a container engine\'s proxy is named as such (it is never offered for killing)', () => {

@@ -35,8 +35,10 @@ describe('portGroups on live sockets', function () {
     // a second process on the same port number, IPv6 loopback only
     child = await runHolder(TCP_LISTENER('::1', portOf(v4)));
     any4 = await listenTcp('0.0.0.0');
+    // The accepted side has an owner once the server has accepted it: wait for that, not for a time.
+    const accepted = new Promise(r => v4.once('connection', r));
     client = await connectTcp('127.0.0.1', portOf(v4));
-    await new Promise(r => setTimeout(r, 50));
+    await accepted;
     const snap = await new ProcfsCollector().collect({ listeningOnly: false });
     groups = groupByPort(snap.sockets);
   });

@@ -1,6 +1,6 @@
 // The kill confirmation shows other users' text: it must not gain lines or reorder itself.
 import * as assert from 'node:assert/strict';
-import { confirmationText } from '../../../../src/extension/shared/killConfirmation';
+import { confirmationText, permissionDeniedSentence, resultSentence, stillHeldSentence } from '../../../../src/extension/shared/killConfirmation';
 
 describe('kill confirmation text', () => {
   const base = { pid: 4242, startTime: 1, port: 3000, protocol: 'tcp' as const, user: 'dev' };
@@ -33,5 +33,20 @@ describe('kill confirmation text', () => {
     ]);
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
     assert.doesNotMatch(t.message + t.detail.replace(/\n/g, ''), /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('results after the kill are one sentence each, with the process\'s own text made visible', () => {
+    assert.equal(resultSentence('Pid 7 now belongs to a different process (x\nsshd\u202e, started 2026-12-01T09:00:00.000Z); not signalled.', 'the Ports view was refreshed'),
+      'Pid 7 now belongs to a different process (x\\x0asshd\\u202e, started 2026-12-01T09:00:00.000Z); not signalled (the Ports view was refreshed).');
+    assert.equal(resultSentence('Refusing to signal pid 1: it is PID 1, this program or one of its parents.'),
+      'Refusing to signal pid 1: it is PID 1, this program or one of its parents.');
+    assert.equal(stillHeldSentence(['a\x1b[2K (pid 5) still holds port 3000 3 s after SIGTERM; use force to send SIGKILL.', 'b (pid 6) still holds port 3000 3 s after SIGTERM.']),
+      'a\\x1b[2K (pid 5) still holds port 3000 3 s after SIGTERM; b (pid 6) still holds port 3000 3 s after SIGTERM.');
+    assert.equal(permissionDeniedSentence({ pid: 5, name: 'node', user: 'ro\rot' }, 5, 'sudo kill 5'),
+      'Permission denied: node (pid 5) belongs to ro\\x0dot; run "sudo kill 5" in a terminal, or run VS Code as that user.');
+    assert.equal(permissionDeniedSentence(undefined, 9, 'sudo kill -9 9'),
+      'Permission denied: pid 9 belongs to another user; run "sudo kill -9 9" in a terminal, or run VS Code as that user.');
+    assert.equal(permissionDeniedSentence(undefined, 9, 'taskkill /PID 9 /T /F', 'an administrator terminal'),
+      'Permission denied: pid 9 belongs to another user; run "taskkill /PID 9 /T /F" in an administrator terminal, or run VS Code as that user.');
   });
 });
