@@ -2,7 +2,7 @@
 // large target sets need an explicit yes, and the TCP scan's worker threads start from the built
 // entry point (dist/scanWorker.js, or out/src/core/scan/scanWorker.js in this build).
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -20,9 +20,12 @@ import { skipUnless } from '../../support/skip';
 const root = path.resolve(__dirname, '../../../../..');
 const isRoot = process.getuid?.() === 0;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env, isolated = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  // isolated: in a network namespace of its own with no interface up, so that even a regression
+  // that let the scan start could not send a packet anywhere
+  const [cmd, argv] = isolated ? ['unshare', ['-n', process.execPath, cliPath(), ...args]] : [process.execPath, [cliPath(), ...args]];
   return new Promise(resolve => {
-    execFile(process.execPath, [cliPath(), ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(cmd, argv, { env, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -100,9 +103,11 @@ describe('scan: very large target sets', () => {
     assert.equal(targetHostCount('localhost'), 1);
   });
 
-  it('the CLI refuses 0.0.0.0/0 and ::/0 without --yes, in one line, before anything runs', async () => {
-    for (const t of ['0.0.0.0/0', '::/0', '198.18.0.0/16']) {
-      const r = await cli(['scan', t, '-p', '80']);
+  it('the CLI refuses 0.0.0.0/0 and ::/0 without --yes, in one line, before anything runs', async function () {
+    // The whole address space is only ever handed to a CLI that has no network at all.
+    skipUnless(this, isRoot && spawnSync('unshare', ['-n', 'true']).status === 0, 'needs root and unshare -n (the test must not be able to reach any network)');
+    for (const t of ['0.0.0.0/0', '::/0', '198.18.0.0/15']) {
+      const r = await cli(['scan', t, '-p', '80'], process.env, true);
       assert.equal(r.code, 2, t);
       assert.equal(r.stdout, '');
       const lines = r.stderr.trim().split('\n');
@@ -112,7 +117,8 @@ describe('scan: very large target sets', () => {
   });
 
   it('scanTargets refuses them unless the caller says the user confirmed', async () => {
-    for (const host of ['::/0', '0.0.0.0/0']) {
+    // 131,072 addresses of the benchmarking range: a regression would scan only addresses that lead nowhere
+    for (const host of ['198.18.0.0/15']) {
       await assert.rejects(scanTargets({ host, ports: '80' }), (e: Error) => e instanceof ScanInputError && /covers [\d,]+ addresses, more than 4,096; confirm a scan that large explicitly$/.test(e.message));
     }
   });
