@@ -187,6 +187,22 @@ describe('Terminal: a taken port where it bites', function () {
     assert.match(labelled.contextValue, /\btask\b/);
     assert.doesNotMatch(labelled.description, /terminal "/);
 
+    // Clicking the status bar for a watched task port offers the task's actions, not Stop or Kill.
+    const config = vscode.workspace.getConfiguration('portInspector');
+    await config.update('watchPorts', [port], vscode.ConfigurationTarget.Global);
+    try {
+      const labels = await waitFor(async () => {
+        await t.devPorts.check();
+        const l = t.devPorts.actionLabels();
+        return l.includes('$(debug-restart) Restart Task "dev"') ? l : undefined;
+      }, 10000);
+      assert.ok(labels, `no Restart Task in the status bar's actions: ${JSON.stringify(t.devPorts.actionLabels())}`);
+      assert.ok(labels.includes('$(debug-stop) Terminate Task "dev"'), JSON.stringify(labels));
+      assert.ok(!labels.some(l => l.startsWith('$(close) Kill') || l.startsWith('$(debug-stop) Stop')), JSON.stringify(labels));
+    } finally {
+      await config.update('watchPorts', undefined, vscode.ConfigurationTarget.Global);
+    }
+
     assert.strictEqual(await t.terminal.restartTask(port), true);
     const second = await waitFor(async () => (await who(port)).find(o => o.pid !== null && o.pid !== first.pid), 20000);
     assert.ok(second, 'the restarted task did not take the port again');

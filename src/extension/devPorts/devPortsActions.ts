@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Protocol } from '../../core/model';
 import { conflicts, conflictText, holderLabel, type PortStatus } from './devPortsSummary';
+import { labelText } from '../shared/markdownText';
 
 /** What the quick pick acts on (the controller). */
 export interface DevPortActionTarget {
@@ -17,13 +18,23 @@ export interface DevPortActionTarget {
 
 type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
 
+/** Registered by the terminal feature (package.json declares them); named here, not imported. */
+const RESTART_TASK = 'portInspector.restartTask';
+const TERMINATE_TASK = 'portInspector.terminateTask';
+
 function portItems(c: DevPortActionTarget, s: PortStatus): Item[] {
   const items: Item[] = [];
   const label = s.state === 'own' ? `${s.port} — held by this workspace` : s.state === 'free' ? `${s.port} — free` : conflictText(s);
   items.push({ label: `${label}${s.ignored ? ' (ignored)' : ''}`, kind: vscode.QuickPickItemKind.Separator });
   const others = s.holders.filter(h => h.ownership.kind === 'other' || h.ownership.kind === 'workspace');
   const term = s.holders.find(h => h.ownership.kind === 'terminal');
-  if (term && term.ownership.kind === 'terminal') {
+  if (term && term.ownership.kind === 'terminal' && term.ownership.taskName !== undefined) {
+    // A task's server: the task runs it, so the task is restarted or ended, not the process
+    // (the terminal feature owns these commands and finds the task from the port).
+    const task = labelText(term.ownership.taskName);
+    items.push({ label: `$(debug-restart) Restart Task "${task}"`, description: holderLabel(term.holder), run: () => vscode.commands.executeCommand(RESTART_TASK, s.port, s.protocol) });
+    items.push({ label: `$(debug-stop) Terminate Task "${task}"`, description: term.holder.commandLine, run: () => vscode.commands.executeCommand(TERMINATE_TASK, s.port, s.protocol) });
+  } else if (term && term.ownership.kind === 'terminal') {
     const name = term.ownership.terminalName;
     items.push({ label: `$(terminal) Show Terminal "${name}"`, description: holderLabel(term.holder), run: () => c.showTerminal(s.port, s.protocol) });
     items.push({ label: `$(debug-stop) Stop (Ctrl+C in "${name}")`, description: term.holder.commandLine, run: () => c.stop(s.port, s.protocol) });
@@ -40,7 +51,8 @@ function portItems(c: DevPortActionTarget, s: PortStatus): Item[] {
   return items;
 }
 
-export async function showDevPortActions(statuses: readonly PortStatus[], c: DevPortActionTarget): Promise<void> {
+/** The pick's items, in order: one section per taken or ignored port, then the general actions. */
+export function devPortActionItems(statuses: readonly PortStatus[], c: DevPortActionTarget): Item[] {
   const order = (s: PortStatus) => (s.ignored ? 3 : s.state === 'conflict' || s.state === 'hidden' ? 0 : s.state === 'own' ? 1 : 2);
   const shown = [...statuses].filter(s => s.state !== 'free' || s.ignored).sort((a, b) => order(a) - order(b) || a.port - b.port);
   const items: Item[] = shown.flatMap(s => portItems(c, s));
@@ -50,6 +62,11 @@ export async function showDevPortActions(statuses: readonly PortStatus[], c: Dev
   }
   items.push({ label: '$(refresh) Detect and Check Again', run: () => c.refresh() });
   items.push({ label: '$(settings-gear) Edit Watched Ports', description: 'portInspector.watchPorts', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'portInspector.watchPorts') });
+  return items;
+}
+
+export async function showDevPortActions(statuses: readonly PortStatus[], c: DevPortActionTarget): Promise<void> {
+  const items = devPortActionItems(statuses, c);
   const pick = await vscode.window.showQuickPick(items, { title: 'Dev-Server Ports', placeHolder: conflicts(statuses).length > 0 ? 'A watched port is taken: choose an action' : 'Watched ports', matchOnDescription: true });
   await pick?.run?.();
 }

@@ -19,7 +19,7 @@ import type { Services } from '../shared/services';
 import { DEV_PORTS_KEYS, type DevPortsSettings } from '../shared/settings';
 import { DevPortsStatusItem, SHOW_ACTIONS_COMMAND } from './devPortsStatusItem';
 import { CheckSchedule } from './devPortsSchedule';
-import { showDevPortActions } from './devPortsActions';
+import { devPortActionItems, showDevPortActions } from './devPortsActions';
 
 const START_DELAY_MS = 1000;
 const IGNORED_KEY = 'portInspector.devPorts.ignored';
@@ -58,6 +58,8 @@ export interface DevPortsApi {
   setIgnored(port: number, ignored: boolean, protocol?: Protocol): Promise<void>;
   /** The status-bar item itself, as the workbench shows it (tests read its text, tooltip, colour). */
   readonly statusBarItem: vscode.StatusBarItem;
+  /** The labels of the items clicking the status bar would offer now, in order. */
+  actionLabels(): string[];
 }
 
 const keyOf = (port: number, protocol: Protocol) => `${port}/${protocol}`;
@@ -273,6 +275,11 @@ class DevPortsController implements vscode.Disposable {
     return ok;
   }
 
+  /** The statuses of the last check (the action pick is built from them). */
+  statusesNow(): readonly PortStatus[] {
+    return this.statuses;
+  }
+
   async showActions(): Promise<void> {
     await this.ensureStarted();
     await this.check();
@@ -342,5 +349,6 @@ export function registerDevPorts(context: vscode.ExtensionContext, services: Ser
     reveal: async (port, protocol) => { await ready(); return c.reveal(port, protocol); },
     setIgnored: async (port, ignored, protocol) => { await ready(); await c.setIgnored(port, ignored, protocol); },
     statusBarItem: c.item.item,
+    actionLabels: () => devPortActionItems(c.statusesNow(), c).map(i => i.label),
   };
 }
