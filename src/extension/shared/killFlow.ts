@@ -43,7 +43,6 @@ export function targetFromOwner(o: SocketOwner, port: number, protocol: Protocol
   return { pid: o.pid, startTime: o.startTime, port, protocol, name: o.name, user: o.user, commandLine: o.commandLine };
 }
 
-const describe = describeTarget;
 
 export class KillFlow {
   private protectedList: Promise<number[]> | undefined;
@@ -81,7 +80,7 @@ export class KillFlow {
       if (protectedSet.has(t.pid)) {
         const what = t.pid === process.pid ? "VS Code's extension host (this extension runs in it)"
           : t.pid <= 1 ? 'the init process' : 'one of VS Code\'s own processes';
-        refused.push({ pid: t.pid, status: 'protected', message: `Refusing to kill ${describe(t)}: it is ${what}.` });
+        refused.push({ pid: t.pid, status: 'protected', message: `Refusing to kill ${describeTarget(t)}: it is ${what}.` });
       } else {
         allowed.push(t);
       }
@@ -128,7 +127,7 @@ export class KillFlow {
     const released = results.filter(r => r.status === 'released');
     if (released.length > 0 && released.length === results.length) {
       const ports = [...new Set(targets.map(t => t.port))].join(', ');
-      void vscode.window.showInformationMessage(`Port ${ports} released: ${released.map(r => describe(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 })).join(', ')} ended.`);
+      void vscode.window.showInformationMessage(`Port ${ports} released: ${released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 })).join(', ')} ended.`);
     }
     const still = results.filter(r => r.status === 'still-held');
     if (still.length > 0) {

@@ -1,7 +1,8 @@
 // Which integrated terminal of this window a process was started from: the terminal's shell pid
 // (Terminal.processId) is the process itself or one of its ancestors. One index for the whole
-// extension, with one cache of parent chains: the Ports view (terminal names on its rows) and the
-// dev-port status bar (whose process holds a watched port) both ask it.
+// extension, with one cache of parent chains: the Ports view (terminal names on its rows), the
+// dev-port status bar (whose process holds a watched port) and the terminal feature (which task or
+// terminal a port's holder runs in) all ask it.
 import * as vscode from 'vscode';
 import type { Collector } from '../../core/model';
 import { ancestorPids } from '../../core/process/ancestry';

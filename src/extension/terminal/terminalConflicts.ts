@@ -47,7 +47,7 @@ export interface TerminalConflictDeps {
   killFlow: () => KillFlow;
   revealPort: (protocol: Protocol, port: number) => Promise<boolean>;
   /** Extra details for a holder: `from task "dev"`, `from terminal "bash"`. */
-  holderPlace: (pid: number) => Promise<string | undefined>;
+  holderPlace: (holder: import('../shared/terminalOwnership').ProcessRef) => Promise<string | undefined>;
 }
 
 interface Conflict { info: TerminalConflictInfo; terminal: vscode.Terminal; holders: PortHolders }
@@ -131,7 +131,7 @@ export class TerminalConflicts implements vscode.Disposable {
     const { commandLine, exact } = command;
     const places = new Map<number, string>();
     for (const o of holders.owners) {
-      const place = await this.deps.holderPlace(o.pid).catch(() => undefined);
+      const place = await this.deps.holderPlace(o).catch(() => undefined);
       if (place) { places.set(o.pid, place); }
     }
     const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : []);

@@ -4,9 +4,8 @@
 // registerTerminal is the one line extension.ts calls.
 import * as vscode from 'vscode';
 import type { Protocol } from '../../core/model';
-import { ancestorPids } from '../../core/process/ancestry';
 import type { Services } from '../shared/services';
-import { terminalForPid } from '../shared/terminalOwnership';
+import { terminalForPid, type ProcessRef } from '../shared/terminalOwnership';
 import { TerminalConflicts, type TerminalAction, type TerminalActionResult, type TerminalConflictInfo } from './terminalConflicts';
 import { TaskIndex, terminateTask } from './taskIndex';
 import { checkLaunch, LaunchPortCheck, type LaunchOutcome } from './launchCheck';
@@ -37,17 +36,18 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   const { collector, log, portsView } = services;
   const tasks = new TaskIndex();
   const killFlow = () => services.killFlow;
-  const chainOf = async (pid: number) => [pid, ...(await ancestorPids(pid, collector).catch(() => []))];
-  const taskOfPid = async (pid: number) => tasks.taskOfChain(await chainOf(pid));
+  // Parent chains come from the shared index (one cache for the extension), keyed by pid and start time.
+  const chainOf = async (p: ProcessRef) => [p.pid, ...(await services.terminals.ancestorsOf(p))];
+  const taskOfProcess = async (p: ProcessRef) => tasks.taskOfChain(await chainOf(p));
 
   const conflicts = new TerminalConflicts({
     collector, log, killFlow,
     revealPort: (protocol, port) => portsView.revealPort(protocol, port),
-    holderPlace: async pid => {
-      const chain = await chainOf(pid);
+    holderPlace: async holder => {
+      const chain = await chainOf(holder);
       const task = tasks.taskOfChain(chain);
       if (task) { return `from task "${task.task.name}"`; }
-      const terminal = await terminalForPid(pid, collector, chain.slice(1));
+      const terminal = await terminalForPid(holder.pid, collector, chain.slice(1));
       return terminal ? `from terminal "${terminal.name}"` : undefined;
     },
   });
@@ -60,7 +60,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     if (typeof arg === 'number') {
       const holders = await portHolders(collector, arg, protocol);
       for (const o of holders.owners) {
-        const execution = await taskOfPid(o.pid);
+        const execution = await taskOfProcess(o);
         if (execution) { return { execution, port: arg, protocol }; }
       }
       return undefined;
@@ -68,7 +68,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     const node = arg as { group?: { port: number; protocol: Protocol }; ports?: { port: number; protocol: Protocol }[] } | undefined;
     const group = node?.group ?? node?.ports?.[0];
     for (const o of portsView.ownersOf(arg)) {
-      const execution = tasks.taskOfTerminal(portsView.terminalOf(o.pid)) ?? await taskOfPid(o.pid);
+      const execution = tasks.taskOfTerminal(portsView.terminalOf(o.pid)) ?? await taskOfProcess(o);
       if (execution && group) { return { execution, port: group.port, protocol: group.protocol }; }
     }
     return undefined;
@@ -105,7 +105,11 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     conflicts: () => conflicts.list(),
     examined: () => conflicts.examined,
     act: (id, action, options) => conflicts.act(id, action, options),
-    taskOf: async pid => (await taskOfPid(pid))?.task.name,
+    taskOf: async pid => {
+      // The API names a pid only; its start time makes it the index's key (a pid that is gone has no task).
+      const info = await collector.processInfo(pid);
+      return info ? (await taskOfProcess(info))?.task.name : undefined;
+    },
     restartTask: (port, protocol) => terminate(port, protocol, true),
     terminateTask: (port, protocol) => terminate(port, protocol, false),
     checkLaunch: async config => {
