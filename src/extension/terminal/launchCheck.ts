@@ -11,7 +11,7 @@ import type { Collector, SocketOwner } from '../../core/model';
 import { portHolders, waitUntilFree } from './portHolders';
 import { readTerminalSettings } from './terminalSettings';
 
-export const LAUNCH_ACTIONS = { kill: 'Kill and Start', anyway: 'Start Anyway' } as const;
+export const LAUNCH_ACTIONS = { kill: vscode.l10n.t('Kill and Start'), anyway: vscode.l10n.t('Start Anyway') } as const;
 
 export interface LaunchConflict extends LaunchPort { owners: SocketOwner[] }
 

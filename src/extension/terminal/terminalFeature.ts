@@ -77,13 +77,13 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   const terminate = async (arg: unknown, protocol?: Protocol, restart = false): Promise<boolean> => {
     const found = await taskFor(arg, protocol);
     if (!found) {
-      void vscode.window.showInformationMessage('No running task of this window holds this port.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No running task of this window holds this port.'));
       return false;
     }
     const { execution, port } = found;
     log.info(`${restart ? 'Restarting' : 'Terminating'} task "${execution.task.name}" (port ${port}/${found.protocol}).`);
     if (!(await terminateTask(execution))) {
-      void vscode.window.showWarningMessage(`Task "${execution.task.name}" did not end within 10 s.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Task "{0}" did not end within 10 s.', execution.task.name));
       return false;
     }
     const free = await waitUntilFree(collector, port, found.protocol);
