@@ -62,10 +62,11 @@ export function serverEnv(dirs, extra = {}) {
 }
 
 /**
- * Starts code-server on 127.0.0.1:`port` (0 = any free port) in its own process group.
+ * Starts code-server on 127.0.0.1:`port` (0 = any free port) in its own process group; `extraArgs` are added to
+ * its command line (e.g. `--locale ja`).
  * Resolves to { origin, authority, server, stop } once it listens.
  */
-export async function startCodeServer({ dirs, env, port = 0, verbose = false, onOutput }) {
+export async function startCodeServer({ dirs, env, port = 0, verbose = false, onOutput, extraArgs = [] }) {
   const server = spawn(node24, [csEntry,
     '--config', dirs.config,
     // loopback only, no password: a throw-away instance for the person or test at this machine
@@ -76,6 +77,7 @@ export async function startCodeServer({ dirs, env, port = 0, verbose = false, on
     // REQUIRED: a built workbench only honours the URL payload's extensionDevelopmentPath/extensionTestsPath when
     // the VS Code server got --enable-smoke-test-driver. Without it the extension is silently never loaded.
     '--vscode-option', 'enable-smoke-test-driver',
+    ...extraArgs,
   ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
 
   const groupAlive = () => { try { process.kill(-server.pid, 0); return true; } catch { return false; } };
