@@ -79,6 +79,9 @@ async function main() {
   console.log(`holder pid ${holder.pid} on 127.0.0.1:${port}`);
   const dirs = makeProfile(tmp, { ...quietSettings, 'portInspector.watchPorts': [port], 'portInspector.devPortsCheckInterval': 2 });
   installLanguagePack(dirs);
+  writeFileSync(path.join(dirs['user-data'], 'User/keybindings.json'), JSON.stringify([
+    { key: 'ctrl+alt+shift+w', command: 'workbench.action.openWalkthrough', args: 'port-inspector.port-inspector#gettingStarted' },
+  ]));
   const workspace = path.join(tmp, 'workspace');
   mkdirSync(workspace, { recursive: true });
 
@@ -100,7 +103,7 @@ async function main() {
 
   // Status bar: the watched port is taken by a process that is not this workspace's.
   const bar = page.locator('.statusbar-item', { hasText: String(port) }).first();
-  await bar.waitFor({ state: 'visible', timeout: 30000 });
+  await bar.waitFor({ state: 'visible', timeout: 60000 });
   const barText = squash(await bar.innerText());
   check(barText.includes(`${port} は node (${holder.pid}) が使用中`), `status bar: "${barText}"`);
   const barLabel = (await bar.locator('a, [role="button"]').first().getAttribute('aria-label')) ?? '';
@@ -150,6 +153,15 @@ async function main() {
   await shot('ja-quick-pick');
   await page.keyboard.press('Escape');
   check(holder.exitCode === null && holder.signalCode === null, 'the holder still runs (nothing was killed)');
+
+  // The walkthrough from its command (bound to a key in the user's keybindings: workbench.action.openWalkthrough
+  // with publisher.name#id), straight to its steps; an unknown id would leave the Welcome page's list instead.
+  await page.keyboard.press('Control+Alt+Shift+W');
+  await page.locator('.getting-started-step', { hasText: 'ポートを空ける' }).first().waitFor({ state: 'visible', timeout: 30000 });
+  check(true, 'workbench.action.openWalkthrough port-inspector.port-inspector#gettingStarted opens the walkthrough at its steps');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W'); // Close All Editors
+  await page.locator('.getting-started-step').first().waitFor({ state: 'detached', timeout: 15000 });
 
   // The walkthrough, from the welcome page: its Japanese title, step titles and step Markdown.
   await runCommand('Help: Welcome');
