@@ -8,6 +8,7 @@
 //                                         `npm run package -- --out .vscode-test/port-inspector-test.vsix` wrote
 // Env: VSCODE_VERSION (default stable), INTEGRATION_GREP (mocha grep), INTEGRATION_WORKSPACE.
 import { defineConfig } from '@vscode/test-cli';
+import path from 'node:path';
 
 const version = process.env.VSCODE_VERSION ?? 'stable';
 const workspaceFolder = process.env.INTEGRATION_WORKSPACE ?? 'test/fixtures/workspace';
@@ -31,6 +32,7 @@ export default defineConfig([
     installExtensions: ['.vscode-test/port-inspector-test.vsix'],
     version, workspaceFolder, mocha,
     launchArgs: quietArgs,
-    env: { PORT_INSPECTOR_IT_MODE: 'vsix', PORT_INSPECTOR_IT_EXTENSIONS_DIR: '.vscode-test/extensions' },
+    // test-electron installs into <cwd>/.vscode-test/extensions; the package suite checks the copy is there
+    env: { PORT_INSPECTOR_IT_MODE: 'vsix', PORT_INSPECTOR_IT_EXTENSIONS_DIR: path.resolve('.vscode-test/extensions') },
   },
 ]);
