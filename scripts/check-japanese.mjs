@@ -13,21 +13,12 @@
 // A child of this script holds a loopback port that the user settings watch, so the status bar warns about it.
 // Env: SCREENSHOT_DIR=dir (also photograph each stage), SCREENSHOT_NETNS=0, VERBOSE=1, KEEP_TMP=1.
 // Assumes `node esbuild.mjs` ran (the npm script does it). Exit code 0 = every check passed.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, missingCodeServer, chromePath, makeProfile, quietSettings, serverEnv, startCodeServer, workbenchUrl, launchBrowser, reexecInOwnNetns } from './lib/code-server.mjs';
+import { makeProfile, quietSettings, openWorkbench, prepareWorkbenchCheck, check, holdLoopbackPort, runWorkbenchCheck } from './lib/code-server.mjs';
 
-if (process.env.SCREENSHOT_NETNS !== '0') { reexecInOwnNetns(); }
-
-const verbose = process.env.VERBOSE === '1';
-const shotDir = process.env.SCREENSHOT_DIR ? path.resolve(process.env.SCREENSHOT_DIR) : undefined;
-const missing = [...missingCodeServer(), ...[chromePath, path.join(root, 'dist/extension.js')].filter(p => !existsSync(p))];
-if (missing.length) { console.error(`missing: ${missing.join(', ')} — run bash scripts/setup-test-vscode.sh and node esbuild.mjs`); process.exit(2); }
-
-const tmp = mkdtempSync('/tmp/pi-ja-');
-process.env.TMPDIR = tmp;
+const { tmp, verbose, shotDir } = prepareWorkbenchCheck('/tmp/pi-l10n-ja-');
 
 /** The language pack: an extension folder and its entry in languagepacks.json (what VS Code writes on install). */
 function installLanguagePack(dirs) {
@@ -49,20 +40,11 @@ function installLanguagePack(dirs) {
 }
 
 // The holder: a child of this script, on a loopback port of its choosing (not in the workspace, not a terminal's).
-const holder = spawn(process.execPath, ['-e',
-  "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => console.log(s.address().port)); process.on('SIGTERM', () => process.exit(0));"],
-{ stdio: ['ignore', 'pipe', 'inherit'] });
+const { child: holder, port: holderPort } = holdLoopbackPort();
 
-let stopServer = async () => {};
-let browser;
+const session = {};
 let page;
-process.on('exit', () => {
-  try { holder.kill('SIGKILL'); } catch { /* gone */ }
-  if (process.env.KEEP_TMP === '1') { console.log(`kept ${tmp}`); } else { rmSync(tmp, { recursive: true, force: true }); }
-});
-process.on('SIGINT', () => process.exit(130));
 
-const check = (ok, what) => { if (!ok) { throw new Error(what); } console.log(`ok: ${what}`); };
 const squash = s => s.replace(/\s+/g, ' ').trim();
 async function shot(name) {
   if (!shotDir) { return; }
@@ -72,10 +54,7 @@ async function shot(name) {
 }
 
 async function main() {
-  const port = await new Promise((resolve, reject) => {
-    holder.stdout.once('data', d => resolve(Number(String(d).trim())));
-    holder.once('exit', c => reject(new Error(`holder exited (${c})`)));
-  });
+  const port = await holderPort;
   console.log(`holder pid ${holder.pid} on 127.0.0.1:${port}`);
   const dirs = makeProfile(tmp, { ...quietSettings, 'portInspector.watchPorts': [port], 'portInspector.devPortsCheckInterval': 2 });
   installLanguagePack(dirs);
@@ -85,13 +64,7 @@ async function main() {
   const workspace = path.join(tmp, 'workspace');
   mkdirSync(workspace, { recursive: true });
 
-  const cs = await startCodeServer({ dirs, env: serverEnv(dirs), verbose, extraArgs: ['--locale', 'ja'] });
-  stopServer = cs.stop;
-  const launched = await launchBrowser({ dirs, verbose });
-  browser = launched.browser;
-  page = await launched.context.newPage();
-  if (verbose) { page.on('console', m => console.log(`[page] ${m.text()}`)); }
-  await page.goto(workbenchUrl(cs.origin, workspace, { extensionDevelopmentPath: root }));
+  page = await openWorkbench({ dirs, workspace, verbose, session, extraArgs: ['--locale', 'ja'] });
 
   // The view's name comes from package.nls.ja.json: the workbench read the manifest in Japanese.
   const header = page.locator('.pane-header', { hasText: /^ポート/ }).first();
@@ -184,12 +157,4 @@ async function main() {
   await shot('ja-walkthrough');
 }
 
-let rc = 0;
-try { await main(); } catch (e) {
-  console.error(`Japanese check failed: ${e.message}`);
-  rc = 1;
-  if (shotDir && page) { await page.screenshot({ path: path.join(shotDir, 'ja-check-failed.png') }).catch(() => {}); }
-}
-await browser?.close().catch(() => {});
-await stopServer();
-process.exit(rc);
+await runWorkbenchCheck({ label: 'Japanese check', failShot: 'ja-check-failed', shotDir, tmp, children: [holder], session }, main);
