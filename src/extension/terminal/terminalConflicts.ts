@@ -134,7 +134,7 @@ export class TerminalConflicts implements vscode.Disposable {
       const place = await this.deps.holderPlace(o).catch(() => undefined);
       if (place) { places.set(o.pid, place); }
     }
-    const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : []);
+    const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : [], vscode.l10n);
     const actions = [
       // Without the exact command line only the kill is offered: a guessed command is never run.
       ...(holders.owners.length > 0 && !holders.owners.some(isPortProxy) ? [exact ? TERMINAL_ACTIONS.killAndRerun : TERMINAL_ACTIONS.kill] : []),

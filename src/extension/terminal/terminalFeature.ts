@@ -46,9 +46,9 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     holderPlace: async holder => {
       const chain = await chainOf(holder);
       const task = tasks.taskOfChain(chain);
-      if (task) { return `from task "${task.task.name}"`; }
+      if (task) { return vscode.l10n.t('from task "{0}"', task.task.name); }
       const terminal = await terminalForPid(holder.pid, collector, chain.slice(1));
-      return terminal ? `from terminal "${terminal.name}"` : undefined;
+      return terminal ? vscode.l10n.t('from terminal "{0}"', terminal.name) : undefined;
     },
   });
   const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
