@@ -112,6 +112,10 @@ async function main() {
   await runCommand('Ports: ポートを使用しているプロセス…');
   await quickInput.locator('.quick-input-title', { hasText: 'ポートを使用しているプロセス…' }).waitFor({ state: 'visible', timeout: 15000 });
   check(squash(await quickInput.innerText()).includes('ポート番号（0–65535）'), 'Who Is Using Port… asks for the port number in Japanese');
+  await page.keyboard.type('80a');
+  await quickInput.getByText('「80a」はポート番号ではありません。0–65535 の数字だけを使ってください。').first().waitFor({ state: 'visible', timeout: 15000 });
+  check(true, 'bad input gets one Japanese sentence in the input box');
+  await page.keyboard.press('Control+A');
   await page.keyboard.type(String(port));
   await page.keyboard.press('Enter');
   await quickInput.locator('.quick-input-title', { hasText: `ポート ${port}: 1 個のソケット` }).waitFor({ state: 'visible', timeout: 15000 });

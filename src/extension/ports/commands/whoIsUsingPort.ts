@@ -15,7 +15,7 @@ export async function askForPort(title: string): Promise<number | undefined> {
     title,
     prompt: vscode.l10n.t('Port number (0–65535)'),
     placeHolder: vscode.l10n.t('e.g. 3000'),
-    validateInput: t => { const p = parsePortNumber(t); return p.ok ? undefined : p.message; },
+    validateInput: t => { const p = parsePortNumber(t, vscode.l10n); return p.ok ? undefined : p.message; },
   });
   if (text === undefined) { return undefined; }
   const p = parsePortNumber(text);
