@@ -7,6 +7,7 @@
 #   unit         mocha over out/test/unit in plain Node
 #   integration  mocha over out/test/integration inside a real VS Code (code-server + Chromium)
 #   launch-dialog  the launch-configuration check's modal dialog in a normal workbench window
+#   japanese     the extension with the display language set to Japanese (Ports view, quick pick, status bar, walkthrough)
 #   package      npm run package (production build + vsce package) into .vscode-test/
 #   vsix         installs that .vsix into the test VS Code and runs the package suite against it
 # Every step runs even when an earlier one failed, except steps whose inputs are missing (no build -> no tests,
@@ -80,6 +81,8 @@ if [ "${status[build]}" = ok ] && [ "${status[setup]}" = ok ]; then
   run_step integration node scripts/run-integration-tests.mjs
   # the launch check's modal dialog, which a workbench running extension tests refuses to show
   run_step launch-dialog node scripts/check-launch-dialog.mjs
+  # VS Code's display language set to Japanese, read from the page (its own code-server start with --locale ja)
+  run_step japanese node scripts/check-japanese.mjs
 else
   skip_step integration "build or setup failed"
 fi

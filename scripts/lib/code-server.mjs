@@ -2,7 +2,7 @@
 // workbench) on 127.0.0.1 from .vscode-test/ (scripts/setup-test-vscode.sh), and Debian's Chromium through
 // playwright-core that may only talk to loopback.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,10 +62,11 @@ export function serverEnv(dirs, extra = {}) {
 }
 
 /**
- * Starts code-server on 127.0.0.1:`port` (0 = any free port) in its own process group.
+ * Starts code-server on 127.0.0.1:`port` (0 = any free port) in its own process group; `extraArgs` are added to
+ * its command line (e.g. `--locale ja`).
  * Resolves to { origin, authority, server, stop } once it listens.
  */
-export async function startCodeServer({ dirs, env, port = 0, verbose = false, onOutput }) {
+export async function startCodeServer({ dirs, env, port = 0, verbose = false, onOutput, extraArgs = [] }) {
   const server = spawn(node24, [csEntry,
     '--config', dirs.config,
     // loopback only, no password: a throw-away instance for the person or test at this machine
@@ -76,6 +77,7 @@ export async function startCodeServer({ dirs, env, port = 0, verbose = false, on
     // REQUIRED: a built workbench only honours the URL payload's extensionDevelopmentPath/extensionTestsPath when
     // the VS Code server got --enable-smoke-test-driver. Without it the extension is silently never loaded.
     '--vscode-option', 'enable-smoke-test-driver',
+    ...extraArgs,
   ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
 
   const groupAlive = () => { try { process.kill(-server.pid, 0); return true; } catch { return false; } };
@@ -148,4 +150,76 @@ export function reexecInOwnNetns(marker = 'PORT_INSPECTOR_IN_NETNS') {
   const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.argv.slice(1)],
     { stdio: 'inherit', env: { ...process.env, [marker]: '1' } });
   process.exit(r.status ?? 1);
+}
+
+/**
+ * The start of a script that checks a normal workbench window (the launch dialog, the Japanese run): it moves into a
+ * network namespace of its own unless SCREENSHOT_NETNS=0, exits 2 naming what is missing (code-server, Chromium,
+ * dist/), and makes its run directory (TMPDIR too). Returns { tmp, verbose, shotDir } (VERBOSE=1, SCREENSHOT_DIR).
+ */
+export function prepareWorkbenchCheck(tmpPrefix) {
+  if (process.env.SCREENSHOT_NETNS !== '0') { reexecInOwnNetns(); }
+  const missing = [...missingCodeServer(), ...[chromePath, path.join(root, 'dist/extension.js')].filter(p => !existsSync(p))];
+  if (missing.length) { console.error(`missing: ${missing.join(', ')} — run bash scripts/setup-test-vscode.sh and node esbuild.mjs`); process.exit(2); }
+  const tmp = mkdtempSync(tmpPrefix);
+  process.env.TMPDIR = tmp;
+  return { tmp, verbose: process.env.VERBOSE === '1', shotDir: process.env.SCREENSHOT_DIR ? path.resolve(process.env.SCREENSHOT_DIR) : undefined };
+}
+
+/** One check of such a script: throws `what` when it does not hold, else prints "ok: what". */
+export function check(ok, what) {
+  if (!ok) { throw new Error(what); }
+  console.log(`ok: ${what}`);
+}
+
+/**
+ * A child of this script that holds a loopback TCP port of its choosing and ends with 0 on SIGTERM: a port's
+ * "foreign" owner (not the workspace's, not a terminal's). Returns { child, port } (port: a promise).
+ */
+export function holdLoopbackPort() {
+  const child = spawn(process.execPath, ['-e',
+    "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => console.log(s.address().port)); process.on('SIGTERM', () => process.exit(0));"],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = new Promise((resolve, reject) => {
+    child.stdout.once('data', d => resolve(Number(String(d).trim())));
+    child.once('exit', c => reject(new Error(`holder exited (${c})`)));
+  });
+  return { child, port };
+}
+
+/**
+ * Runs a workbench check's `main` and exits with 0 (passed) or 1: on failure prints "<label> failed: …" and, with
+ * `shotDir`, photographs the page as <failShot>.png; always closes `session.browser`, stops `session.stopServer`,
+ * SIGKILLs `children` still running and removes `tmp` (KEEP_TMP=1 keeps it). Ctrl-C exits 130 the same way.
+ */
+export async function runWorkbenchCheck({ label, failShot, shotDir, tmp, children = [], session }, main) {
+  process.on('exit', () => {
+    for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
+    if (process.env.KEEP_TMP === '1') { console.log(`kept ${tmp}`); } else { rmSync(tmp, { recursive: true, force: true }); }
+  });
+  process.on('SIGINT', () => process.exit(130));
+  let rc = 0;
+  try { await main(); } catch (e) {
+    console.error(`${label} failed: ${e.message}`);
+    rc = 1;
+    if (shotDir && session.page) { await session.page.screenshot({ path: path.join(shotDir, `${failShot}.png`) }).catch(() => {}); }
+  }
+  await session.browser?.close().catch(() => {});
+  await session.stopServer?.();
+  process.exit(rc);
+}
+
+/**
+ * code-server (with `extraArgs`) and a Chromium page showing `workspace` with this repository's extension loaded;
+ * the server's stop, the browser and the page go into `session` (for runWorkbenchCheck). Resolves to the page.
+ */
+export async function openWorkbench({ dirs, workspace, verbose = false, session, extraArgs = [] }) {
+  const cs = await startCodeServer({ dirs, env: serverEnv(dirs), verbose, extraArgs });
+  session.stopServer = cs.stop;
+  const launched = await launchBrowser({ dirs, verbose });
+  session.browser = launched.browser;
+  const page = session.page = await launched.context.newPage();
+  if (verbose) { page.on('console', m => console.log(`[page] ${m.text()}`)); }
+  await page.goto(workbenchUrl(cs.origin, workspace, { extensionDevelopmentPath: root }));
+  return page;
 }

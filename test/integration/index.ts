@@ -1,6 +1,7 @@
 // extensionTestsPath module: the VS Code extension host require()s this file and awaits run(). It runs mocha
 // (bdd: describe/it, like the unit tests) over every out/test/integration/**/*.test.js in the real extension host.
-// Used by scripts/run-integration-tests.mjs (code-server) and scripts/run-desktop-tests.mjs (@vscode/test-electron).
+// Used by scripts/run-integration-tests.mjs (code-server); the desktop run (.vscode-test.mjs, @vscode/test-cli) loads the
+// same test files with its own mocha runner.
 // Env (set by the runners, inherited by the extension host):
 //   PORT_INSPECTOR_IT_MODE  'dev' (default): the extension is loaded from the repo (extensionDevelopmentPath);
 //                           'vsix': the extension is the installed .vsix; only the VSIX_SUITES run.

@@ -48,4 +48,21 @@ describe('the packaged .vsix', () => {
     const bundle = fs.readFileSync(path.join(ext.extensionPath, 'dist', 'extension.js'), 'utf8');
     assert.ok(!bundle.includes('sourceMappingURL'), 'dist/extension.js is a development build (has a source map reference)');
   });
+
+  it('carries the extension page and the translations: 128x128 icon, changelog, package.nls and l10n bundles, walkthrough pages', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const files = filesUnder(ext.extensionPath);
+    const lower = new Set(files.map(f => f.toLowerCase()));
+    const icon = (ext.packageJSON as { icon?: string }).icon ?? '';
+    assert.ok(files.includes(path.normalize(icon)), `icon ${icon} not in ${files.join(', ')}`);
+    const png = fs.readFileSync(path.join(ext.extensionPath, icon));
+    // PNG signature, then the IHDR chunk: width and height as big-endian 32-bit numbers at 16 and 20
+    assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepStrictEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+    // vsce stores the changelog as changelog.md
+    assert.ok(lower.has('changelog.md'), `no CHANGELOG in ${files.join(', ')}`);
+    const wanted = ['package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.json', 'l10n/bundle.l10n.ja.json',
+      ...['ports', 'freePort', 'scan', 'states'].flatMap(s => [`media/walkthrough/${s}.md`, `media/walkthrough/${s}.nls.ja.md`])];
+    assert.deepStrictEqual(wanted.filter(f => !files.includes(path.normalize(f))), []);
+  });
 });

@@ -1,6 +1,8 @@
 // What differs per operating system, in one place: which collector reads the sockets, how a
 // process is stopped, and what a user is told to run when stopping it is refused. The system
 // programs themselves are found by systemTools.ts.
+import { english, type L10n } from '../l10n';
+
 export type BackendName = 'procfs' | 'lsof' | 'windows';
 export const BACKENDS: readonly BackendName[] = ['procfs', 'lsof', 'windows'];
 
@@ -45,11 +47,11 @@ export function backendAvailable(backend: BackendName, platform: NodeJS.Platform
  * The elevated way to do what was refused. On Windows an elevated taskkill (the whole tree,
  * forced: what a refused stop amounts to there); elsewhere sudo kill with the signal that was refused.
  */
-export function permissionHint(pid: number, force: boolean, platform: NodeJS.Platform = process.platform): PermissionHint {
+export function permissionHint(pid: number, force: boolean, platform: NodeJS.Platform = process.platform, l10n: L10n = english): PermissionHint {
   if (platformRules(platform).stop === 'taskkill') {
     const command = `taskkill /PID ${pid} /T /F`;
-    return { command, where: 'an administrator terminal', text: `from an administrator terminal: ${command}` };
+    return { command, where: l10n.t('an administrator terminal'), text: `from an administrator terminal: ${command}` };
   }
   const command = `sudo kill ${force ? '-9 ' : ''}${pid}`;
-  return { command, where: 'a terminal', text: command };
+  return { command, where: l10n.t('a terminal'), text: command };
 }

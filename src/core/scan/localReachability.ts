@@ -2,6 +2,7 @@
 // and calls out every local listener the scan did not find open, with the likely reason. That is
 // the question `ss` and `nmap` each answer only half of: is what I think is open really reachable,
 // and is what should be closed really closed?
+import { english, type L10n } from '../l10n';
 import type { SocketEntry } from '../model';
 import { isListening } from '../model';
 import type { PortState, ScanResult } from './types';
@@ -52,7 +53,7 @@ function owners(sockets: SocketEntry[]): ListenerOwner[] {
   return [...seen.values()];
 }
 
-export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEntry[]): LocalReport {
+export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEntry[], l10n: L10n = english): LocalReport {
   const scanned = new Map(result.ports.map(p => [p.port, p.state]));
   const byPort = new Map<number, SocketEntry[]>();
   for (const s of sockets) {
@@ -75,15 +76,15 @@ export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEnt
     if (covering.length === 0) {
       unreachable.push({
         port, state, addresses, owners: owners(list), cause: 'other-address',
-        explanation: `listening on ${addresses.join(', ')} only, not on the scanned address ${result.address}`,
+        explanation: l10n.t('listening on {0} only, not on the scanned address {1}', addresses.join(', '), result.address),
       });
     } else {
       const why = state === 'closed'
         ? (result.protocol === 'tcp'
-          ? 'the connection was refused although a listener is bound to it: a firewall REJECT rule, or the listener restarted during the scan'
-          : 'ICMP port-unreachable came back although a socket is bound to it: a firewall REJECT rule, or the socket closed during the scan')
-        : 'no answer or an ICMP error although a listener is bound to it: most likely a firewall rule';
-      unreachable.push({ port, state, addresses, owners: owners(covering), cause: 'firewalled', explanation: `${state}: ${why}` });
+          ? l10n.t('{0}: the connection was refused although a listener is bound to it: a firewall REJECT rule, or the listener restarted during the scan', state)
+          : l10n.t('{0}: ICMP port-unreachable came back although a socket is bound to it: a firewall REJECT rule, or the socket closed during the scan', state))
+        : l10n.t('{0}: no answer or an ICMP error although a listener is bound to it: most likely a firewall rule', state);
+      unreachable.push({ port, state, addresses, owners: owners(covering), cause: 'firewalled', explanation: why });
     }
   }
   return { open, unreachable };

@@ -24,30 +24,30 @@ const TERMINATE_TASK = 'portInspector.terminateTask';
 
 function portItems(c: DevPortActionTarget, s: PortStatus): Item[] {
   const items: Item[] = [];
-  const label = s.state === 'own' ? `${s.port} — held by this workspace` : s.state === 'free' ? `${s.port} — free` : conflictText(s);
-  items.push({ label: `${label}${s.ignored ? ' (ignored)' : ''}`, kind: vscode.QuickPickItemKind.Separator });
+  const label = s.state === 'own' ? vscode.l10n.t('{0} — held by this workspace', s.port) : s.state === 'free' ? vscode.l10n.t('{0} — free', s.port) : conflictText(s, vscode.l10n);
+  items.push({ label: `${label}${s.ignored ? vscode.l10n.t(' (ignored)') : ''}`, kind: vscode.QuickPickItemKind.Separator });
   const others = s.holders.filter(h => h.ownership.kind === 'other' || h.ownership.kind === 'workspace');
   const term = s.holders.find(h => h.ownership.kind === 'terminal');
   if (term && term.ownership.kind === 'terminal' && term.ownership.taskName !== undefined) {
     // A task's server: the task runs it, so the task is restarted or ended, not the process
     // (the terminal feature owns these commands and finds the task from the port).
     const task = labelText(term.ownership.taskName);
-    items.push({ label: `$(debug-restart) Restart Task "${task}"`, description: holderLabel(term.holder), run: () => vscode.commands.executeCommand(RESTART_TASK, s.port, s.protocol) });
-    items.push({ label: `$(debug-stop) Terminate Task "${task}"`, description: term.holder.commandLine, run: () => vscode.commands.executeCommand(TERMINATE_TASK, s.port, s.protocol) });
+    items.push({ label: vscode.l10n.t('$(debug-restart) Restart Task "{0}"', task), description: holderLabel(term.holder), run: () => vscode.commands.executeCommand(RESTART_TASK, s.port, s.protocol) });
+    items.push({ label: vscode.l10n.t('$(debug-stop) Terminate Task "{0}"', task), description: term.holder.commandLine, run: () => vscode.commands.executeCommand(TERMINATE_TASK, s.port, s.protocol) });
   } else if (term && term.ownership.kind === 'terminal') {
     const name = term.ownership.terminalName;
-    items.push({ label: `$(terminal) Show Terminal "${name}"`, description: holderLabel(term.holder), run: () => c.showTerminal(s.port, s.protocol) });
-    items.push({ label: `$(debug-stop) Stop (Ctrl+C in "${name}")`, description: term.holder.commandLine, run: () => c.stop(s.port, s.protocol) });
+    items.push({ label: vscode.l10n.t('$(terminal) Show Terminal "{0}"', name), description: holderLabel(term.holder), run: () => c.showTerminal(s.port, s.protocol) });
+    items.push({ label: vscode.l10n.t('$(debug-stop) Stop (Ctrl+C in "{0}")', name), description: term.holder.commandLine, run: () => c.stop(s.port, s.protocol) });
   }
   if (others.length > 0) {
     const who = others.map(h => holderLabel(h.holder)).join(', ');
-    items.push({ label: '$(close) Kill', description: who, detail: others[0].holder.commandLine, run: () => c.kill(s.port, { protocol: s.protocol }) });
-    items.push({ label: '$(flame) Force Kill', description: `${who} — SIGKILL`, run: () => c.kill(s.port, { force: true, protocol: s.protocol }) });
+    items.push({ label: vscode.l10n.t('$(close) Kill'), description: who, detail: others[0].holder.commandLine, run: () => c.kill(s.port, { protocol: s.protocol }) });
+    items.push({ label: vscode.l10n.t('$(flame) Force Kill'), description: `${who} — SIGKILL`, run: () => c.kill(s.port, { force: true, protocol: s.protocol }) });
   }
-  if (s.state !== 'free') { items.push({ label: '$(eye) Reveal in Ports View', run: () => c.reveal(s.port, s.protocol) }); }
+  if (s.state !== 'free') { items.push({ label: vscode.l10n.t('$(eye) Reveal in Ports View'), run: () => c.reveal(s.port, s.protocol) }); }
   items.push(s.ignored
-    ? { label: '$(bell) Stop Ignoring This Port', run: () => c.setIgnored(s.port, false, s.protocol) }
-    : { label: '$(circle-slash) Ignore This Port', description: 'no warning for it in this workspace', run: () => c.setIgnored(s.port, true, s.protocol) });
+    ? { label: vscode.l10n.t('$(bell) Stop Ignoring This Port'), run: () => c.setIgnored(s.port, false, s.protocol) }
+    : { label: vscode.l10n.t('$(circle-slash) Ignore This Port'), description: vscode.l10n.t('no warning for it in this workspace'), run: () => c.setIgnored(s.port, true, s.protocol) });
   return items;
 }
 
@@ -58,15 +58,15 @@ export function devPortActionItems(statuses: readonly PortStatus[], c: DevPortAc
   const items: Item[] = shown.flatMap(s => portItems(c, s));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   if (shown.length === 0) {
-    items.push({ label: `$(pass) ${statuses.length === 0 ? 'No ports watched' : `All ${statuses.length} watched ports are free`}`, description: statuses.map(s => s.port).join(', ') });
+    items.push({ label: `$(pass) ${statuses.length === 0 ? vscode.l10n.t('No ports watched') : vscode.l10n.t('All {0} watched ports are free', statuses.length)}`, description: statuses.map(s => s.port).join(', ') });
   }
-  items.push({ label: '$(refresh) Detect and Check Again', run: () => c.refresh() });
-  items.push({ label: '$(settings-gear) Edit Watched Ports', description: 'portInspector.watchPorts', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'portInspector.watchPorts') });
+  items.push({ label: vscode.l10n.t('$(refresh) Detect and Check Again'), run: () => c.refresh() });
+  items.push({ label: vscode.l10n.t('$(settings-gear) Edit Watched Ports'), description: 'portInspector.watchPorts', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'portInspector.watchPorts') });
   return items;
 }
 
 export async function showDevPortActions(statuses: readonly PortStatus[], c: DevPortActionTarget): Promise<void> {
   const items = devPortActionItems(statuses, c);
-  const pick = await vscode.window.showQuickPick(items, { title: 'Dev-Server Ports', placeHolder: conflicts(statuses).length > 0 ? 'A watched port is taken: choose an action' : 'Watched ports', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Dev-Server Ports'), placeHolder: conflicts(statuses).length > 0 ? vscode.l10n.t('A watched port is taken: choose an action') : vscode.l10n.t('Watched ports'), matchOnDescription: true });
   await pick?.run?.();
 }

@@ -218,7 +218,7 @@ class DevPortsController implements vscode.Disposable {
 
   private problems(): string[] {
     const out = [...this.settings.setting.problems];
-    if (this.lastError) { out.push(`Last check failed: ${this.lastError}`); }
+    if (this.lastError) { out.push(vscode.l10n.t('Last check failed: {0}', this.lastError)); }
     return out;
   }
 
@@ -271,7 +271,7 @@ class DevPortsController implements vscode.Disposable {
 
   async reveal(port: number, protocol: Protocol = 'tcp'): Promise<boolean> {
     const ok = await this.services.portsView.revealPort(protocol, port);
-    if (!ok) { void vscode.window.showInformationMessage(`Port ${port} is not in the Ports view (it is free now).`); }
+    if (!ok) { void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is not in the Ports view (it is free now).', port)); }
     return ok;
   }
 

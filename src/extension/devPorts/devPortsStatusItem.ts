@@ -13,7 +13,7 @@ export class DevPortsStatusItem implements vscode.Disposable {
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('portInspector.devPorts', vscode.StatusBarAlignment.Left, 10);
-    this.item.name = 'Port Inspector: Dev-Server Ports';
+    this.item.name = vscode.l10n.t('Port Inspector: Dev-Server Ports');
     this.item.command = SHOW_ACTIONS_COMMAND;
   }
 
@@ -28,7 +28,7 @@ export class DevPortsStatusItem implements vscode.Disposable {
 
   render(statuses: readonly PortStatus[], mode: StatusBarMode, problems: readonly string[]): void {
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    const view = renderStatusBar(statuses, mode, multiRoot, problems);
+    const view = renderStatusBar(statuses, mode, multiRoot, problems, vscode.l10n);
     const same = this.rendered && view.text === this.view.text && view.tooltip === this.view.tooltip && view.visible === this.view.visible && view.warning === this.view.warning;
     this.view = view;
     if (same) { return; }
@@ -37,7 +37,7 @@ export class DevPortsStatusItem implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(this.view.tooltip, true);
     this.item.tooltip = tooltip;
     this.item.backgroundColor = this.view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: this.view.warning ? `Dev-server port warning: ${this.view.text.replace(/\$\([^)]*\)\s*/g, '')}` : `${statuses.length} dev-server ports watched, none taken by another process` };
+    this.item.accessibilityInformation = { label: this.view.warning ? vscode.l10n.t('Dev-server port warning: {0}', this.view.text.replace(/\$\([^)]*\)\s*/g, '')) : vscode.l10n.t('{0} dev-server ports watched, none taken by another process', statuses.length) };
     if (this.view.visible) { this.item.show(); } else { this.item.hide(); }
   }
 

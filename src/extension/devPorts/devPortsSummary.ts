@@ -1,6 +1,7 @@
 // From "which process holds which watched port" to what the status bar says. Pure: the extension
 // supplies terminals, folders and ancestry; everything here is plain data and text.
 import * as path from 'node:path';
+import { english, type L10n } from '../../core/l10n';
 import type { PortHolder, ProcessInfo, Protocol } from '../../core/model';
 import { describeSource, type PortSource } from '../../core/workspace/watchList';
 import { labelText, markdownInlineCode, markdownText } from '../shared/markdownText';
@@ -92,9 +93,9 @@ function portLabel(s: { port: number; protocol: Protocol }): string {
   return s.protocol === 'udp' ? `${s.port}/udp` : String(s.port);
 }
 
-export function conflictText(s: PortStatus): string {
+export function conflictText(s: PortStatus, l10n: L10n = english): string {
   const other = s.holders.find(h => h.ownership.kind === 'other');
-  return other ? `${portLabel(s)} taken by ${holderLabel(other.holder)}` : `${portLabel(s)} taken (owner not visible)`;
+  return other ? l10n.t('{0} taken by {1}', portLabel(s), holderLabel(other.holder)) : l10n.t('{0} taken (owner not visible)', portLabel(s));
 }
 
 // Names, command lines, script names and paths come from other processes and from the workspace's
@@ -102,19 +103,19 @@ export function conflictText(s: PortStatus): string {
 const escapeMd = (text: string) => markdownText(text, 200);
 const code = (text: string, max = 120) => markdownInlineCode(text, max);
 
-function holderLine(h: HolderStatus): string {
-  const who = `${escapeMd(h.holder.name || '?')} (pid ${h.holder.pid}${h.holder.user ? `, ${escapeMd(h.holder.user)}` : ''})`;
-  const where = h.ownership.kind === 'terminal' ? (h.ownership.taskName !== undefined ? ` — from task "${escapeMd(h.ownership.taskName)}"` : ` — from terminal "${escapeMd(h.ownership.terminalName)}"`)
-    : h.ownership.kind === 'workspace' ? ` — cwd in ${escapeMd(h.ownership.folder)}`
-    : h.ownership.kind === 'vscode' ? ' — VS Code itself' : h.holder.cwd ? ` — cwd ${code(h.holder.cwd, 80)}` : '';
+function holderLine(h: HolderStatus, l10n: L10n): string {
+  const who = h.holder.user ? l10n.t('{0} (pid {1}, {2})', escapeMd(h.holder.name || '?'), h.holder.pid, escapeMd(h.holder.user)) : l10n.t('{0} (pid {1})', escapeMd(h.holder.name || '?'), h.holder.pid);
+  const where = h.ownership.kind === 'terminal' ? (h.ownership.taskName !== undefined ? l10n.t(' — from task "{0}"', escapeMd(h.ownership.taskName)) : l10n.t(' — from terminal "{0}"', escapeMd(h.ownership.terminalName)))
+    : h.ownership.kind === 'workspace' ? l10n.t(' — cwd in {0}', escapeMd(h.ownership.folder))
+    : h.ownership.kind === 'vscode' ? l10n.t(' — VS Code itself') : h.holder.cwd ? l10n.t(' — cwd {0}', code(h.holder.cwd, 80)) : '';
   return `${who}${where}: ${code(h.holder.commandLine || `[${h.holder.name}]`)}`;
 }
 
-export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBarMode, multiRoot: boolean, problems: readonly string[] = []): StatusBarView {
+export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBarMode, multiRoot: boolean, problems: readonly string[] = [], l10n: L10n = english): StatusBarView {
   const bad = conflicts(statuses);
   const warning = bad.length > 0;
   const text = warning
-    ? `$(warning) ${conflictText(bad[0])}${bad.length > 1 ? ` +${bad.length - 1}` : ''}`
+    ? `$(warning) ${conflictText(bad[0], l10n)}${bad.length > 1 ? ` +${bad.length - 1}` : ''}`
     : `$(radio-tower) ${statuses.length}`;
   const visible = mode === 'hidden' ? false
     : warning ? true
@@ -122,26 +123,26 @@ export function renderStatusBar(statuses: readonly PortStatus[], mode: StatusBar
     : mode === 'auto' ? statuses.length > 0 : false;
 
   const lines: string[] = [];
-  lines.push("**Dev-server ports**");
+  lines.push(l10n.t('**Dev-server ports**'));
   lines.push('');
-  if (statuses.length === 0) { lines.push('No ports watched: none detected in the workspace and `portInspector.watchPorts` is empty.'); }
+  if (statuses.length === 0) { lines.push(l10n.t('No ports watched: none detected in the workspace and `portInspector.watchPorts` is empty.')); }
   const ordered = [...statuses].sort((a, b) => rank(a) - rank(b) || a.port - b.port);
   const MAX_FREE = 20;
   let freeShown = 0;
   for (const s of ordered) {
     if (s.state === 'free' && ++freeShown > MAX_FREE) { continue; }
     const icon = s.ignored ? '$(circle-slash)' : s.state === 'free' ? '$(pass)' : s.state === 'own' ? '$(terminal)' : '$(warning)';
-    const what = s.state === 'free' ? 'free'
-      : s.state === 'own' ? 'held by this workspace'
-      : s.state === 'hidden' ? 'taken — owner not visible (another user\'s process?)' : 'taken';
-    lines.push(`${icon} **${portLabel(s)}** ${what}${s.ignored ? ' (ignored)' : ''}`);
-    for (const h of s.holders) { lines.push(`- ${holderLine(h)}`); }
-    for (const src of s.sources) { lines.push(`- detected: ${escapeMd(describeSource(src, multiRoot))}`); }
+    const what = s.state === 'free' ? l10n.t('free')
+      : s.state === 'own' ? l10n.t('held by this workspace')
+      : s.state === 'hidden' ? l10n.t("taken — owner not visible (another user's process?)") : l10n.t('taken');
+    lines.push(`${icon} **${portLabel(s)}** ${what}${s.ignored ? l10n.t(' (ignored)') : ''}`);
+    for (const h of s.holders) { lines.push(`- ${holderLine(h, l10n)}`); }
+    for (const src of s.sources) { lines.push(`- ${l10n.t('detected: {0}', escapeMd(describeSource(src, multiRoot)))}`); }
     lines.push('');
   }
-  if (freeShown > MAX_FREE) { lines.push(`…and ${freeShown - MAX_FREE} more free ports`, ''); }
+  if (freeShown > MAX_FREE) { lines.push(l10n.t('…and {0} more free ports', freeShown - MAX_FREE), ''); }
   for (const p of problems) { lines.push(`$(info) ${escapeMd(p)}`, ''); }
-  lines.push(warning ? 'Click for Kill / Force Kill / Reveal / Ignore.' : 'Click for actions.');
+  lines.push(warning ? l10n.t('Click for Kill / Force Kill / Reveal / Ignore.') : l10n.t('Click for actions.'));
   return { visible, text, warning, tooltip: lines.join('\n') };
 }
 

@@ -33,7 +33,7 @@ export interface ViewOptions {
 }
 
 export function ownerLabel(p: SocketOwner): string {
-  return `${p.name || '?'} · pid ${p.pid}`;
+  return vscode.l10n.t('{0} · pid {1}', p.name || '?', p.pid);
 }
 
 function formatAddress(family: 4 | 6, address: string, port?: number): string {
@@ -43,7 +43,7 @@ function formatAddress(family: 4 | 6, address: string, port?: number): string {
 
 function addressList(g: PortGroup): string {
   const list = g.addresses.map(a => a.address).join(', ');
-  return g.addresses.some(a => addressExposure(a.address) === 'all') ? `${list} (all interfaces)` : list;
+  return g.addresses.some(a => addressExposure(a.address) === 'all') ? vscode.l10n.t('{0} (all interfaces)', list) : list;
 }
 
 export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vscode.Disposable {
@@ -59,9 +59,9 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   /** `task "dev"` or `terminal "bash"`: where in this window a process was started. */
   private startedFrom(pid: number): string | undefined {
     const task = this.taskName(pid);
-    if (task !== undefined) { return `task "${task}"`; }
+    if (task !== undefined) { return vscode.l10n.t('task "{0}"', task); }
     const t = this.terminalName(pid);
-    return t === undefined ? undefined : `terminal "${t}"`;
+    return t === undefined ? undefined : vscode.l10n.t('terminal "{0}"', t);
   }
 
   constructor(private readonly model: PortsModel, private readonly options: () => ViewOptions) {
@@ -144,22 +144,22 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       case 'chunk': {
         const first = el.groups[0];
         const last = el.groups[el.groups.length - 1];
-        const item = new vscode.TreeItem(`ports ${first.port}–${last.port}`, el.first ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(vscode.l10n.t('ports {0}–{1}', first.port, last.port), el.first ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = el.id;
-        item.description = `${el.groups.length} ports`;
+        item.description = vscode.l10n.t('{0} ports', el.groups.length);
         item.iconPath = new vscode.ThemeIcon('list-flat');
-        item.tooltip = `Ports ${first.port}/${first.protocol} to ${last.port}/${last.protocol}: the view lists at most ${CHUNK_ROWS} ports at one level. The filter narrows the list.`;
+        item.tooltip = vscode.l10n.t('Ports {0} to {1}: the view lists at most {2} ports at one level. The filter narrows the list.', `${first.port}/${first.protocol}`, `${last.port}/${last.protocol}`, CHUNK_ROWS);
         item.contextValue = 'chunk';
         return item;
       }
       case 'hiddenOwner': {
-        const users = el.users.join(', ') || 'another user';
-        const item = new vscode.TreeItem(el.parent ? 'Owner not visible' : `Owner not visible (${users})`,
+        const users = el.users.join(', ') || vscode.l10n.t('another user');
+        const item = new vscode.TreeItem(el.parent ? vscode.l10n.t('Owner not visible') : vscode.l10n.t('Owner not visible ({0})', users),
           el.parent ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = el.id;
-        item.description = el.parent ? `user ${users}` : `${el.ports.length} port${el.ports.length === 1 ? '' : 's'}`;
+        item.description = el.parent ? vscode.l10n.t('user {0}', users) : el.ports.length === 1 ? vscode.l10n.t('1 port') : vscode.l10n.t('{0} ports', el.ports.length);
         item.iconPath = new vscode.ThemeIcon('eye-closed');
-        item.tooltip = new vscode.MarkdownString(hiddenOwnerNote(el.users));
+        item.tooltip = new vscode.MarkdownString(hiddenOwnerNote(el.users, vscode.l10n));
         item.contextValue = 'hiddenOwner';
         return item;
       }
@@ -167,9 +167,9 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
         const exposure = addressExposure(el.address);
         const item = new vscode.TreeItem(formatAddress(el.family, el.address), vscode.TreeItemCollapsibleState.None);
         item.id = el.id;
-        item.description = exposure === 'all' ? `IPv${el.family} · all interfaces` : exposure === 'loopback' ? `IPv${el.family} · this machine only` : `IPv${el.family} · this interface`;
+        item.description = exposure === 'all' ? vscode.l10n.t('IPv{0} · all interfaces', el.family) : exposure === 'loopback' ? vscode.l10n.t('IPv{0} · this machine only', el.family) : vscode.l10n.t('IPv{0} · this interface', el.family);
         item.iconPath = new vscode.ThemeIcon(exposure === 'loopback' ? 'lock' : 'globe');
-        item.tooltip = exposure === 'loopback' ? 'Loopback: only programs on this machine can connect.' : 'Reachable from the network through this address.';
+        item.tooltip = exposure === 'loopback' ? vscode.l10n.t('Loopback: only programs on this machine can connect.') : vscode.l10n.t('Reachable from the network through this address.');
         item.contextValue = 'address';
         return item;
       }
@@ -177,19 +177,19 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
         const c = el.socket;
         const item = new vscode.TreeItem(formatAddress(c.family, c.remoteAddress, c.remotePort), vscode.TreeItemCollapsibleState.None);
         item.id = el.id;
-        const who = c.processes[0] ? ownerLabel(c.processes[0]) : c.ownerVisible ? '' : 'owner not visible';
-        item.description = ['connected', who].filter(Boolean).join(' · ');
+        const who = c.processes[0] ? ownerLabel(c.processes[0]) : c.ownerVisible ? '' : vscode.l10n.t('owner not visible');
+        item.description = [vscode.l10n.t('connected'), who].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon('arrow-swap');
         item.tooltip = `${formatAddress(c.family, c.remoteAddress, c.remotePort)} → ${formatAddress(c.family, c.localAddress, c.localPort)} (${c.state})`;
         item.contextValue = 'connection';
         return item;
       }
       case 'timeWait': {
-        const item = new vscode.TreeItem(`${el.count} in TIME_WAIT`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('{0} in TIME_WAIT', el.count), vscode.TreeItemCollapsibleState.None);
         item.id = el.id;
-        item.description = 'closed, no owner';
+        item.description = vscode.l10n.t('closed, no owner');
         item.iconPath = new vscode.ThemeIcon('watch');
-        item.tooltip = 'Recently closed connections the kernel keeps for a minute or two. No process owns them and nothing needs to be killed.';
+        item.tooltip = vscode.l10n.t('Recently closed connections the kernel keeps for a minute or two. No process owns them and nothing needs to be killed.');
         item.contextValue = 'timeWait';
         return item;
       }
@@ -203,27 +203,27 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const owners = g.owners;
     let who: string;
     if (el.parent) { who = ''; }
-    else if (owners.length === 0) { who = g.hasHiddenOwner ? `owner not visible (${g.hiddenOwnerUsers.join(', ') || 'another user'})` : 'no owner'; }
+    else if (owners.length === 0) { who = g.hasHiddenOwner ? vscode.l10n.t('owner not visible ({0})', g.hiddenOwnerUsers.join(', ') || vscode.l10n.t('another user')) : vscode.l10n.t('no owner'); }
     else if (owners.length === 1) { const t = this.startedFrom(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · ${t}`; }
     else {
       const names = [...new Set(owners.map(o => o.name))];
-      who = names.length === 1 ? `${names[0]} · ${owners.length} processes` : `${ownerLabel(owners[0])} +${owners.length - 1} more`;
+      who = names.length === 1 ? vscode.l10n.t('{0} · {1} processes', names[0], owners.length) : vscode.l10n.t('{0} +{1} more', ownerLabel(owners[0]), owners.length - 1);
     }
     const isNew = this.model.isNew(g.key);
-    item.description = [isNew ? 'new' : '', who, addressList(g)].filter(Boolean).join(' · ');
+    item.description = [isNew ? vscode.l10n.t('new') : '', who, addressList(g)].filter(Boolean).join(' · ');
     const icon = g.reachable ? 'broadcast' : 'plug';
     // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
     item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
-    md.appendMarkdown(`**${g.protocol.toUpperCase()} port ${g.port}** — `);
-    md.appendMarkdown(g.reachable ? '$(broadcast) reachable from the network' : '$(lock) this machine only (loopback)');
-    md.appendMarkdown('\n\nBound on: ');
+    md.appendMarkdown(vscode.l10n.t('**{0} port {1}** — ', g.protocol.toUpperCase(), g.port));
+    md.appendMarkdown(g.reachable ? vscode.l10n.t('$(broadcast) reachable from the network') : vscode.l10n.t('$(lock) this machine only (loopback)'));
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Bound on: ')}`);
     md.appendText(g.addresses.map(a => formatAddress(a.family, a.address)).join(', '));
     for (const o of el.parent ? [] : owners) {
-      md.appendMarkdown(`\n\n${markdownText(`${o.name} (pid ${o.pid}, user ${o.user || '?'})`)}`);
+      md.appendMarkdown(`\n\n${markdownText(vscode.l10n.t('{0} (pid {1}, user {2})', o.name, o.pid, o.user || '?'))}`);
     }
-    if (g.hasHiddenOwner) { md.appendMarkdown(`\n\nOwner not visible: belongs to ${g.hiddenOwnerUsers.join(', ') || 'another user'}.`); }
+    if (g.hasHiddenOwner) { md.appendMarkdown(`\n\n${vscode.l10n.t('Owner not visible: belongs to {0}.', g.hiddenOwnerUsers.join(', ') || vscode.l10n.t('another user'))}`); }
     item.tooltip = md;
     item.contextValue = this.contextValue('port', el.parent ? [el.parent.kind === 'process' ? el.parent.owner : undefined].filter(isOwner) : owners, g);
     return item;
@@ -236,16 +236,16 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     item.id = el.id;
     const term = this.startedFrom(p.pid);
     item.description = (top
-      ? `pid ${p.pid} · ${p.user || '?'} · ${el.ports.map(g => `${g.port}/${g.protocol}`).join(', ')}`
-      : `pid ${p.pid} · ${p.user || '?'}`) + (term === undefined ? '' : ` · ${term}`);
+      ? vscode.l10n.t('pid {0} · {1} · {2}', p.pid, p.user || '?', el.ports.map(g => `${g.port}/${g.protocol}`).join(', '))
+      : vscode.l10n.t('pid {0} · {1}', p.pid, p.user || '?')) + (term === undefined ? '' : ` · ${term}`);
     item.iconPath = new vscode.ThemeIcon('server-process');
     // Name, command line and cwd are another process's to choose: text, never Markdown (markdownText.ts).
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
-    md.appendMarkdown(`**${markdownText(p.name)}** — pid ${p.pid}, user ${markdownText(p.user || '?')}`);
-    md.appendMarkdown(markdownCodeBlock(p.commandLine || '(command line not readable)', 'sh'));
-    md.appendMarkdown(`cwd: ${markdownText(p.cwd || '(not readable)', 400)}`);
-    md.appendMarkdown(`\n\nstarted ${new Date(p.startTime).toLocaleString()}`);
+    md.appendMarkdown(vscode.l10n.t('**{0}** — pid {1}, user {2}', markdownText(p.name), p.pid, markdownText(p.user || '?')));
+    md.appendMarkdown(markdownCodeBlock(p.commandLine || vscode.l10n.t('(command line not readable)'), 'sh'));
+    md.appendMarkdown(vscode.l10n.t('cwd: {0}', markdownText(p.cwd || vscode.l10n.t('(not readable)'), 400)));
+    md.appendMarkdown(`\n\n${vscode.l10n.t('started {0}', new Date(p.startTime).toLocaleString())}`);
     item.tooltip = md;
     item.contextValue = this.contextValue('process', [p], ...el.ports);
     return item;

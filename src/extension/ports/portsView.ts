@@ -105,13 +105,13 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     setContext('portInspector.filtered', options.filter !== undefined);
     setContext('portInspector.groupByProcess', options.groupByProcess);
     setContext('portInspector.showConnections', options.showConnections);
-    view.description = options.filter ? `filter: ${options.filter.text}` : undefined;
+    view.description = options.filter ? vscode.l10n.t('filter: {0}', options.filter.text) : undefined;
     const notes: string[] = [];
-    if (model.error !== undefined && model.snapshot) { notes.push(`Last refresh failed (${model.error}); showing older data.`); }
-    if (options.filter && shown.length > 0) { notes.push(`Showing ${shown.length} of ${model.groups.length} ports matching "${options.filter.text}".`); }
+    if (model.error !== undefined && model.snapshot) { notes.push(vscode.l10n.t('Last refresh failed ({0}); showing older data.', model.error)); }
+    if (options.filter && shown.length > 0) { notes.push(vscode.l10n.t('Showing {0} of {1} ports matching "{2}".', shown.length, model.groups.length, options.filter.text)); }
     const hiddenUsers = [...new Set(shown.flatMap(g => g.hiddenOwnerUsers))];
     if (shown.some(g => g.hasHiddenOwner)) {
-      notes.push(hiddenOwnerNote(hiddenUsers));
+      notes.push(hiddenOwnerNote(hiddenUsers, vscode.l10n));
     }
     view.message = notes.length > 0 ? notes.join(' ') : undefined;
   };

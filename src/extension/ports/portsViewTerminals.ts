@@ -53,7 +53,7 @@ export function registerPortsViewTerminals(context: vscode.ExtensionContext, ind
     vscode.commands.registerCommand(SHOW_TERMINAL_COMMAND, (arg: unknown) => {
       const terminal = selectionOfArgument(arg).owners.map(o => terminals.terminalOf(o.pid)).find(t => t !== undefined);
       if (!terminal) {
-        void vscode.window.showInformationMessage('This process was not started from a terminal of this window.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('This process was not started from a terminal of this window.'));
         return false;
       }
       terminal.show(false);

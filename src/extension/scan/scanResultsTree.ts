@@ -68,9 +68,9 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
           if (ports.length > 0) { out.push({ kind: 'group', entry: e, state: s, ports }); }
         }
         if (e.local && e.local.unreachable.length > 0) { out.push({ kind: 'unreachableGroup', entry: e }); }
-        if (e.localError) { out.push({ kind: 'note', entry: e, text: `Local listeners not compared: ${e.localError}` }); }
+        if (e.localError) { out.push({ kind: 'note', entry: e, text: vscode.l10n.t('Local listeners not compared: {0}', e.localError) }); }
         if (e.result.otherAddresses.length > 0) {
-          out.push({ kind: 'note', entry: e, text: `${e.result.host} also resolves to ${e.result.otherAddresses.join(', ')} (not scanned)` });
+          out.push({ kind: 'note', entry: e, text: vscode.l10n.t('{0} also resolves to {1} (not scanned)', e.result.host, e.result.otherAddresses.join(', ')) });
         }
         for (const n of e.result.notes) { out.push({ kind: 'note', entry: e, text: n }); }
         return out;
@@ -97,15 +97,15 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
     switch (node.kind) {
       case 'entry': {
         const count = (s: PortState) => r.ports.filter(p => p.state === s).length;
-        const parts = [`${count('open')} open`];
-        if (count('filtered')) { parts.push(`${count('filtered')} filtered`); }
-        if (count('open|filtered')) { parts.push(`${count('open|filtered')} open|filtered`); }
-        parts.push(`${count('closed')} closed`, `${(r.durationMs / 1000).toFixed(1)} s`);
-        const label = `${r.host === r.address ? r.address : `${r.host} (${r.address})`} · ${r.protocol.toUpperCase()}${r.cancelled ? ' (cancelled)' : ''}`;
+        const parts = [vscode.l10n.t('{0} open', count('open'))];
+        if (count('filtered')) { parts.push(vscode.l10n.t('{0} filtered', count('filtered'))); }
+        if (count('open|filtered')) { parts.push(vscode.l10n.t('{0} open|filtered', count('open|filtered'))); }
+        parts.push(vscode.l10n.t('{0} closed', count('closed')), vscode.l10n.t('{0} s', (r.durationMs / 1000).toFixed(1)));
+        const label = `${r.host === r.address ? r.address : `${r.host} (${r.address})`} · ${r.protocol.toUpperCase()}${r.cancelled ? vscode.l10n.t(' (cancelled)') : ''}`;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `scan:${e.id}`;
         item.description = parts.join(' · ');
-        item.tooltip = `${e.request.protocol.toUpperCase()} ports "${e.request.ports}" of ${e.request.target}, started ${r.startedAt}`;
+        item.tooltip = vscode.l10n.t('{0} ports "{1}" of {2}, started {3}', e.request.protocol.toUpperCase(), e.request.ports, e.request.target, r.startedAt);
         item.contextValue = 'scanEntry';
         item.iconPath = new vscode.ThemeIcon(e.local ? 'vm' : 'globe');
         return item;
@@ -117,17 +117,17 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
         item.id = `scan:${e.id}:${p.port}`;
         const owner = link && link.owners.length > 0 ? link.owners.map(o => `${o.name} (${o.pid})`).join(', ') : '';
         item.description = [p.state, p.service, owner].filter(Boolean).join(' · ');
-        item.tooltip = `${p.port}/${p.protocol} ${p.state} (${p.reason})${p.service ? `, service ${p.service}` : ''}`
-          + (link ? `\nListener: ${link.addresses.join(', ')}${owner ? `\nProcess: ${owner}` : '\nProcess not visible (another user?)'}` : '');
+        item.tooltip = `${p.port}/${p.protocol} ${p.state} (${p.reason})${p.service ? vscode.l10n.t(', service {0}', p.service) : ''}`
+          + (link ? `\n${vscode.l10n.t('Listener: {0}', link.addresses.join(', '))}\n${owner ? vscode.l10n.t('Process: {0}', owner) : vscode.l10n.t('Process not visible (another user?)')}` : '');
         item.contextValue = link ? 'scanPort.local' : 'scanPort';
         item.iconPath = new vscode.ThemeIcon(p.state === 'open' ? 'pass-filled' : p.state === 'closed' ? 'circle-slash' : 'shield');
-        if (link) { item.command = { command: 'portInspector.scanResults.revealProcess', title: 'Show in Ports View', arguments: [node] }; }
+        if (link) { item.command = { command: 'portInspector.scanResults.revealProcess', title: vscode.l10n.t('Show in Ports View'), arguments: [node] }; }
         return item;
       }
       case 'group': {
         const item = new vscode.TreeItem(`${node.state} (${node.ports.length})`, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `scan:${e.id}:group:${node.state}`;
-        item.description = node.state === 'closed' ? 'refused' : node.state === 'filtered' ? 'no answer or ICMP error' : node.state === 'open|filtered' ? 'no answer (UDP)' : '';
+        item.description = node.state === 'closed' ? vscode.l10n.t('refused') : node.state === 'filtered' ? vscode.l10n.t('no answer or ICMP error') : node.state === 'open|filtered' ? vscode.l10n.t('no answer (UDP)') : '';
         item.contextValue = 'scanGroup';
         return item;
       }
@@ -138,10 +138,10 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
       }
       case 'unreachableGroup': {
         const n = e.local?.unreachable.length ?? 0;
-        const item = new vscode.TreeItem(`Listening here but not found open (${n})`, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(vscode.l10n.t('Listening here but not found open ({0})', n), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `scan:${e.id}:unreachable`;
         item.iconPath = new vscode.ThemeIcon('warning');
-        item.tooltip = 'Local listeners on scanned ports that the scan did not find open from the scanned address.';
+        item.tooltip = vscode.l10n.t('Local listeners on scanned ports that the scan did not find open from the scanned address.');
         item.contextValue = 'scanUnreachableGroup';
         return item;
       }
@@ -150,11 +150,11 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
         const owner = u.owners.map(o => `${o.name} (${o.pid})`).join(', ');
         const item = new vscode.TreeItem(`${u.port}/${r.protocol}`, vscode.TreeItemCollapsibleState.None);
         item.id = `scan:${e.id}:unreachable:${u.port}`;
-        item.description = `${u.cause === 'other-address' ? 'bound to another address' : 'firewalled?'} · ${owner || 'owner not visible'}`;
-        item.tooltip = `${u.port}/${r.protocol}: ${u.explanation}${owner ? `\nProcess: ${owner}` : ''}`;
+        item.description = `${u.cause === 'other-address' ? vscode.l10n.t('bound to another address') : vscode.l10n.t('firewalled?')} · ${owner || vscode.l10n.t('owner not visible')}`;
+        item.tooltip = `${u.port}/${r.protocol}: ${u.explanation}${owner ? `\n${vscode.l10n.t('Process: {0}', owner)}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('warning');
         item.contextValue = 'scanUnreachable';
-        item.command = { command: 'portInspector.scanResults.revealProcess', title: 'Show in Ports View', arguments: [node] };
+        item.command = { command: 'portInspector.scanResults.revealProcess', title: vscode.l10n.t('Show in Ports View'), arguments: [node] };
         return item;
       }
       case 'note': {
@@ -163,8 +163,8 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
         item.contextValue = node.network ? 'scanNetwork' : 'scanNote';
         if (node.network) {
           const n = e.result.network!;
-          item.tooltip = `${n.summary}\nProbes sent: ${n.probesSent}, re-sent: ${n.probesResent}, rounds: ${n.rounds}`
-            + (n.answerRateLimitPerSec !== null ? `\nObserved answer-rate limit: ~${n.answerRateLimitPerSec}/s` : '');
+          item.tooltip = `${n.summary}\n${vscode.l10n.t('Probes sent: {0}, re-sent: {1}, rounds: {2}', n.probesSent, n.probesResent, n.rounds)}`
+            + (n.answerRateLimitPerSec !== null ? `\n${vscode.l10n.t('Observed answer-rate limit: ~{0}/s', n.answerRateLimitPerSec)}` : '');
         }
         return item;
       }

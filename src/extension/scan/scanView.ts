@@ -47,7 +47,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
 
     const results = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
-      title: `Scanning ${req.target} (${req.protocol.toUpperCase()})`,
+      title: vscode.l10n.t('Scanning {0} ({1})', req.target, req.protocol.toUpperCase()),
       cancellable: true,
     }, async (progress, token) => {
       const abort = new AbortController();
@@ -58,7 +58,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
           host: req.target, ports: spec.ports, protocol: req.protocol, signal: abort.signal, nmapPath, allowManyHosts: hosts > MANY_HOSTS, inWorker: true,
           onProgress: p => {
             const pct = p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total);
-            progress.report({ increment: pct - reported, message: `${p.done} of ${p.total} ports, ${p.openSoFar} open` });
+            progress.report({ increment: pct - reported, message: vscode.l10n.t('{0} of {1} ports, {2} open', p.done, p.total, p.openSoFar) });
             reported = pct;
           },
         });
@@ -72,7 +72,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       if (local && target.kind === 'single') {
         try {
           const snap = await services.collector.collect({ listeningOnly: true, protocols: [req.protocol] });
-          entry.local = analyzeLocalScan(result, snap.sockets);
+          entry.local = analyzeLocalScan(result, snap.sockets, vscode.l10n);
         } catch (e) {
           entry.localError = e instanceof Error ? e.message : String(e);
           log.warn(`Scan: could not compare with local listeners: ${entry.localError}`);
@@ -89,24 +89,26 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     if (!services.settings.confirmNonLocalScanTargets()) { return true; }
     const confirmed = context.globalState.get<string[]>(CONFIRMED_KEY, []);
     if (confirmed.includes(target)) { return true; }
+    const scan = vscode.l10n.t('Scan');
     const choice = await vscode.window.showWarningMessage(
-      `Scan ${target}? Scan only hosts you are allowed to scan.`,
-      { modal: true, detail: 'Port scans of other people\'s machines can be against the law or a network\'s rules. This question is asked once per target; the setting "portInspector.scan.confirmNonLocalTargets" turns it off.' },
-      'Scan',
+      vscode.l10n.t('Scan {0}? Scan only hosts you are allowed to scan.', target),
+      { modal: true, detail: vscode.l10n.t('Port scans of other people\'s machines can be against the law or a network\'s rules. This question is asked once per target; the setting "{0}" turns it off.', 'portInspector.scan.confirmNonLocalTargets') },
+      scan,
     );
-    if (choice !== 'Scan') { return false; }
+    if (choice !== scan) { return false; }
     await context.globalState.update(CONFIRMED_KEY, [...confirmed, target].slice(-100));
     return true;
   }
 
   /** Asked every time, whatever the settings say: a scan this large is rarely meant. */
   async function confirmManyHosts(target: string, hosts: number): Promise<boolean> {
+    const scanAll = vscode.l10n.t('Scan All');
     const choice = await vscode.window.showWarningMessage(
-      `${target} covers ${hosts.toLocaleString('en-US')} addresses. Hand all of them to nmap?`,
-      { modal: true, detail: `More than ${MANY_HOSTS.toLocaleString('en-US')} hosts: such a scan takes very long and reaches networks that are not yours. Narrow the target unless you mean it.` },
-      'Scan All',
+      vscode.l10n.t('{0} covers {1} addresses. Hand all of them to nmap?', target, hosts.toLocaleString('en-US')),
+      { modal: true, detail: vscode.l10n.t('More than {0} hosts: such a scan takes very long and reaches networks that are not yours. Narrow the target unless you mean it.', MANY_HOSTS.toLocaleString('en-US')) },
+      scanAll,
     );
-    return choice === 'Scan All';
+    return choice === scanAll;
   }
 
   function rememberTarget(target: string): void {
@@ -119,24 +121,24 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     const target = await pickTarget(['localhost', ...recent.filter(t => t !== 'localhost')]);
     if (target === undefined) { return undefined; }
     const portPick = await vscode.window.showQuickPick([
-      { label: 'top', description: 'common service, development and database ports', value: 'top' },
-      { label: 'all ports', description: '0-65535', value: 'all' },
-      { label: 'Custom…', description: 'e.g. 22,80,8000-8100', value: '' },
-    ], { title: `Ports to scan on ${target}`, placeHolder: 'top' });
+      { label: 'top', description: vscode.l10n.t('common service, development and database ports'), value: 'top' },
+      { label: vscode.l10n.t('all ports'), description: '0-65535', value: 'all' },
+      { label: vscode.l10n.t('Custom…'), description: vscode.l10n.t('e.g. {0}', '22,80,8000-8100'), value: '' },
+    ], { title: vscode.l10n.t('Ports to scan on {0}', target), placeHolder: 'top' });
     if (!portPick) { return undefined; }
     let spec = portPick.value;
     if (spec === '') {
       const typed = await vscode.window.showInputBox({
-        title: `Ports to scan on ${target}`, prompt: '22, 1-1024, 22,80,443,8000-8100, all or top',
+        title: vscode.l10n.t('Ports to scan on {0}', target), prompt: vscode.l10n.t('{0}, all or top', '22, 1-1024, 22,80,443,8000-8100'),
         validateInput: v => { const r = parsePortSpec(v); return r.ok ? undefined : r.message; },
       });
       if (typed === undefined) { return undefined; }
       spec = typed.trim();
     }
     const proto = await vscode.window.showQuickPick([
-      { label: 'TCP', description: 'connect scan: open / closed / filtered', value: 'tcp' as Protocol },
-      { label: 'UDP', description: 'probes; silence means open|filtered', value: 'udp' as Protocol },
-    ], { title: 'Protocol' });
+      { label: 'TCP', description: vscode.l10n.t('connect scan: open / closed / filtered'), value: 'tcp' as Protocol },
+      { label: 'UDP', description: vscode.l10n.t('probes; silence means open|filtered'), value: 'udp' as Protocol },
+    ], { title: vscode.l10n.t('Protocol') });
     if (!proto) { return undefined; }
     return { target, ports: spec, protocol: proto.value };
   }
@@ -156,15 +158,15 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       return await run(req);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (e instanceof ScanInputError) { void vscode.window.showErrorMessage(`Scan: ${message}`); }
-      else { log.error(`Scan of ${req.target} failed: ${e instanceof Error ? e.stack ?? message : message}`); void vscode.window.showErrorMessage(`Scan of ${req.target} failed: ${message}`); }
+      if (e instanceof ScanInputError) { void vscode.window.showErrorMessage(vscode.l10n.t('Scan: {0}', message)); }
+      else { log.error(`Scan of ${req.target} failed: ${e instanceof Error ? e.stack ?? message : message}`); void vscode.window.showErrorMessage(vscode.l10n.t('Scan of {0} failed: {1}', req.target, message)); }
       return undefined;
     }
   }
 
   async function exportEntry(node: ScanNode | undefined, format: 'json' | 'csv', uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const entries = node ? [node.entry] : [...provider.list()];
-    if (entries.length === 0) { void vscode.window.showInformationMessage('No scan results to export.'); return undefined; }
+    if (entries.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('No scan results to export.')); return undefined; }
     let dest = uri;
     if (!dest) {
       const base = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -172,7 +174,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       dest = await vscode.window.showSaveDialog({
         defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
         filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
-        saveLabel: 'Export',
+        saveLabel: vscode.l10n.t('Export'),
       });
       if (!dest) { return undefined; }
     }
@@ -181,10 +183,10 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     try {
       await vscode.workspace.fs.writeFile(dest, Buffer.from(text, 'utf8'));
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not write ${dest.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}', dest.fsPath, e instanceof Error ? e.message : String(e)));
       return undefined;
     }
-    if (!uri) { void vscode.window.showInformationMessage(`Scan results written to ${dest.fsPath}`); }
+    if (!uri) { void vscode.window.showInformationMessage(vscode.l10n.t('Scan results written to {0}', dest.fsPath)); }
     return dest;
   }
 
@@ -193,7 +195,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     const port = node.kind === 'port' ? node.port.port : node.kind === 'unreachable' ? node.entry.local?.unreachable[node.index]?.port : undefined;
     if (port === undefined) { return false; }
     const shown = await services.portsView.revealPort(node.entry.result.protocol, port);
-    if (!shown) { void vscode.window.showInformationMessage(`Port ${port}/${node.entry.result.protocol} is no longer listed in the Ports view (the listener has gone).`); }
+    if (!shown) { void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is no longer listed in the Ports view (the listener has gone).', `${port}/${node.entry.result.protocol}`)); }
     return shown;
   }
 
@@ -225,15 +227,15 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
 function pickTarget(recent: string[]): Promise<string | undefined> {
   return new Promise(resolve => {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
-    qp.title = 'Scan target';
-    qp.placeholder = 'Host name, IPv4 or IPv6 address (default localhost)';
+    qp.title = vscode.l10n.t('Scan target');
+    qp.placeholder = vscode.l10n.t('Host name, IPv4 or IPv6 address (default localhost)');
     const base = recent.map(label => ({ label }));
     qp.items = base;
     let done = false;
     const finish = (v: string | undefined) => { if (!done) { done = true; resolve(v); qp.dispose(); } };
     qp.onDidChangeValue(v => {
       const t = v.trim();
-      qp.items = t && !recent.includes(t) ? [{ label: t, description: 'scan this host' }, ...base] : base;
+      qp.items = t && !recent.includes(t) ? [{ label: t, description: vscode.l10n.t('scan this host') }, ...base] : base;
     });
     qp.onDidAccept(() => finish(qp.selectedItems[0]?.label ?? (qp.value.trim() || 'localhost')));
     qp.onDidHide(() => finish(undefined));

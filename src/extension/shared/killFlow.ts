@@ -78,9 +78,10 @@ export class KillFlow {
     const allowed: KillTarget[] = [];
     for (const t of targets) {
       if (protectedSet.has(t.pid)) {
-        const what = t.pid === process.pid ? "VS Code's extension host (this extension runs in it)"
-          : t.pid <= 1 ? 'the init process' : 'one of VS Code\'s own processes';
-        refused.push({ pid: t.pid, status: 'protected', message: `Refusing to kill ${describeTarget(t)}: it is ${what}.` });
+        const message = t.pid === process.pid ? vscode.l10n.t("Refusing to kill {0}: it is VS Code's extension host (this extension runs in it).", describeTarget(t, vscode.l10n))
+          : t.pid <= 1 ? vscode.l10n.t('Refusing to kill {0}: it is the init process.', describeTarget(t, vscode.l10n))
+          : vscode.l10n.t("Refusing to kill {0}: it is one of VS Code's own processes.", describeTarget(t, vscode.l10n));
+        refused.push({ pid: t.pid, status: 'protected', message });
       } else {
         allowed.push(t);
       }
@@ -92,7 +93,7 @@ export class KillFlow {
     if (confirm && !(await this.confirm(allowed, options.force === true))) { return refused; }
 
     const ports = [...new Set(allowed.map(t => t.port))];
-    const title = `Waiting for port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} to be released…`;
+    const title = ports.length > 1 ? vscode.l10n.t('Waiting for ports {0} to be released…', ports.join(', ')) : vscode.l10n.t('Waiting for port {0} to be released…', ports.join(', '));
     let results: KillResult[];
     try {
       results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, progress =>
@@ -101,11 +102,11 @@ export class KillFlow {
           immediate: options.force === true,
           waitMs: RELEASE_WAIT_MS,
           protectedPids: [...protectedSet],
-          onWaiting: (pid, signal) => progress.report({ message: `${signal} sent to pid ${pid}` }),
+          onWaiting: (pid, signal) => progress.report({ message: vscode.l10n.t('{0} sent to pid {1}', signal, pid) }),
         }));
     } catch (e) {
       log.error(`Kill failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-      void vscode.window.showErrorMessage(resultSentence(`Could not kill: ${e instanceof Error ? e.message : String(e)}`, 'details in the Port Inspector output'));
+      void vscode.window.showErrorMessage(resultSentence(vscode.l10n.t('Could not kill: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('details in the Port Inspector output'), vscode.l10n));
       await this.deps.refresh();
       return refused;
     }
@@ -116,7 +117,7 @@ export class KillFlow {
   }
 
   private async confirm(targets: readonly KillTarget[], force: boolean): Promise<boolean> {
-    const { message, detail, action } = confirmationText(targets, force, RELEASE_WAIT_MS);
+    const { message, detail, action } = confirmationText(targets, force, RELEASE_WAIT_MS, vscode.l10n);
     const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
     return pick === action;
   }
@@ -127,25 +128,26 @@ export class KillFlow {
     const released = results.filter(r => r.status === 'released');
     if (released.length > 0 && released.length === results.length) {
       const ports = [...new Set(targets.map(t => t.port))].join(', ');
-      void vscode.window.showInformationMessage(`Port ${ports} released: ${released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 })).join(', ')} ended.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} released: {1} ended.', ports, released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 }, vscode.l10n)).join(', ')));
     }
     const still = results.filter(r => r.status === 'still-held');
     if (still.length > 0) {
       const stillTargets = still.map(r => byPid.get(r.pid)).filter((t): t is KillTarget => t !== undefined);
-      void vscode.window.showWarningMessage(stillHeldSentence(still.map(r => r.message)), 'Force Kill').then(choice => {
-        if (choice === 'Force Kill') { void this.run(stillTargets, { force: true, confirm: false }); }
+      const forceKill = vscode.l10n.t('Force Kill');
+      void vscode.window.showWarningMessage(stillHeldSentence(still.map(r => r.message)), forceKill).then(choice => {
+        if (choice === forceKill) { void this.run(stillTargets, { force: true, confirm: false }); }
       });
     }
     for (const r of results.filter(x => x.status === 'permission-denied')) {
       const t = byPid.get(r.pid);
-      const hint = permissionHint(r.pid, r.signal === 'SIGKILL');
+      const hint = permissionHint(r.pid, r.signal === 'SIGKILL', undefined, vscode.l10n);
       const cmd = hint.command;
-      const copy = `Copy "${cmd}"`;
-      void vscode.window.showErrorMessage(permissionDeniedSentence(t, r.pid, cmd, hint.where), copy)
+      const copy = vscode.l10n.t('Copy "{0}"', cmd);
+      void vscode.window.showErrorMessage(permissionDeniedSentence(t, r.pid, cmd, hint.where, vscode.l10n), copy)
         .then(choice => { if (choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {
-      void vscode.window.showWarningMessage(resultSentence(r.message, 'the Ports view was refreshed'));
+      void vscode.window.showWarningMessage(resultSentence(r.message, vscode.l10n.t('the Ports view was refreshed'), vscode.l10n));
     }
     for (const r of results.filter(x => x.status === 'protected' || x.status === 'refused')) {
       void vscode.window.showErrorMessage(resultSentence(r.message));

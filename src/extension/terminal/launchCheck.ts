@@ -11,7 +11,7 @@ import type { Collector, SocketOwner } from '../../core/model';
 import { portHolders, waitUntilFree } from './portHolders';
 import { readTerminalSettings } from './terminalSettings';
 
-export const LAUNCH_ACTIONS = { kill: 'Kill and Start', anyway: 'Start Anyway' } as const;
+export const LAUNCH_ACTIONS = { kill: vscode.l10n.t('Kill and Start'), anyway: vscode.l10n.t('Start Anyway') } as const;
 
 export interface LaunchConflict extends LaunchPort { owners: SocketOwner[] }
 
@@ -39,7 +39,7 @@ export async function checkLaunch(deps: LaunchDeps, config: vscode.DebugConfigur
     const owners = holders?.owners.filter(o => !own.has(o.pid)) ?? [];
     if (owners.length > 0) { conflicts.push({ ...p, owners }); }
   }
-  const message = conflicts.length > 0 ? launchSentence(config.name, conflicts[0].port, conflicts[0].owners, conflicts.length - 1) : undefined;
+  const message = conflicts.length > 0 ? launchSentence(config.name, conflicts[0].port, conflicts[0].owners, conflicts.length - 1, vscode.l10n) : undefined;
   return { ports, conflicts, message };
 }
 

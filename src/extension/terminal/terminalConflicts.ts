@@ -18,7 +18,7 @@ const OUTPUT_LIMIT = 64 * 1024;
 /** How long to wait, after the execution ended, for the rest of its output to be read (the stream usually ends first). */
 const READ_GRACE_MS = 5000;
 
-export const TERMINAL_ACTIONS = { killAndRerun: 'Kill and Re-run', kill: 'Kill', show: 'Show in Ports View', ignore: "Don't Ask for This Port" } as const;
+export const TERMINAL_ACTIONS = { killAndRerun: vscode.l10n.t('Kill and Re-run'), kill: vscode.l10n.t('Kill'), show: vscode.l10n.t('Show in Ports View'), ignore: vscode.l10n.t("Don't Ask for This Port") } as const;
 export type TerminalAction = keyof typeof TERMINAL_ACTIONS;
 
 /** A recognised conflict, as the API (tests, other extensions) sees it. */
@@ -134,7 +134,7 @@ export class TerminalConflicts implements vscode.Disposable {
       const place = await this.deps.holderPlace(o).catch(() => undefined);
       if (place) { places.set(o.pid, place); }
     }
-    const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : []);
+    const message = takenSentence(port, holders.owners, Date.now(), workspaceFolders(), holders.hiddenUsers, p => places.has(p.pid) ? [places.get(p.pid)!] : [], vscode.l10n);
     const actions = [
       // Without the exact command line only the kill is offered: a guessed command is never run.
       ...(holders.owners.length > 0 && !holders.owners.some(isPortProxy) ? [exact ? TERMINAL_ACTIONS.killAndRerun : TERMINAL_ACTIONS.kill] : []),
@@ -178,7 +178,7 @@ export class TerminalConflicts implements vscode.Disposable {
     }
     if (action === 'kill' || !c.info.commandLineExact) { return result; }
     if (c.terminal.exitStatus !== undefined) {
-      void vscode.window.showInformationMessage(`Port ${port} is free, but terminal "${c.terminal.name}" was closed, so the command was not run again.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is free, but terminal "{1}" was closed, so the command was not run again.', port, c.terminal.name));
       return result;
     }
     c.terminal.show(true);

@@ -46,9 +46,9 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     holderPlace: async holder => {
       const chain = await chainOf(holder);
       const task = tasks.taskOfChain(chain);
-      if (task) { return `from task "${task.task.name}"`; }
+      if (task) { return vscode.l10n.t('from task "{0}"', task.task.name); }
       const terminal = await terminalForPid(holder.pid, collector, chain.slice(1));
-      return terminal ? `from terminal "${terminal.name}"` : undefined;
+      return terminal ? vscode.l10n.t('from terminal "{0}"', terminal.name) : undefined;
     },
   });
   const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
@@ -77,13 +77,13 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   const terminate = async (arg: unknown, protocol?: Protocol, restart = false): Promise<boolean> => {
     const found = await taskFor(arg, protocol);
     if (!found) {
-      void vscode.window.showInformationMessage('No running task of this window holds this port.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No running task of this window holds this port.'));
       return false;
     }
     const { execution, port } = found;
     log.info(`${restart ? 'Restarting' : 'Terminating'} task "${execution.task.name}" (port ${port}/${found.protocol}).`);
     if (!(await terminateTask(execution))) {
-      void vscode.window.showWarningMessage(`Task "${execution.task.name}" did not end within 10 s.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Task "{0}" did not end within 10 s.', execution.task.name));
       return false;
     }
     const free = await waitUntilFree(collector, port, found.protocol);

@@ -20,7 +20,7 @@ function killTargets(arg: unknown): KillTarget[] {
   if (t && Number.isInteger(t.pid) && typeof t.startTime === 'number' && Number.isInteger(t.port)) {
     return [{ pid: t.pid!, startTime: t.startTime, port: t.port!, protocol: t.protocol, name: t.name, user: t.user, commandLine: t.commandLine }];
   }
-  throw new Error('Select a port or process in the Ports view, or pass { pid, startTime, port }.');
+  throw new Error(vscode.l10n.t('Select a port or process in the Ports view, or pass {0}.', '{ pid, startTime, port }'));
 }
 
 export function registerItemCommands(context: vscode.ExtensionContext, ctx: PortsContext): void {
@@ -31,7 +31,7 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
       throw e;
     }
     if (targets.length === 0) {
-      void vscode.window.showInformationMessage('Nothing to kill: no visible process owns this item.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to kill: no visible process owns this item.'));
       return [];
     }
     return ctx.killFlow.run(targets, { force: force || opts?.force === true, confirm: opts?.confirm });
@@ -47,7 +47,7 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
     }),
     vscode.commands.registerCommand('portInspector.copyCommandLine', async (arg: unknown) => {
       const lines = selectionOfArgument(arg).owners.map(o => o.commandLine).filter(Boolean);
-      if (lines.length === 0) { void vscode.window.showInformationMessage('The command line of this process cannot be read.'); return; }
+      if (lines.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('The command line of this process cannot be read.')); return; }
       await vscode.env.clipboard.writeText(lines.join('\n'));
     }),
     vscode.commands.registerCommand('portInspector.openInBrowser', async (arg: unknown) => {
@@ -61,7 +61,7 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
       if (!owner) { return; }
       const folder = (vscode.workspace.workspaceFolders ?? []).find(f => isInside(owner.cwd, [f.uri.path]));
       if (!folder) {
-        void vscode.window.showInformationMessage(`The working directory of ${owner.name} (${owner.cwd || 'not readable'}) is not inside this workspace.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('The working directory of {0} ({1}) is not inside this workspace.', owner.name, owner.cwd || vscode.l10n.t('not readable')));
         return;
       }
       await vscode.commands.executeCommand('revealInExplorer', folder.uri.with({ path: owner.cwd }));

@@ -24,15 +24,15 @@ function targetsOf(owners: readonly PortOwnerInfo[]): KillTarget[] {
 export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('portInspector.killPort', async (arg?: unknown, opts?: KillFlowOptions): Promise<KillResult[] | undefined> => {
     const programmatic = arg !== undefined;
-    const port = programmatic ? portArgument(arg) : await askForPort('Kill Process on Port…');
+    const port = programmatic ? portArgument(arg) : await askForPort(vscode.l10n.t('Kill Process on Port…'));
     if (port === undefined) { return undefined; }
     const owners = await portOwners(ctx.services.collector, port);
     const targets = targetsOf(owners);
     if (targets.length === 0) {
       const hidden = owners.find(o => o.listening && !o.ownerVisible);
       const msg = hidden
-        ? hiddenPortOwnerSentence(port, hidden.user, 'kill')
-        : owners.length > 0 ? `Nothing listens on port ${port}; the connections from that local port belong to clients and are not killed.` : `Port ${port} is free.`;
+        ? hiddenPortOwnerSentence(port, hidden.user, 'kill', undefined, vscode.l10n)
+        : owners.length > 0 ? vscode.l10n.t('Nothing listens on port {0}; the connections from that local port belong to clients and are not killed.', port) : vscode.l10n.t('Port {0} is free.', port);
       if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
       return [];
     }
@@ -42,7 +42,7 @@ export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsCon
         const o = owners.find(x => x.pid === t.pid)!;
         return { label: socketLabel(o), description: ownerDescription(o), detail: o.commandLine, picked: true, target: t };
       });
-      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Kill which processes on port ${port}?` });
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Kill which processes on port {0}?', port) });
       if (!picked || picked.length === 0) { return undefined; }
       chosen = picked.map(p => p.target);
     }

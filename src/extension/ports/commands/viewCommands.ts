@@ -12,8 +12,8 @@ export function registerViewCommands(context: vscode.ExtensionContext, ctx: Port
         return;
       }
       const value = await vscode.window.showInputBox({
-        title: 'Filter the Ports view',
-        prompt: 'A port (3000), a range (3000-3999), or part of a process name or command line. Empty clears the filter.',
+        title: vscode.l10n.t('Filter the Ports view'),
+        prompt: vscode.l10n.t('A port (3000), a range (3000-3999), or part of a process name or command line. Empty clears the filter.'),
         value: ctx.options.filter?.text ?? '',
       });
       if (value === undefined) { return; }

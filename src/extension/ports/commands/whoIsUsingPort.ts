@@ -13,9 +13,9 @@ import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
 export async function askForPort(title: string): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
     title,
-    prompt: 'Port number (0–65535)',
-    placeHolder: 'e.g. 3000',
-    validateInput: t => { const p = parsePortNumber(t); return p.ok ? undefined : p.message; },
+    prompt: vscode.l10n.t('Port number (0–65535)'),
+    placeHolder: vscode.l10n.t('e.g. 3000'),
+    validateInput: t => { const p = parsePortNumber(t, vscode.l10n); return p.ok ? undefined : p.message; },
   });
   if (text === undefined) { return undefined; }
   const p = parsePortNumber(text);
@@ -25,13 +25,13 @@ export async function askForPort(title: string): Promise<number | undefined> {
 export function socketLabel(o: PortOwnerInfo): string {
   const addr = o.family === 6 && o.localAddress.includes(':') ? `[${o.localAddress}]` : o.localAddress;
   const icon = addressExposure(o.localAddress) === 'loopback' ? '$(lock)' : '$(broadcast)';
-  const state = o.listening ? (o.protocol === 'tcp' ? 'listening' : 'bound') : o.state.toLowerCase();
+  const state = o.listening ? (o.protocol === 'tcp' ? vscode.l10n.t('listening') : vscode.l10n.t('bound')) : o.state.toLowerCase();
   return `${icon} ${o.protocol} ${addr}:${o.localPort}  ${state}`;
 }
 
 export function ownerDescription(o: PortOwnerInfo): string {
-  if (o.pid === null) { return o.ownerVisible ? 'no owning process' : `owner not visible (user ${o.user || '?'})`; }
-  return `${o.name} · pid ${o.pid} · ${o.user || '?'}`;
+  if (o.pid === null) { return o.ownerVisible ? vscode.l10n.t('no owning process') : vscode.l10n.t('owner not visible (user {0})', o.user || '?'); }
+  return vscode.l10n.t('{0} · pid {1} · {2}', o.name, o.pid, o.user || '?');
 }
 
 /** Listeners plus, from the rest, one row per process (an accepted-connection storm must not flood the pick). */
@@ -50,11 +50,11 @@ interface ActionItem extends vscode.QuickPickItem { run: () => Thenable<unknown>
 
 async function collectWithProgress(ctx: PortsContext, port: number): Promise<PortOwnerInfo[] | undefined> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading port ${port}…` },
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading port {0}…', port) },
       () => portOwners(ctx.services.collector, port));
   } catch (e) {
     ctx.services.log.error(`Reading port ${port} failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-    void vscode.window.showErrorMessage(`Could not read the sockets on port ${port}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not read the sockets on port {0}: {1}', port, e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }
@@ -69,24 +69,24 @@ export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: Po
       // Programmatic use: no UI; bad input rejects with the same message the input box shows.
       return portOwners(ctx.services.collector, portArgument(arg));
     } else {
-      port = await askForPort('Who Is Using Port…');
+      port = await askForPort(vscode.l10n.t('Who Is Using Port…'));
     }
     if (port === undefined) { return undefined; }
     const owners = await collectWithProgress(ctx, port);
     if (!owners) { return undefined; }
     if (owners.length === 0) {
-      void vscode.window.showInformationMessage(`Port ${port} is free.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is free.', port));
       return owners;
     }
     const items: OwnerItem[] = pickRows(owners).map(o => ({
       label: socketLabel(o),
       description: ownerDescription(o),
-      detail: o.pid === null ? undefined : o.commandLine || '(command line not readable)',
+      detail: o.pid === null ? undefined : o.commandLine || vscode.l10n.t('(command line not readable)'),
       owner: o,
     }));
     const picked = await vscode.window.showQuickPick(items, {
-      title: `Port ${port}: ${items.length} socket${items.length === 1 ? '' : 's'}`,
-      placeHolder: 'Pick a socket to kill its process, copy its pid or reveal it in the Ports view',
+      title: items.length === 1 ? vscode.l10n.t('Port {0}: 1 socket', port) : vscode.l10n.t('Port {0}: {1} sockets', port, items.length),
+      placeHolder: vscode.l10n.t('Pick a socket to kill its process, copy its pid or reveal it in the Ports view'),
       matchOnDescription: true, matchOnDetail: true,
     });
     if (!picked) { return owners; }
@@ -98,22 +98,22 @@ export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: Po
 async function offerActions(ctx: PortsContext, o: PortOwnerInfo): Promise<void> {
   if (o.pid === null || o.startTime === null) {
     const msg = o.ownerVisible
-      ? `No process owns this ${o.protocol} socket on port ${o.localPort} (${o.state}); the kernel releases it by itself.`
-      : hiddenPortOwnerSentence(o.localPort, o.user, 'who');
+      ? vscode.l10n.t('No process owns this {0} socket on port {1} ({2}); the kernel releases it by itself.', o.protocol, o.localPort, o.state)
+      : hiddenPortOwnerSentence(o.localPort, o.user, 'who', undefined, vscode.l10n);
     void vscode.window.showInformationMessage(msg);
     return;
   }
   const pid = o.pid;
   const target = { pid, startTime: o.startTime, port: o.localPort, protocol: o.protocol, name: o.name, user: o.user, commandLine: o.commandLine };
   const actions: ActionItem[] = [
-    { label: '$(debug-stop) Kill', description: 'SIGTERM, then wait for the port', run: () => ctx.killFlow.run([target]) },
-    { label: '$(zap) Force Kill', description: 'SIGKILL', run: () => ctx.killFlow.run([target], { force: true }) },
-    { label: '$(list-tree) Reveal in Ports View', run: () => ctx.revealPort(o.protocol, o.localPort) },
-    { label: '$(copy) Copy PID', description: String(pid), run: () => vscode.env.clipboard.writeText(String(pid)) },
+    { label: vscode.l10n.t('$(debug-stop) Kill'), description: vscode.l10n.t('SIGTERM, then wait for the port'), run: () => ctx.killFlow.run([target]) },
+    { label: vscode.l10n.t('$(zap) Force Kill'), description: 'SIGKILL', run: () => ctx.killFlow.run([target], { force: true }) },
+    { label: vscode.l10n.t('$(list-tree) Reveal in Ports View'), run: () => ctx.revealPort(o.protocol, o.localPort) },
+    { label: vscode.l10n.t('$(copy) Copy PID'), description: String(pid), run: () => vscode.env.clipboard.writeText(String(pid)) },
   ];
   if (o.protocol === 'tcp') {
-    actions.push({ label: '$(link-external) Open in Browser', description: `http://localhost:${o.localPort}/`, run: () => vscode.commands.executeCommand('portInspector.openInBrowser', o.localPort) });
+    actions.push({ label: vscode.l10n.t('$(link-external) Open in Browser'), description: `http://localhost:${o.localPort}/`, run: () => vscode.commands.executeCommand('portInspector.openInBrowser', o.localPort) });
   }
-  const action = await vscode.window.showQuickPick(actions, { title: `${o.name} (pid ${pid}) on port ${o.localPort}/${o.protocol}` });
+  const action = await vscode.window.showQuickPick(actions, { title: vscode.l10n.t('{0} (pid {1}) on port {2}', o.name, pid, `${o.localPort}/${o.protocol}`) });
   if (action) { await action.run(); }
 }
