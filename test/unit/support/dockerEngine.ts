@@ -29,15 +29,15 @@ const MOUNT_CGROUPS = [
   'exec "$@"',
 ].join('\n');
 
-function hasCommand(file: string): boolean {
-  try { execFileSync(file, ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+function hasCommand(file: string, versionFlag = '--version'): boolean {
+  try { execFileSync(file, [versionFlag], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
 /** Why a test engine cannot start here, or undefined when it can. */
 export function dockerUnavailable(): string | undefined {
   if (process.platform !== 'linux') { return 'the container tests start dockerd, which is Linux-only'; }
   if (process.getuid?.() !== 0) { return 'starting a Docker engine in a network namespace needs root (run npm test as root, as CI does)'; }
-  if (!hasCommand('ip')) { return '"ip" is not installed (apt-get install iproute2)'; }
+  if (!hasCommand('ip', '-V')) { return '"ip" is not installed (apt-get install iproute2)'; }
   if (!fs.existsSync(DOCKERD) || !hasCommand(DOCKER_CLI)) { return 'Docker is not installed (apt-get install docker.io)'; }
   try { execFileSync('ldd', [BUSYBOX], { stdio: 'ignore' }); return `${BUSYBOX} is not a static binary (apt-get install busybox-static)`; } catch { /* static, or missing: */ }
   if (!fs.existsSync(BUSYBOX)) { return 'busybox is not installed (apt-get install busybox-static)'; }
