@@ -13,7 +13,8 @@ export function describeTarget(t: Pick<KillTarget, 'name' | 'pid'>): string {
 export function confirmationText(targets: readonly KillTarget[], force: boolean, waitMs: number): { message: string; detail: string; action: string } {
   const action = force ? 'Force Kill' : 'Kill';
   const lines = targets.map(t =>
-    `${describeTarget(t)}, user ${visible(t.user || '?')}, port ${t.port}${t.protocol ? `/${t.protocol}` : ''}\n${t.commandLine ? visible(t.commandLine) : '(command line not readable)'}`);
+    `${describeTarget(t)}, user ${visible(t.user || '?')}, port ${t.port}${t.protocol ? `/${t.protocol}` : ''}\n${t.commandLine ? visible(t.commandLine) : '(command line not readable)'}` +
+    (t.restartNote ? `\n${visible(t.restartNote)}` : ''));
   const how = force ? 'Sends SIGKILL: the process gets no chance to clean up.'
     : `Sends SIGTERM and waits up to ${waitMs / 1000} s for the port to be released.`;
   const message = targets.length === 1 ? `${action} ${describeTarget(targets[0])}?` : `${action} ${targets.length} processes?`;
