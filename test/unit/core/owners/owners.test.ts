@@ -18,6 +18,7 @@ import { containerQuestion } from '../../../../src/core/owners/containerControl'
 import { ownerCell, restartWarning } from '../../../../src/core/owners/ownerText';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import { listenersOnPort } from '../../../../src/core/socketQueries';
+import { killPortOwner } from '../../../../src/core/process/kill';
 import type { ContainerOwner, SocketEntry } from '../../../../src/core/model';
 import { repoRoot } from '../../support/paths';
 import { runHolder, TCP_LISTENER, type Holder } from '../../support/children';
@@ -216,6 +217,23 @@ setInterval(() => {}, 1000);`);
       parent.kill('SIGTERM');
       await exited;
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('kill never signals a process that holds a port for a container (docker-proxy by its command line)', async () => {
+    const child = spawn(process.execPath, ['-e', TCP_LISTENER('127.0.0.1'), '--', '-proto', 'tcp', '-host-port', '1'], { argv0: 'docker-proxy', stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const info = await new Promise<{ port: number }>(resolve => child.stdout.once('data', d => resolve(JSON.parse(String(d)) as { port: number })));
+      const collector = new ProcfsCollector();
+      const [s] = listenersOnPort((await collector.collect({ listeningOnly: true })).sockets, info.port, 'tcp');
+      assert.match(s.processes[0].commandLine, /^docker-proxy /);
+      const r = await killPortOwner({ pid: child.pid!, startTime: s.processes[0].startTime, port: info.port, protocol: 'tcp' }, { collector, waitMs: 500 });
+      assert.equal(r.status, 'refused');
+      assert.match(r.message, /holds the port for a container; stop the container instead/);
+      assert.equal(child.exitCode, null);
+      process.kill(child.pid!, 0);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
