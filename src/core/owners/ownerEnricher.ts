@@ -85,7 +85,7 @@ export class OwnerEnricher {
       const f = this.factsOf(o);
       const role = f.role;
       if (role) {
-        const daemon = role.kind === 'engine' ? role.hosts : [];
+        const daemon = f.daemonHosts;
         const match: Match = role.kind === 'proxy' && role.id
           ? { kind: 'id', id: role.id }
           : { kind: 'port', protocol: s.protocol, port: s.localPort, address: s.localAddress };

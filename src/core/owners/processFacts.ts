@@ -8,6 +8,8 @@ import { holderRole, type HolderRole } from './holderRole';
 
 export interface ProcessFacts {
   role: HolderRole | undefined;
+  /** For docker-proxy: the API sockets its parent dockerd was started with (-H unix://…), asked first. */
+  daemonHosts: string[];
   placement: CgroupPlacement;
   /** The systemd unit it runs in, else a supervisor that is its parent. */
   service: ServiceOwner | null;
@@ -35,6 +37,12 @@ export function supervisorOf(name: string, commandLine: string, pid: number): Se
 
 export function readProcessFacts(procRoot: string, owner: Pick<SocketOwner, 'pid' | 'ppid' | 'name' | 'commandLine'>, pass: number): ProcessFacts {
   const role = holderRole(owner.name, owner.commandLine);
+  let daemonHosts: string[] = role?.kind === 'engine' ? role.hosts : [];
+  if (role?.kind === 'docker-proxy' && owner.ppid > 1) {
+    // docker-proxy is dockerd's child: the daemon that started it is the one that knows its container
+    const parent = holderRole((read(`${procRoot}/${owner.ppid}/comm`) ?? '').trim(), (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' '));
+    if (parent?.kind === 'engine') { daemonHosts = parent.hosts; }
+  }
   const text = read(`${procRoot}/${owner.pid}/cgroup`);
   const placement = text === undefined ? NOWHERE : parseCgroup(text);
   let supervisor: ServiceOwner | null = null;
@@ -43,7 +51,7 @@ export function readProcessFacts(procRoot: string, owner: Pick<SocketOwner, 'pid
     const cmdline = (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
     supervisor = comm ? supervisorOf(comm, cmdline, owner.ppid) : null;
   }
-  return { role, placement, service: placement.unit ? systemdService(placement.unit) : supervisor, seen: pass };
+  return { role, daemonHosts, placement, service: placement.unit ? systemdService(placement.unit) : supervisor, seen: pass };
 }
 
 export function systemdService(unit: NonNullable<CgroupPlacement['unit']>): ServiceOwner {

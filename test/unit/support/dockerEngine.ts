@@ -49,6 +49,12 @@ export interface EngineOptions {
   userlandProxy?: boolean;
 }
 
+/**
+ * For a process that already runs in a network namespace of its own (the integration run): dockerd
+ * in this namespace, in a private mount namespace with a /sys of this namespace and its cgroups.
+ */
+const SAME_NETNS = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `umount -l /sys && mount -t sysfs sysfs /sys || exit 1\n${MOUNT_CGROUPS}`, 'sh'];
+
 export interface ExecResult { code: number; stdout: string; stderr: string }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -61,9 +67,13 @@ export class TestEngine {
   private daemonLog = '';
   private readonly containers = new Set<string>();
 
-  constructor(tag: string) {
+  /**
+   * `sameNetns`: run dockerd in the caller's own network namespace instead of a new one; only for a
+   * caller that is alone in a namespace of its own (the integration run moves itself into one).
+   */
+  constructor(tag: string, private readonly sameNetns = false) {
     // pid in the names: parallel runs and leftovers of a crashed run never collide
-    this.netns = `pi-docker-${tag}-${process.pid}`;
+    this.netns = sameNetns ? '' : `pi-docker-${tag}-${process.pid}`;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `pi-docker-${tag}-`));
     this.socket = path.join(this.dir, 'docker.sock');
   }
@@ -74,15 +84,18 @@ export class TestEngine {
   get dockerdPid(): number | undefined { return this.daemon?.pid; }
 
   async start(options: EngineOptions = {}): Promise<void> {
-    execFileSync('ip', ['netns', 'add', this.netns]);
-    execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
+    if (!this.sameNetns) {
+      execFileSync('ip', ['netns', 'add', this.netns]);
+      execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up']);
+    }
     const args = [
       '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'),
       '--pidfile', path.join(this.dir, 'dockerd.pid'), '-H', this.dockerHost, '--storage-driver=overlay2',
       '--bip', '198.18.240.1/24', '--default-address-pool', 'base=198.18.241.0/24,size=28',
       `--userland-proxy=${options.userlandProxy === false ? 'false' : 'true'}`,
     ];
-    const child = spawn('ip', ['netns', 'exec', this.netns, 'sh', '-c', MOUNT_CGROUPS, 'sh', DOCKERD, ...args], {
+    const [cmd, ...prefix] = this.sameNetns ? SAME_NETNS : ['ip', 'netns', 'exec', this.netns, 'sh', '-c', MOUNT_CGROUPS, 'sh'];
+    const child = spawn(cmd, [...prefix, DOCKERD, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
     this.daemon = child;
@@ -138,6 +151,7 @@ export class TestEngine {
 
   /** Runs a command inside the engine's network namespace with DOCKER_HOST set (and `env`). */
   exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ExecResult> {
+    if (this.sameNetns) { return run(cmd, args, { ...process.env, DOCKER_HOST: this.dockerHost, ...env }, timeoutMs); }
     return run('ip', ['netns', 'exec', this.netns, cmd, ...args], { ...process.env, DOCKER_HOST: this.dockerHost, ...env }, timeoutMs);
   }
 
@@ -155,7 +169,7 @@ export class TestEngine {
       }
     }
     this.containers.clear();
-    try { execFileSync('ip', ['netns', 'del', this.netns], { stdio: 'ignore' }); } catch { /* not there */ }
+    if (this.netns) { try { execFileSync('ip', ['netns', 'del', this.netns], { stdio: 'ignore' }); } catch { /* not there */ } }
     removeEmptyDockerCgroups();
     // overlay mounts under the data root are gone with the daemon's mount namespace
     fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
