@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AS_NOBODY } from '../../support/nobody';
 import { parseCgroup } from '../../../../src/core/owners/cgroupParser';
 import { holderRole } from '../../../../src/core/owners/holderRole';
 import { engineSockets } from '../../../../src/core/owners/engineEndpoints';
@@ -261,6 +263,39 @@ setInterval(() => {}, 1000);`);
       await e.enrich(snap());
       assert.ok(e.requests > asked, 'not asked again after retryMs');
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('owners: an engine socket without permission', function () {
+  before(function () { linuxOnly(this); });
+
+  it('says "no permission on …" with what to do, as a user outside the docker group would see it', async function () {
+    skipUnless(this, process.getuid?.() === 0, 'checking another user\'s view of a root-only socket needs root (run npm test as root, as CI does)');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-docker-perm-'));
+    fs.chmodSync(dir, 0o755);
+    const sock = path.join(dir, 'docker.sock');
+    const server = net.createServer(c => c.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]'));
+    await new Promise<void>(r => server.listen(sock, r));
+    fs.chmodSync(sock, 0o600);
+    try {
+      // the engine client, bundled where nobody can read it, asked as nobody
+      const esbuild = await import('esbuild');
+      const script = path.join(dir, 'ask.js');
+      await esbuild.build({
+        stdin: { contents: `import { engineRequest, engineErrorText } from ${JSON.stringify(path.join(repoRoot, 'src/core/owners/engineClient.ts'))};
+engineRequest(process.argv[2], 'GET', '/containers/json').then(r => console.log('answered ' + r.status), e => console.log(engineErrorText(process.argv[2], e)));`, resolveDir: repoRoot, loader: 'ts' },
+        bundle: true, platform: 'node', outfile: script, logLevel: 'silent',
+      });
+      fs.chmodSync(script, 0o644);
+      const r = spawnSync('setpriv', [...AS_NOBODY, process.execPath, script, sock], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.stdout.trim(), `no permission on ${sock} (add yourself to the docker group, or run as root)`, r.stderr);
+      // root is let in: the same socket answers (asynchronously: the server runs in this process)
+      const ok = await promisify(execFile)(process.execPath, [script, sock], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(ok.stdout.trim(), 'answered 200');
+    } finally {
+      await new Promise<void>(r => { server.close(() => r()); });
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
