@@ -14,7 +14,9 @@ const MAX_BODY = 32 * 1024 * 1024;
 
 export function engineRequest(socketPath: string, method: 'GET' | 'POST', urlPath: string, timeoutMs = 2000): Promise<EngineResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath, method, path: urlPath, headers: { Host: 'docker' }, timeout: timeoutMs }, res => {
+    // One connection per request, closed after it: requests are rare (only for sockets not seen before),
+    // and a pooled keep-alive socket would hold a CLI run open after its answer.
+    const req = http.request({ socketPath, method, path: urlPath, headers: { Host: 'docker', Connection: 'close' }, agent: false, timeout: timeoutMs }, res => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
