@@ -9,7 +9,7 @@ import { skipUnless } from '../unit/support/skip';
 import { flatten, portRow, portsApi, tree } from './helpers/portsApi';
 
 interface KillResult { pid: number; status: string; message: string }
-interface Owner { pid: number | null; startTime: number | null; localPort: number; protocol: string; name: string }
+interface Owner { pid: number | null; startTime: number | null; localPort: number; protocol: string; name: string; container: { name: string; via: string } | null }
 
 const NO_CONFIRM = { confirm: false };
 const basePort = 30000 + (process.pid % 1000) * 10;
@@ -76,6 +76,7 @@ describe('Containers in the Ports view (real dockerd)', function () {
     const owners = await vscode.commands.executeCommand<Owner[]>('portInspector.whoIsUsingPort', port);
     const proxy = owners.find(o => o.name === 'docker-proxy' && o.pid !== null);
     assert.ok(proxy && proxy.startTime !== null, JSON.stringify(owners));
+    assert.deepStrictEqual([proxy.container?.name, proxy.container?.via], ['pi-api', 'proxy']);
     const results = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', { pid: proxy.pid, startTime: proxy.startTime, port, protocol: 'tcp' }, NO_CONFIRM);
     assert.deepStrictEqual(results.map(r => r.status), ['released']);
     assert.equal((await engine!.inspect(id)).State.Status, 'exited');
