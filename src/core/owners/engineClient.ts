@@ -1,6 +1,6 @@
 // HTTP to a container engine over its Unix socket with Node's own `http`: the Docker Engine API,
 // which Podman's service speaks too. Errors become one sentence (no engine there, no permission).
-import * as http from 'node:http';
+import type * as httpModule from 'node:http';
 import type { L10n } from '../l10n';
 import { english } from '../l10n';
 
@@ -12,11 +12,16 @@ export class EngineError extends Error {
 
 const MAX_BODY = 32 * 1024 * 1024;
 
-export function engineRequest(socketPath: string, method: 'GET' | 'POST', urlPath: string, timeoutMs = 2000): Promise<EngineResponse> {
+let http: typeof httpModule | undefined;
+
+export async function engineRequest(socketPath: string, method: 'GET' | 'POST', urlPath: string, timeoutMs = 2000): Promise<EngineResponse> {
+  // Loaded on the first request: most CLI runs and refreshes never ask an engine.
+  http ??= await import('node:http');
+  const { request } = http;
   return new Promise((resolve, reject) => {
     // One connection per request, closed after it: requests are rare (only for sockets not seen before),
     // and a pooled keep-alive socket would hold a CLI run open after its answer.
-    const req = http.request({ socketPath, method, path: urlPath, headers: { Host: 'docker', Connection: 'close' }, agent: false, timeout: timeoutMs }, res => {
+    const req = request({ socketPath, method, path: urlPath, headers: { Host: 'docker', Connection: 'close' }, agent: false, timeout: timeoutMs }, res => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {

@@ -21,6 +21,8 @@ function read(file: string): string | undefined {
   try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
 }
 
+const SUPERVISOR_COMMS = /^(node|nodejs|bun|python[\d.]*|supervisord|nodemon|pm2|PM2\b.*)$/;
+
 const NOWHERE: CgroupPlacement = { container: null, unit: null };
 
 /** A supervisor by its name and command line (interpreters run them: `node …/nodemon`, `python3 …/supervisord`). */
@@ -48,7 +50,8 @@ export function readProcessFacts(procRoot: string, owner: Pick<SocketOwner, 'pid
   let supervisor: ServiceOwner | null = null;
   if (!role && !placement.container && owner.ppid > 1) {
     const comm = (read(`${procRoot}/${owner.ppid}/comm`) ?? '').trim();
-    const cmdline = (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+    // the command line only for a parent that could be one (an interpreter running it, or its own name)
+    const cmdline = comm && SUPERVISOR_COMMS.test(comm) ? (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ') : '';
     supervisor = comm ? supervisorOf(comm, cmdline, owner.ppid) : null;
   }
   return { role, daemonHosts, placement, service: placement.unit ? systemdService(placement.unit) : supervisor, seen: pass };
