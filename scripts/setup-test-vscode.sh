@@ -11,7 +11,8 @@
 # Usage: bash scripts/setup-test-vscode.sh [--no-browser] [--test-tools]
 #   --no-browser  skip chromium (npm start only needs code-server)
 #   --test-tools  also install the system tools the unit/integration tests use
-#                 (ip, nft, iptables, lsof, nmap, ps, unshare)
+#                 (ip, nft, iptables, lsof, nmap, ps, unshare; dockerd and a static busybox for the
+#                 container tests, which start their own engine inside a network namespace)
 # Env: CODE_SERVER_HOME (default .vscode-test), NODE_PKG_VERSION, CODE_SERVER_VERSION, VERBOSE=1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,6 +66,9 @@ if [ "$tools" = 1 ]; then
   want 'command -v nmap' nmap
   want 'command -v ps && command -v pgrep' procps
   want 'command -v unshare && command -v nsenter' util-linux
+  want '[ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ]' docker.io
+  # static: the container tests copy it into an image of their own (docker import), which has no libc
+  want '[ -x /bin/busybox ] && ! ldd /bin/busybox' busybox-static
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=()

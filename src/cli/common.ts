@@ -7,6 +7,7 @@ import { createCollector } from '../core/collect/createCollector';
 import { BACKENDS, defaultBackend, type BackendName } from '../core/platform/platformRules';
 import type { CollectOptions, Collector, Snapshot } from '../core/model';
 import { oneShotSnapshot } from '../core/collect/procfsOneShot';
+import { OwnerEnricher } from '../core/owners/ownerEnricher';
 
 export const PROTOCOL_FLAGS: FlagSpec[] = [{ names: ['--tcp'] }, { names: ['--udp'] }];
 export const BACKEND_FLAG: FlagSpec = { names: ['--backend'], value: true };
@@ -48,5 +49,15 @@ export async function snapshotFor(args: ParsedArgs, options: CollectOptions): Pr
     const collector = createCollector(backend);
     return { collector, snapshot: await collector.collect(options) };
   }
-  return oneShotSnapshot(options, !args.flags.has('--no-cache') && !options.fullWalk);
+  const shot = await oneShotSnapshot(options, !args.flags.has('--no-cache') && !options.fullWalk);
+  if (options.owners !== false) { await enricher().enrich(shot.snapshot); }
+  return shot;
+}
+
+let sharedEnricher: OwnerEnricher | undefined;
+
+/** Containers, systemd units and supervisors behind the owners (Linux: they come from /proc and the engines). */
+export function enricher(): OwnerEnricher {
+  sharedEnricher ??= new OwnerEnricher();
+  return sharedEnricher;
 }

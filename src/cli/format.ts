@@ -2,6 +2,7 @@
 // visible(): names, users, command lines and directories are other people's text.
 import type { SocketEntry } from '../core/model';
 import { visible } from '../core/visibleText';
+import { ownerCell } from '../core/owners/ownerText';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {
@@ -50,6 +51,8 @@ export function socketJson(s: SocketEntry): object {
     state: s.state, inode: s.inode, uid: s.uid, user: s.user,
     ownerVisible: s.ownerVisible,
     processes: s.processes.map(p => ({ pid: p.pid, ppid: p.ppid, name: p.name, commandLine: p.commandLine, cwd: p.cwd, user: p.user, startTime: p.startTime, fd: p.fd })),
+    container: s.container ?? null,
+    service: s.service ?? null,
   };
 }
 
@@ -84,7 +87,7 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     for (let k = 0; k < owners.length; k++) {
       const p = owners[k];
       rowCount++;
-      const nameLength = visible(p.name).length;
+      const nameLength = visible(ownerCellOf(s, p.name)).length;
       if (nameLength > w[4]) { w[4] = nameLength; }
       const pidLength = digits(p.pid);
       if (pidLength > w[5]) { w[5] = pidLength; }
@@ -109,7 +112,7 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
         out.text(4, hiddenOwner(s));
         out.text(6, s.user);
       } else {
-        out.text(4, p.name);
+        out.text(4, ownerCellOf(s, p.name));
         out.number(5, p.pid);
         out.text(6, p.user);
       }
@@ -121,6 +124,11 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
 
 export function socketTable(sockets: readonly SocketEntry[]): string {
   return socketTableBytes(sockets).toString('utf8');
+}
+
+/** The process column: the name alone unless a container or service stands behind it. */
+function ownerCellOf(s: SocketEntry, name: string): string {
+  return s.container || s.service ? ownerCell(s, name) : name;
 }
 
 function hiddenOwner(s: SocketEntry): string {

@@ -1,13 +1,15 @@
 import * as readline from 'node:readline/promises';
 import { UsageError, parseArgs } from './args';
-import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, onePort, protocolFilter } from './common';
+import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, enricher, onePort, protocolFilter } from './common';
 import { line } from '../core/visibleText';
 import { createCollector } from '../core/collect/createCollector';
 import { listenersOnPort, socketsOnPort } from '../core/socketQueries';
 import { killPortOwners, type KillRequest } from '../core/process/kill';
 import { protectedPids } from '../core/process/ancestry';
 import { pidNamespaceMismatch } from '../core/process/pidNamespace';
-import type { Collector, Protocol, SocketOwner } from '../core/model';
+import type { Collector, ContainerOwner, Protocol, SocketEntry, SocketOwner } from '../core/model';
+import { containerAction, containerLabel, containerQuestion } from '../core/owners/containerControl';
+import { restartWarning } from '../core/owners/ownerText';
 
 async function ask(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -34,6 +36,38 @@ async function listenersLeft(collector: Collector, port: number, protocol: Proto
   return listenersOnPort(snap.sockets, port, protocol).length;
 }
 
+/**
+ * A port a container publishes is freed by stopping the container through its engine: its
+ * docker-proxy or dockerd is never signalled (the port would break and the container keep running).
+ */
+async function stopContainers(sockets: readonly SocketEntry[], port: number, protocol: Protocol | undefined, collector: Collector, yes: boolean, waitMs: number): Promise<number> {
+  const byId = new Map<string, ContainerOwner>();
+  for (const s of sockets) { if (s.container) { byId.set(s.container.id || `?${s.container.holder}`, s.container); } }
+  const containers = [...byId.values()];
+  const unnamed = containers.find(c => !c.id || !c.endpoint);
+  if (unnamed) {
+    const how = unnamed.id ? ` Stop it with "${unnamed.engine} stop ${unnamed.id.slice(0, 12)}".` : '';
+    warn(`Port ${port} is held by ${unnamed.holder} for a ${unnamed.engine} container, which cannot be stopped from here (${unnamed.error ?? 'unknown engine'}); ${unnamed.holder} is not killed.${how}`);
+    return 1;
+  }
+  for (const c of containers) {
+    const compose = c.compose ? `, compose ${c.compose.project}/${c.compose.service}` : '';
+    warn(`${c.engine} container ${containerLabel(c)} (id ${c.id.slice(0, 12)}${compose}) publishes port ${port} through ${c.holder}.`);
+  }
+  let status = 0;
+  for (const c of containers) {
+    if (!yes) {
+      if (!process.stdin.isTTY) { warn('Refusing to stop a container without confirmation: stdin is not a terminal (pass --yes).'); return 1; }
+      if (!(await ask(`${containerQuestion('stop', c, port)} [y/N] `))) { warn('Nothing stopped.'); return 1; }
+    }
+    warn(`Stopping container ${containerLabel(c)} (the engine sends SIGTERM, then SIGKILL after the container's stop timeout)…`);
+    const r = await containerAction(c, 'stop', { port: { port, protocol, collector }, waitMs });
+    say(r.message);
+    if (r.status !== 'stopped' && r.status !== 'not-running') { status = 1; }
+  }
+  return status;
+}
+
 export async function killCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [{ names: ['--force', '-9'] }, { names: ['--yes', '-y'] }, { names: ['--timeout'], value: true }, ...PROTOCOL_FLAGS, BACKEND_FLAG]);
   const port = onePort(args);
@@ -46,6 +80,7 @@ export async function killCommand(argv: string[]): Promise<number> {
   if (namespace) { warn(namespace); return 1; }
   const collector = createCollector(backendOption(args));
   const snapshot = await collector.collect({ protocols: protocol ? [protocol] : undefined, fullWalk: true });
+  if (process.platform === 'linux') { await enricher().enrich(snapshot); }
   // Only the port's listeners are targets; a client whose connection leaves from this port number is not.
   const sockets = listenersOnPort(snapshot.sockets, port, protocol);
   if (sockets.length === 0) {
@@ -55,6 +90,7 @@ export async function killCommand(argv: string[]): Promise<number> {
       : `Port ${port} is free; nothing to kill.`);
     return 0;
   }
+  if (sockets.some(s => s.container)) { return stopContainers(sockets, port, protocol, collector, yes, waitMs); }
   const owners = new Map<number, SocketOwner>();
   for (const s of sockets) { for (const p of s.processes) { owners.set(p.pid, p); } }
   if (owners.size === 0) {
@@ -65,6 +101,8 @@ export async function killCommand(argv: string[]): Promise<number> {
   for (const p of owners.values()) {
     warn(`${p.name} (pid ${p.pid}, user ${p.user}${guard.includes(p.pid) ? ', protected: will not be signalled' : ''}): ${p.commandLine}`);
   }
+  const restarts = new Set(sockets.flatMap(s => s.processes.map(p => restartWarning(s, p.name)).filter(Boolean)));
+  for (const w of restarts) { warn(w); }
   if (!yes) {
     if (!process.stdin.isTTY) {
       warn('Refusing to kill without confirmation: stdin is not a terminal (pass --yes).');

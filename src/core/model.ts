@@ -48,6 +48,47 @@ export interface SocketEntry extends SocketRecord {
   /** False when the socket's owner cannot be seen (another user's process without privileges). */
   ownerVisible: boolean;
   processes: SocketOwner[];
+  /**
+   * The container behind the socket: the engine's proxy or placeholder holds it for a published
+   * port, or a process inside the container holds it (host networking). null: none; absent: not
+   * looked up (see src/core/owners).
+   */
+  container?: ContainerOwner | null;
+  /** What restarts the owner when it is killed: a systemd unit, or a supervisor that is its parent. */
+  service?: ServiceOwner | null;
+}
+
+export type ContainerEngine = 'docker' | 'podman';
+
+export interface ContainerOwner {
+  engine: ContainerEngine;
+  /** Full container id; '' when the holder does not name it and the engine could not be asked. */
+  id: string;
+  /** Without the leading slash; '' when the engine could not be asked. */
+  name: string;
+  image: string;
+  /** From the com.docker.compose.project / .service labels. */
+  compose: { project: string; service: string } | null;
+  /** `proxy`: a forwarding process (docker-proxy, rootlessport, …); `engine`: dockerd's placeholder; `inside`: a process in the container. */
+  via: 'proxy' | 'engine' | 'inside';
+  /** The holder's process name (docker-proxy, dockerd, conmon, …) or the container's own process. */
+  holder: string;
+  /** The engine's API socket it was found through ('' when none answered). */
+  endpoint: string;
+  /** Why the engine could not be asked; then name and image are ''. */
+  error?: string;
+}
+
+export interface ServiceOwner {
+  manager: 'systemd' | 'pm2' | 'supervisord' | 'nodemon';
+  /** The systemd unit (nginx.service), or the supervisor's process name. */
+  unit: string;
+  /** A systemd --user unit. */
+  user: boolean;
+  /** The supervisor's pid; 0 for systemd. */
+  pid: number;
+  /** What stops it for good, for the user to copy; '' when there is nothing to suggest. */
+  stopCommand: string;
 }
 
 /** Things skipped while collecting; normal on a live system, reported rather than fatal. */

@@ -7,6 +7,7 @@ import { listenersOnPort } from '../socketQueries';
 import { pidNamespaceMismatch } from './pidNamespace';
 import { signalProcess } from './signal';
 import { permissionHint } from '../platform/platformRules';
+import { standsForContainer } from '../owners/holderRole';
 
 export interface KillRequest {
   pid: number;
@@ -104,6 +105,10 @@ async function confirmIdentity(collector: Collector, req: KillRequest): Promise<
   }
   if (info.startTime !== req.startTime) {
     return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
+  }
+  if (standsForContainer(info.name, info.commandLine)) {
+    // Killing docker-proxy breaks the published port and leaves the container running.
+    return { pid, status: 'refused', message: `${info.name} (pid ${pid}) holds the port for a container; stop the container instead (signalling it would break the port and leave the container running).` };
   }
   const held = (await listenersNow(collector, req)).filter(s => s.processes.some(p => p.pid === pid)).map(socketId);
   if (held.length === 0) {

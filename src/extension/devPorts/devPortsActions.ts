@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Protocol } from '../../core/model';
 import { conflicts, conflictText, holderLabel, type PortStatus } from './devPortsSummary';
 import { labelText } from '../shared/markdownText';
+import { standsForContainer } from '../../core/owners/holderRole';
 
 /** What the quick pick acts on (the controller). */
 export interface DevPortActionTarget {
@@ -18,6 +19,8 @@ export interface DevPortActionTarget {
 
 type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
 
+/** Registered by the Ports view; resolves the container from the port and names it in its confirmation. */
+const STOP_CONTAINER = 'portInspector.stopContainer';
 /** Registered by the terminal feature (package.json declares them); named here, not imported. */
 const RESTART_TASK = 'portInspector.restartTask';
 const TERMINATE_TASK = 'portInspector.terminateTask';
@@ -39,9 +42,16 @@ function portItems(c: DevPortActionTarget, s: PortStatus): Item[] {
     items.push({ label: vscode.l10n.t('$(terminal) Show Terminal "{0}"', name), description: holderLabel(term.holder), run: () => c.showTerminal(s.port, s.protocol) });
     items.push({ label: vscode.l10n.t('$(debug-stop) Stop (Ctrl+C in "{0}")', name), description: term.holder.commandLine, run: () => c.stop(s.port, s.protocol) });
   }
-  if (others.length > 0) {
-    const who = others.map(h => holderLabel(h.holder)).join(', ');
-    items.push({ label: vscode.l10n.t('$(close) Kill'), description: who, detail: others[0].holder.commandLine, run: () => c.kill(s.port, { protocol: s.protocol }) });
+  // docker-proxy, dockerd's placeholder, Podman's helpers: the container is stopped, they are never killed.
+  const proxies = others.filter(h => standsForContainer(h.holder.name, h.holder.commandLine));
+  if (proxies.length > 0) {
+    const via = proxies.map(h => holderLabel(h.holder)).join(', ');
+    items.push({ label: vscode.l10n.t('$(debug-stop) Stop Container'), description: vscode.l10n.t('published through {0}', via), run: () => vscode.commands.executeCommand(STOP_CONTAINER, { port: s.port, protocol: s.protocol }) });
+  }
+  const killable = others.filter(h => !proxies.includes(h));
+  if (killable.length > 0) {
+    const who = killable.map(h => holderLabel(h.holder)).join(', ');
+    items.push({ label: vscode.l10n.t('$(close) Kill'), description: who, detail: killable[0].holder.commandLine, run: () => c.kill(s.port, { protocol: s.protocol }) });
     items.push({ label: vscode.l10n.t('$(flame) Force Kill'), description: `${who} — SIGKILL`, run: () => c.kill(s.port, { force: true, protocol: s.protocol }) });
   }
   if (s.state !== 'free') { items.push({ label: vscode.l10n.t('$(eye) Reveal in Ports View'), run: () => c.reveal(s.port, s.protocol) }); }

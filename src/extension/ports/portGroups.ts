@@ -1,7 +1,7 @@
 // Pure shaping of a Snapshot into what the Ports view shows: one group per (protocol, port), or one
 // group per owning process; the filter; how exposed a bound address is. No `vscode` import, so this
 // is unit-tested in plain Node.
-import type { Protocol, SocketEntry, SocketOwner } from '../../core/model';
+import type { ContainerOwner, Protocol, ServiceOwner, SocketEntry, SocketOwner } from '../../core/model';
 import { isListening } from '../../core/model';
 
 /** 'all' = wildcard (0.0.0.0, ::), 'interface' = one specific non-loopback address, 'loopback' = this machine only. */
@@ -41,13 +41,24 @@ export interface PortGroup {
   connections: SocketEntry[];
   /** Connections on this port in TIME_WAIT: the kernel holds them, no process owns them. */
   timeWait: number;
+  /** The container the listeners stand for or run in (the first one found), else null. */
+  container: ContainerOwner | null;
+  /** The systemd unit or supervisor that restarts an owner, else null. */
+  service: ServiceOwner | null;
 }
 
 export interface ProcessGroup {
   key: string;
   /** undefined for the pseudo group of sockets whose owner is not visible. */
   process: SocketOwner | undefined;
+  /** Set when the group is a container's: its ports, whichever proxy or process holds each. */
+  container?: ContainerOwner;
   ports: PortGroup[];
+}
+
+/** The group key of a container's sockets in group-by-process mode: one row per container. */
+function containerKey(c: ContainerOwner, s: SocketEntry): string {
+  return `ctr/${c.engine}/${c.id || `${c.holder}/${s.processes.map(processKey).join(',')}`}`;
 }
 
 function uniqueOwners(sockets: readonly SocketEntry[]): SocketOwner[] {
@@ -82,6 +93,8 @@ function buildGroup(protocol: Protocol, port: number, sockets: SocketEntry[], ot
     hasHiddenOwner: hidden.length > 0,
     connections: protocol === 'tcp' ? others.filter(s => s.state === 'ESTABLISHED') : [],
     timeWait: protocol === 'tcp' ? others.filter(s => s.state === 'TIME_WAIT').length : 0,
+    container: sockets.find(s => s.container)?.container ?? null,
+    service: sockets.find(s => s.service)?.service ?? null,
   };
 }
 
@@ -112,12 +125,13 @@ export function comparePortGroups(a: { port: number; protocol: Protocol }, b: { 
  * Sockets whose owner is not visible go into one last group with process undefined.
  */
 export function groupByProcess(portGroups: readonly PortGroup[]): ProcessGroup[] {
-  const byProc = new Map<string, { process: SocketOwner | undefined; ports: PortGroup[] }>();
+  const byProc = new Map<string, { process: SocketOwner | undefined; container?: ContainerOwner; ports: PortGroup[] }>();
   const HIDDEN = '?';
   for (const g of portGroups) {
     const perProc = new Map<string, SocketEntry[]>();
     for (const s of g.sockets) {
-      const keys = s.ownerVisible && s.processes.length > 0 ? s.processes.map(processKey) : [HIDDEN];
+      const keys = s.container && s.processes.length > 0 ? [containerKey(s.container, s)]
+        : s.ownerVisible && s.processes.length > 0 ? s.processes.map(processKey) : [HIDDEN];
       for (const k of keys) {
         let list = perProc.get(k);
         if (!list) { list = []; perProc.set(k, list); }
@@ -127,22 +141,25 @@ export function groupByProcess(portGroups: readonly PortGroup[]): ProcessGroup[]
     for (const [k, list] of perProc) {
       let entry = byProc.get(k);
       if (!entry) {
-        const proc = k === HIDDEN ? undefined : list[0].processes.find(p => processKey(p) === k);
-        entry = { process: proc, ports: [] };
+        const container = list[0].container ?? undefined;
+        const proc = k === HIDDEN ? undefined : container ? list[0].processes[0] : list[0].processes.find(p => processKey(p) === k);
+        entry = { process: proc, container, ports: [] };
         byProc.set(k, entry);
       }
       const sub = buildGroup(g.protocol, g.port, list, []);
-      sub.connections = g.connections.filter(c => k === HIDDEN ? !c.ownerVisible : c.processes.some(p => processKey(p) === k));
+      const owns = (c: SocketEntry) => entry!.container ? c.container?.id === entry!.container.id : c.processes.some(p => processKey(p) === k);
+      sub.connections = g.connections.filter(c => k === HIDDEN ? !c.ownerVisible : owns(c));
       sub.timeWait = g.timeWait;
       entry.ports.push(sub);
     }
   }
   return [...byProc.entries()]
-    .map(([key, e]) => ({ key, process: e.process, ports: e.ports.sort(comparePortGroups) }))
+    .map(([key, e]) => ({ key, process: e.process, container: e.container, ports: e.ports.sort(comparePortGroups) }))
     .sort((a, b) => {
       if (!a.process) { return 1; }
       if (!b.process) { return -1; }
-      return a.process.name.localeCompare(b.process.name) || a.process.pid - b.process.pid;
+      const name = (x: ProcessGroup) => x.container?.name || x.process!.name;
+      return name(a).localeCompare(name(b)) || a.process.pid - b.process.pid;
     });
 }
 
@@ -171,7 +188,8 @@ export function parseFilter(text: string): PortFilter | undefined {
   const needle = t.toLowerCase();
   return {
     text: t,
-    matches: g => g.owners.some(p => p.name.toLowerCase().includes(needle) || p.commandLine.toLowerCase().includes(needle)),
+    matches: g => g.owners.some(p => p.name.toLowerCase().includes(needle) || p.commandLine.toLowerCase().includes(needle))
+      || (g.container !== null && [g.container.name, g.container.image, g.container.compose?.project ?? ''].some(x => x.toLowerCase().includes(needle))),
   };
 }
 
@@ -189,5 +207,6 @@ export function isInside(dir: string, roots: readonly string[]): boolean {
 export function signature(groups: readonly PortGroup[]): string {
   return groups.map(g =>
     `${g.key}|${g.addresses.map(a => a.address).join(',')}|${g.owners.map(processKey).join(',')}|${g.hasHiddenOwner ? 'h' : ''}|` +
-    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}`).join(',')}|${g.timeWait}`).join('\n');
+    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}`).join(',')}|${g.timeWait}|` +
+    `${g.container ? `${g.container.id}/${g.container.name}/${g.container.error ?? ''}` : ''}|${g.service?.unit ?? ''}`).join('\n');
 }

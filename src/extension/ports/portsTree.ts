@@ -8,7 +8,8 @@
 // first one expanded), so a machine with 10,000 listeners costs the items of the rows one can
 // see, not of all of them. A port row keeps its id and its logical parent inside a chunk.
 import * as vscode from 'vscode';
-import type { SocketEntry, SocketOwner } from '../../core/model';
+import type { ContainerOwner, SocketEntry, SocketOwner } from '../../core/model';
+import { containerDetails, containerFlags, containerRowLabel, ownerWithContainer } from './portsContainers';
 import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
 import type { PortsModel } from './portsModel';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
@@ -20,7 +21,7 @@ export const CHUNK_ROWS = 1000;
 export type PortsNode =
   | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode; /** where it sits in the tree when chunked */ chunk?: PortsNode }
   | { kind: 'chunk'; id: string; groups: PortGroup[]; first: boolean; /** the process row it is under, if any */ parent?: PortsNode; idPrefix: string }
-  | { kind: 'process'; id: string; owner: SocketOwner; ports: PortGroup[]; parent?: PortsNode }
+  | { kind: 'process'; id: string; owner: SocketOwner; ports: PortGroup[]; parent?: PortsNode; /** the container the row stands for (group by process: one row per container) */ container?: ContainerOwner }
   | { kind: 'hiddenOwner'; id: string; users: string[]; ports: PortGroup[]; parent?: PortsNode }
   | { kind: 'address'; id: string; family: 4 | 6; address: string; parent: PortsNode }
   | { kind: 'connection'; id: string; socket: SocketEntry; parent: PortsNode }
@@ -91,7 +92,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       return this.portRows(groups, 'port/', undefined);
     }
     return groupByProcess(groups).map((pg): PortsNode => pg.process
-      ? { kind: 'process', id: `proc/${pg.key}`, owner: pg.process, ports: pg.ports }
+      ? { kind: 'process', id: `proc/${pg.key}`, owner: pg.process, ports: pg.ports, container: pg.container }
       : { kind: 'hiddenOwner', id: 'proc/hidden', users: [...new Set(pg.ports.flatMap(p => p.hiddenOwnerUsers))], ports: pg.ports });
   }
 
@@ -102,7 +103,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       const out: PortsNode[] = [];
       // Under a process (group-by-process) the owner is the parent; don't repeat it.
       if (el.parent === undefined) {
-        for (const p of g.owners) { out.push({ kind: 'process', id: `${el.id}/pid/${processKey(p)}`, owner: p, ports: [g], parent: el }); }
+        for (const p of g.owners) { out.push({ kind: 'process', id: `${el.id}/pid/${processKey(p)}`, owner: p, ports: [g], parent: el, container: g.container ?? undefined }); }
         if (g.hasHiddenOwner) { out.push({ kind: 'hiddenOwner', id: `${el.id}/hidden`, users: g.hiddenOwnerUsers, ports: [g], parent: el }); }
       }
       for (const a of g.addresses) { out.push({ kind: 'address', id: `${el.id}/addr/${a.family}/${a.address}`, family: a.family, address: a.address, parent: el }); }
@@ -204,6 +205,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     let who: string;
     if (el.parent) { who = ''; }
     else if (owners.length === 0) { who = g.hasHiddenOwner ? vscode.l10n.t('owner not visible ({0})', g.hiddenOwnerUsers.join(', ') || vscode.l10n.t('another user')) : vscode.l10n.t('no owner'); }
+    else if (g.container || g.service) { who = ownerWithContainer(g, owners[0]); }
     else if (owners.length === 1) { const t = this.startedFrom(owners[0].pid); who = t === undefined ? ownerLabel(owners[0]) : `${ownerLabel(owners[0])} · ${t}`; }
     else {
       const names = [...new Set(owners.map(o => o.name))];
@@ -224,6 +226,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       md.appendMarkdown(`\n\n${markdownText(vscode.l10n.t('{0} (pid {1}, user {2})', o.name, o.pid, o.user || '?'))}`);
     }
     if (g.hasHiddenOwner) { md.appendMarkdown(`\n\n${vscode.l10n.t('Owner not visible: belongs to {0}.', g.hiddenOwnerUsers.join(', ') || vscode.l10n.t('another user'))}`); }
+    containerDetails(md, g);
     item.tooltip = md;
     item.contextValue = this.contextValue('port', el.parent ? [el.parent.kind === 'process' ? el.parent.owner : undefined].filter(isOwner) : owners, g);
     return item;
@@ -232,13 +235,14 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   private processItem(el: Extract<PortsNode, { kind: 'process' }>): vscode.TreeItem {
     const p = el.owner;
     const top = el.parent === undefined;
-    const item = new vscode.TreeItem(p.name || '?', top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const label = el.container ? containerRowLabel(el.container, p) : p.name || '?';
+    const item = new vscode.TreeItem(label, top ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = el.id;
     const term = this.startedFrom(p.pid);
     item.description = (top
       ? vscode.l10n.t('pid {0} · {1} · {2}', p.pid, p.user || '?', el.ports.map(g => `${g.port}/${g.protocol}`).join(', '))
       : vscode.l10n.t('pid {0} · {1}', p.pid, p.user || '?')) + (term === undefined ? '' : ` · ${term}`);
-    item.iconPath = new vscode.ThemeIcon('server-process');
+    item.iconPath = new vscode.ThemeIcon(el.container ? 'package' : 'server-process');
     // Name, command line and cwd are another process's to choose: text, never Markdown (markdownText.ts).
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
@@ -246,6 +250,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     md.appendMarkdown(markdownCodeBlock(p.commandLine || vscode.l10n.t('(command line not readable)'), 'sh'));
     md.appendMarkdown(vscode.l10n.t('cwd: {0}', markdownText(p.cwd || vscode.l10n.t('(not readable)'), 400)));
     md.appendMarkdown(`\n\n${vscode.l10n.t('started {0}', new Date(p.startTime).toLocaleString())}`);
+    for (const g of el.ports.slice(0, 1)) { containerDetails(md, g); }
     item.tooltip = md;
     item.contextValue = this.contextValue('process', [p], ...el.ports);
     return item;
@@ -267,6 +272,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     if (owners.length === 1 && isInside(owners[0].cwd, roots)) { flags.push('cwdInWorkspace'); }
     if (owners.some(o => this.terminalName(o.pid) !== undefined)) { flags.push('terminal'); }
     if (owners.length > 0 && owners.every(o => this.taskName(o.pid) !== undefined)) { flags.push('task'); }
+    flags.push(...containerFlags(groups));
     return flags.join(' ');
   }
 

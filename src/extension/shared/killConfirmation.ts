@@ -14,7 +14,8 @@ export function describeTarget(t: Pick<KillTarget, 'name' | 'pid'>, l10n: L10n =
 export function confirmationText(targets: readonly KillTarget[], force: boolean, waitMs: number, l10n: L10n = english): { message: string; detail: string; action: string } {
   const action = force ? l10n.t('Force Kill') : l10n.t('Kill');
   const lines = targets.map(t =>
-    `${l10n.t('{0}, user {1}, port {2}', describeTarget(t, l10n), visible(t.user || '?'), `${t.port}${t.protocol ? `/${t.protocol}` : ''}`)}\n${t.commandLine ? visible(t.commandLine) : l10n.t('(command line not readable)')}`);
+    `${l10n.t('{0}, user {1}, port {2}', describeTarget(t, l10n), visible(t.user || '?'), `${t.port}${t.protocol ? `/${t.protocol}` : ''}`)}\n${t.commandLine ? visible(t.commandLine) : l10n.t('(command line not readable)')}` +
+    (t.restartNote ? `\n${visible(t.restartNote)}` : ''));
   const how = force ? l10n.t('Sends SIGKILL: the process gets no chance to clean up.')
     : l10n.t('Sends SIGTERM and waits up to {0} s for the port to be released.', waitMs / 1000);
   const message = targets.length === 1

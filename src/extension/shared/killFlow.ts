@@ -5,7 +5,10 @@
 // The careful part (start time, still holds the port) is the engine's killPortOwners.
 import * as vscode from 'vscode';
 import { confirmationText, describeTarget, permissionDeniedSentence, resultSentence, stillHeldSentence } from './killConfirmation';
-import type { Collector, Protocol, SocketOwner } from '../../core/model';
+import type { Collector, ContainerOwner, Protocol, SocketOwner } from '../../core/model';
+import { containerAction, containerLabel, containerQuestion, type ContainerAction, type ContainerActionResult } from '../../core/owners/containerControl';
+import { listenersOnPort } from '../../core/socketQueries';
+import { restartWarning } from '../../core/owners/ownerText';
 import { killPortOwners, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
 import type { Settings } from './settings';
@@ -22,6 +25,10 @@ export interface KillTarget {
   name?: string;
   user?: string;
   commandLine?: string;
+  /** What restarts it after a kill (a systemd unit, a supervisor), shown in the confirmation. */
+  restartNote?: string;
+  /** The command that stops that unit for good, offered to copy after the kill. */
+  stopCommand?: string;
 }
 
 export interface KillFlowOptions {
@@ -73,8 +80,14 @@ export class KillFlow {
       const info = await this.deps.collector.processInfo(t.pid).catch(() => undefined);
       return info ? { ...t, name: t.name || info.name, user: t.user ?? info.user, commandLine: t.commandLine ?? info.commandLine } : t;
     }));
+    // A port a container publishes is freed by stopping the container, never by signalling its proxy.
+    const { rest, containers } = await this.containerTargets(targets);
+    const stopped: KillResult[] = [];
+    for (const c of containers) { stopped.push(await this.runContainer(c.container, c.target.port, c.target.protocol, 'stop', options, c.target.pid)); }
+    if (rest.length === 0) { return stopped; }
+    targets = rest;
     const protectedSet = new Set(await this.protectedPids(true));
-    const refused: KillResult[] = [];
+    const refused: KillResult[] = [...stopped];
     const allowed: KillTarget[] = [];
     for (const t of targets) {
       if (protectedSet.has(t.pid)) {
@@ -116,6 +129,72 @@ export class KillFlow {
     return [...refused, ...results];
   }
 
+  /**
+   * Splits targets into ordinary processes and containers (a proxy, a placeholder or a process in a
+   * container holds the port), from a fresh look at the port's listeners; ordinary ones get the
+   * unit or supervisor that may restart them.
+   */
+  private async containerTargets(targets: readonly KillTarget[]): Promise<{ rest: KillTarget[]; containers: { target: KillTarget; container: ContainerOwner }[] }> {
+    let sockets;
+    try {
+      sockets = (await this.deps.collector.collect({ listeningOnly: true, fullWalk: true })).sockets;
+    } catch (e) {
+      this.deps.log.warn(`Could not look for containers before the kill: ${String(e)}`);
+      return { rest: [...targets], containers: [] };
+    }
+    const rest: KillTarget[] = [];
+    const containers: { target: KillTarget; container: ContainerOwner }[] = [];
+    const seen = new Set<string>();
+    for (const t of targets) {
+      const s = listenersOnPort(sockets, t.port, t.protocol).find(x => x.processes.some(p => p.pid === t.pid && p.startTime === t.startTime));
+      if (s?.container) {
+        const key = s.container.id || `${t.pid}`;
+        if (!seen.has(key)) { seen.add(key); containers.push({ target: t, container: s.container }); }
+        continue;
+      }
+      const note = s ? restartWarning(s, t.name || '?', vscode.l10n) : '';
+      rest.push(note ? { ...t, restartNote: note, stopCommand: s?.service?.stopCommand || undefined } : t);
+    }
+    return { rest, containers };
+  }
+
+  /**
+   * Stop Container / Restart Container: names the container in the confirmation, asks its engine,
+   * waits for the port after a stop, refreshes the view. Reported as a KillResult for `pid` (the
+   * holder the caller saw), so callers of the kill flow get one kind of answer.
+   */
+  async runContainer(c: ContainerOwner, port: number, protocol: Protocol | undefined, action: ContainerAction, options: KillFlowOptions = {}, pid = 0): Promise<KillResult> {
+    const { log } = this.deps;
+    if (!c.id || !c.endpoint) {
+      const message = vscode.l10n.t('Port {0} is held by {1} for a {2} container that cannot be stopped from here ({3}); {1} is not killed, as that would break the port and leave the container running.', port, c.holder, c.engine, c.error ?? '?');
+      void vscode.window.showErrorMessage(resultSentence(message));
+      return { pid, status: 'refused', message };
+    }
+    const confirm = options.confirm ?? this.deps.settings.confirmKill();
+    if (confirm) {
+      const button = action === 'stop' ? vscode.l10n.t('Stop Container') : vscode.l10n.t('Restart Container');
+      const compose = c.compose ? vscode.l10n.t('Compose project {0}, service {1}.', c.compose.project, c.compose.service) + '\n' : '';
+      const detail = vscode.l10n.t('{0} container, id {1}, through {2}.', c.engine, c.id.slice(0, 12), c.holder) + '\n' + compose +
+        vscode.l10n.t('The engine sends SIGTERM, then SIGKILL after the container\'s stop timeout.');
+      const pick = await vscode.window.showWarningMessage(containerQuestion(action, c, port, vscode.l10n), { modal: true, detail }, button);
+      if (pick !== button) { return { pid, status: 'refused', message: vscode.l10n.t('Cancelled.') }; }
+    }
+    const title = action === 'stop' ? vscode.l10n.t('Stopping container {0}…', containerLabel(c)) : vscode.l10n.t('Restarting container {0}…', containerLabel(c));
+    let r: ContainerActionResult;
+    try {
+      r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () =>
+        containerAction(c, action, { l10n: vscode.l10n, waitMs: RELEASE_WAIT_MS, port: action === 'stop' ? { port, protocol, collector: this.deps.collector } : undefined }));
+    } catch (e) {
+      r = { status: 'failed', message: e instanceof Error ? e.message : String(e) };
+    }
+    await this.deps.refresh();
+    log.info(`${action} container ${c.id.slice(0, 12)}: ${r.status} (${r.message})`);
+    const ok = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running';
+    if (ok) { void vscode.window.showInformationMessage(resultSentence(r.message)); } else { void vscode.window.showErrorMessage(resultSentence(r.message)); }
+    const status = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running' ? 'released' : r.status === 'still-held' ? 'still-held' : 'refused';
+    return { pid, status, message: r.message };
+  }
+
   private async confirm(targets: readonly KillTarget[], force: boolean): Promise<boolean> {
     const { message, detail, action } = confirmationText(targets, force, RELEASE_WAIT_MS, vscode.l10n);
     const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
@@ -129,6 +208,15 @@ export class KillFlow {
     if (released.length > 0 && released.length === results.length) {
       const ports = [...new Set(targets.map(t => t.port))].join(', ');
       void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} released: {1} ended.', ports, released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 }, vscode.l10n)).join(', ')));
+    }
+    for (const r of released) {
+      const t = byPid.get(r.pid);
+      if (!t?.restartNote) { continue; }
+      // Never run for the user: offered to copy, as systemd or a supervisor may have started it again.
+      const cmd = t.stopCommand;
+      const copy = cmd ? vscode.l10n.t('Copy "{0}"', cmd) : undefined;
+      void vscode.window.showWarningMessage(resultSentence(t.restartNote), ...(copy ? [copy] : []))
+        .then(choice => { if (cmd && choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     const still = results.filter(r => r.status === 'still-held');
     if (still.length > 0) {

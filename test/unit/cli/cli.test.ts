@@ -89,8 +89,10 @@ describe('port-inspector CLI', function () {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     const mine = rows.find(s => s.localPort === holder.info.port);
     assert.ok(mine);
-    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'ownerVisible', 'processes']);
+    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'ownerVisible', 'processes', 'container', 'service']);
     assert.equal(mine.state, 'LISTEN');
+    // a plain Node listener: no container behind it, no unit or supervisor (the test runner is not one)
+    assert.equal(mine.container, null);
     assert.equal(mine.ownerVisible, true);
     const [p] = mine.processes as Record<string, unknown>[];
     assert.deepEqual(Object.keys(p), ['pid', 'ppid', 'name', 'commandLine', 'cwd', 'user', 'startTime', 'fd']);

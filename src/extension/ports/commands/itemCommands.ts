@@ -1,12 +1,32 @@
 // Commands on a Ports view item (inline and context menu; hidden from the palette). Each also
 // accepts a plain object, so tests and other extensions can call them without a tree item:
 //   portInspector.kill({ pid, startTime, port, protocol? }, { confirm?: boolean })
+//   portInspector.stopContainer(port | { port, protocol? }, { confirm?: boolean }) (and restartContainer)
 import * as vscode from 'vscode';
 import type { KillResult } from '../../../core/process/kill';
 import { isInside } from '../portGroups';
 import { isNode, selectionOf, selectionOfArgument } from '../nodeSelection';
 import type { PortsContext } from '../portsView';
 import { targetFromOwner, type KillFlowOptions, type KillTarget } from '../../shared/killFlow';
+import type { ContainerOwner, Protocol } from '../../../core/model';
+import type { ContainerAction } from '../../../core/owners/containerControl';
+import { containerOfListeners } from '../../../core/owners/containerControl';
+import { containerOfGroups } from '../portsContainers';
+
+/** The container a row or a port argument stands for: the row's own, or the port's listeners' now. */
+async function containerTarget(arg: unknown, ctx: PortsContext): Promise<{ container: ContainerOwner | undefined; port: number | undefined; protocol: Protocol | undefined }> {
+  if (isNode(arg)) {
+    const sel = selectionOf(arg);
+    const own = arg.kind === 'process' ? arg.container ?? containerOfGroups(arg.ports) : arg.kind === 'port' ? containerOfGroups([arg.group]) : undefined;
+    const port = sel.port ?? (arg.kind === 'process' ? own && arg.ports.find(g => g.container?.id === own.id)?.port : undefined);
+    return { container: own, port, protocol: sel.protocol };
+  }
+  const a = typeof arg === 'number' ? { port: arg } : arg as { port?: unknown; protocol?: Protocol } | undefined;
+  if (!a || !Number.isInteger(a.port)) { throw new Error('Select a container\'s port in the Ports view, or pass { port }.'); }
+  const port = a.port as number;
+  const snap = await ctx.services.collector.collect({ listeningOnly: true, fullWalk: true });
+  return { container: containerOfListeners(snap.sockets, port, a.protocol), port, protocol: a.protocol };
+}
 
 function killTargets(arg: unknown): KillTarget[] {
   if (isNode(arg)) {
@@ -37,7 +57,22 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
     return ctx.killFlow.run(targets, { force: force || opts?.force === true, confirm: opts?.confirm });
   };
 
+  const container = (action: ContainerAction) => async (arg: unknown, opts?: KillFlowOptions): Promise<KillResult | undefined> => {
+    let t;
+    try { t = await containerTarget(arg, ctx); } catch (e) {
+      void vscode.window.showErrorMessage((e as Error).message);
+      throw e;
+    }
+    if (!t.container || t.port === undefined) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No container publishes this port.'));
+      return undefined;
+    }
+    return ctx.killFlow.runContainer(t.container, t.port, t.protocol, action, { confirm: opts?.confirm });
+  };
+
   context.subscriptions.push(
+    vscode.commands.registerCommand('portInspector.stopContainer', container('stop')),
+    vscode.commands.registerCommand('portInspector.restartContainer', container('restart')),
     vscode.commands.registerCommand('portInspector.kill', kill(false)),
     vscode.commands.registerCommand('portInspector.forceKill', kill(true)),
     vscode.commands.registerCommand('portInspector.copyPid', async (arg: unknown) => {

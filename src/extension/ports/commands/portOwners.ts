@@ -1,6 +1,6 @@
 // "Who holds port N?" as data: every socket whose local port is exactly N (never a substring
 // match), one entry per socket and owning process. Shared by whoIsUsingPort and killPort.
-import type { Collector, SocketEntry, SocketRecord } from '../../../core/model';
+import type { Collector, ContainerOwner, ServiceOwner, SocketEntry, SocketRecord } from '../../../core/model';
 import { isListening } from '../../../core/model';
 import { socketsOnPort } from '../../../core/socketQueries';
 import { parsePortNumber } from '../../../core/portNumber';
@@ -17,6 +17,10 @@ export interface PortOwnerInfo extends Omit<SocketRecord, 'inode' | 'uid'> {
   startTime: number | null;
   listening: boolean;
   ownerVisible: boolean;
+  /** The container behind the socket (docker-proxy, dockerd's placeholder, a process inside it), else null. */
+  container: ContainerOwner | null;
+  /** The systemd unit or supervisor that restarts the owner, else null. */
+  service: ServiceOwner | null;
 }
 
 /** Accepts 3000 or "3000"; anything else throws an Error whose message is the user-facing one. */
@@ -35,6 +39,7 @@ export function ownersFromSockets(sockets: readonly SocketEntry[]): PortOwnerInf
     const base = {
       protocol: s.protocol, family: s.family, localAddress: s.localAddress, localPort: s.localPort,
       remoteAddress: s.remoteAddress, remotePort: s.remotePort, state: s.state, listening: isListening(s), ownerVisible: s.ownerVisible,
+      container: s.container ?? null, service: s.service ?? null,
     };
     if (s.processes.length === 0) {
       out.push({ pid: null, name: '', commandLine: '', cwd: '', user: s.user, startTime: null, ...base });

@@ -4,6 +4,7 @@
 //   await vscode.commands.executeCommand('portInspector.whoIsUsingPort', 3000) -> PortOwnerInfo[]
 // and with { port, interactive: true } it skips the input box and shows the pick for that port.
 import * as vscode from 'vscode';
+import { containerText, serviceText } from '../../../core/owners/ownerText';
 import { parsePortNumber } from '../../../core/portNumber';
 import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
 import { addressExposure } from '../portGroups';
@@ -31,7 +32,9 @@ export function socketLabel(o: PortOwnerInfo): string {
 
 export function ownerDescription(o: PortOwnerInfo): string {
   if (o.pid === null) { return o.ownerVisible ? vscode.l10n.t('no owning process') : vscode.l10n.t('owner not visible (user {0})', o.user || '?'); }
-  return vscode.l10n.t('{0} · pid {1} · {2}', o.name, o.pid, o.user || '?');
+  const who = vscode.l10n.t('{0} · pid {1} · {2}', o.name, o.pid, o.user || '?');
+  if (o.container) { return containerText(o.container, who, vscode.l10n); }
+  return o.service ? `${who} · ${serviceText(o.service, vscode.l10n)}` : who;
 }
 
 /** Listeners plus, from the rest, one row per process (an accepted-connection storm must not flood the pick). */

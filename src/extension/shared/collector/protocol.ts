@@ -6,7 +6,7 @@
 // as long as collecting in place does. And when nothing changed since the last answer for the same
 // options, the worker only says so (the view's every-2-s refresh on a quiet machine).
 import type { BackendName } from '../../../core/platform/platformRules';
-import type { CollectOptions, CollectStats, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner } from '../../../core/model';
+import type { CollectOptions, CollectStats, ContainerOwner, PortProbeSpec, ProcessInfo, ServiceOwner, Snapshot, SocketEntry, SocketOwner } from '../../../core/model';
 
 export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
@@ -23,6 +23,8 @@ export type CompactSocket = [
   protocol: SocketEntry['protocol'], family: SocketEntry['family'], localAddress: string, localPort: number,
   remoteAddress: string, remotePort: number, state: SocketEntry['state'], inode: number, uid: number,
   user: string, ownerVisible: boolean, owners: number[],
+  /** The container and service behind the owners (the worker looks them up; src/core/owners). */
+  container: ContainerOwner | null, service: ServiceOwner | null,
 ];
 
 export interface CompactSnapshot {
@@ -64,7 +66,7 @@ export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
       }
       owners.push(i, o.fd);
     }
-    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners];
+    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners, s.container ?? null, s.service ?? null];
   });
   return { takenAt: snap.takenAt, backend: snap.backend, stats: snap.stats, processes, sockets };
 }
@@ -85,7 +87,7 @@ export function expand(c: CompactSnapshot): Snapshot {
     }
     return {
       protocol: t[0], family: t[1], localAddress: t[2], localPort: t[3], remoteAddress: t[4], remotePort: t[5],
-      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes,
+      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes, container: t[12], service: t[13],
     };
   });
   return { takenAt: c.takenAt, backend: c.backend, stats: c.stats, sockets };

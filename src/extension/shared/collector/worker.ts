@@ -8,10 +8,13 @@ import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCollector } from '../../../core/collect/createCollector';
 import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
+import { OwnerEnricher } from '../../../core/owners/ownerEnricher';
 import { compact, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const init = (workerData ?? {}) as WorkerInit;
 const collector = createCollector(init.backend);
+// Containers, systemd units and supervisors behind the owners: /proc and the engines' sockets (Linux).
+const owners = process.platform === 'linux' ? new OwnerEnricher() : undefined;
 const port = parentPort;
 if (!port) { throw new Error('collectorWorker must run as a worker thread'); }
 
@@ -26,6 +29,7 @@ function answer(req: Exclude<WorkerRequest, { op: 'collect' }>): Promise<unknown
 
 async function collect(req: Extract<WorkerRequest, { op: 'collect' }>): Promise<CompactSnapshot> {
   const snap = await collector.collect(req.options);
+  if (owners && req.options?.owners !== false) { await owners.enrich(snap); }
   const c = compact(snap);
   const hash = createHash('sha1').update(JSON.stringify([c.backend, c.processes, c.sockets])).digest('base64');
   if (req.have === hash) {

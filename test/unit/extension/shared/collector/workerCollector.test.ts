@@ -8,6 +8,7 @@ import { isMainThread } from 'node:worker_threads';
 import { WorkerCollector } from '../../../../../src/extension/shared/collector/workerCollector';
 import { compact, expand, optionsKey } from '../../../../../src/extension/shared/collector/protocol';
 import { ProcfsCollector } from '../../../../../src/core/collect/procfsCollector';
+import { OwnerEnricher } from '../../../../../src/core/owners/ownerEnricher';
 import { closeServer, listenTcp, portOf } from '../../../support/children';
 import { outRoot } from '../../../support/paths';
 import { linuxOnly } from '../../../support/skip';
@@ -87,7 +88,7 @@ describe('WorkerCollector', function () {
   });
 
   it('the compact wire form round-trips a live snapshot exactly and stores each process once', async () => {
-    const snap = await new ProcfsCollector().collect({ listeningOnly: false });
+    const snap = await new OwnerEnricher().enrich(await new ProcfsCollector().collect({ listeningOnly: false }));
     const c = compact(snap);
     assert.deepEqual(expand({ ...c, hash: 'x' }), snap);
     const owners = new Set(snap.sockets.flatMap(s => s.processes.map(p => `${p.pid}@${p.startTime}`)));

@@ -1,0 +1,190 @@
+// Fills in SocketEntry.container and .service: the container a proxy or placeholder stands for, or
+// the one a process runs in, and the systemd unit or supervisor that restarts an owner. Runs where
+// the snapshot is collected (the collector worker, the CLI), never on the extension host's thread.
+//
+// Cheap when nothing changed: process facts are read once per process (pid and start time), an
+// owner object the collector reuses is found through a WeakMap, and the engine is asked only for a
+// socket or container id not resolved before, once per engine socket per pass (one
+// GET /containers/json?all=1). An engine that does not answer, and a lookup that found nothing, are
+// not asked again for `retryMs`.
+import type { ContainerEngine, ContainerOwner, Protocol, Snapshot, SocketEntry, SocketOwner } from '../model';
+import type { L10n } from '../l10n';
+import { english } from '../l10n';
+import { engineErrorText, engineRequest } from './engineClient';
+import { engineSockets, type EndpointEnv } from './engineEndpoints';
+import { ownerFromSummary, parseContainerList, publishes, type ContainerSummary } from './engineJson';
+import { readProcessFacts, type ProcessFacts } from './processFacts';
+
+export interface OwnerEnricherOptions {
+  procRoot?: string;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  retryMs?: number;
+  requestTimeoutMs?: number;
+  now?: () => number;
+  l10n?: L10n;
+}
+
+type Match = { kind: 'id'; id: string } | { kind: 'port'; protocol: Protocol; port: number; address: string };
+
+interface Lookup {
+  key: string;
+  engine: ContainerEngine;
+  sockets: string[];
+  match: Match;
+  via: ContainerOwner['via'];
+  holder: string;
+  /** A placeholder of an engine that also has listeners of its own (dockerd -H tcp://): no match = not a container. */
+  optional: boolean;
+  entries: SocketEntry[];
+}
+
+interface Resolved { owner: ContainerOwner | null; until: number; seen: number }
+
+export class OwnerEnricher {
+  private readonly procRoot: string;
+  private readonly endpointEnv: EndpointEnv;
+  private readonly retryMs: number;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly l10n: L10n;
+  private readonly facts = new Map<string, ProcessFacts>();
+  private readonly byOwner = new WeakMap<SocketOwner, ProcessFacts>();
+  private readonly resolved = new Map<string, Resolved>();
+  private readonly engineDown = new Map<string, { until: number; error: string }>();
+  private pass = 0;
+  /** Engine requests made so far (tests and the benchmark check the economy). */
+  requests = 0;
+
+  constructor(options: OwnerEnricherOptions = {}) {
+    this.procRoot = options.procRoot ?? '/proc';
+    this.endpointEnv = { env: options.env ?? process.env, home: options.home ?? process.env.HOME ?? '' };
+    this.retryMs = options.retryMs ?? 10_000;
+    this.timeoutMs = options.requestTimeoutMs ?? 2000;
+    this.now = options.now ?? Date.now;
+    this.l10n = options.l10n ?? english;
+  }
+
+  private factsOf(o: SocketOwner): ProcessFacts {
+    let f = this.byOwner.get(o);
+    if (f) { f.seen = this.pass; return f; }
+    const key = `${o.pid}@${o.startTime}`;
+    f = this.facts.get(key);
+    if (!f) {
+      f = readProcessFacts(this.procRoot, o, this.pass);
+      this.facts.set(key, f);
+    }
+    f.seen = this.pass;
+    this.byOwner.set(o, f);
+    return f;
+  }
+
+  /** The container lookup a socket needs, or undefined when its owners are ordinary processes. */
+  private lookupOf(s: SocketEntry): Omit<Lookup, 'entries'> | undefined {
+    for (const o of s.processes) {
+      const f = this.factsOf(o);
+      const role = f.role;
+      if (role) {
+        const daemon = f.daemonHosts;
+        const match: Match = role.kind === 'proxy' && role.id
+          ? { kind: 'id', id: role.id }
+          : { kind: 'port', protocol: s.protocol, port: s.localPort, address: s.localAddress };
+        const key = match.kind === 'id' ? `${role.engine}:${match.id}` : `${o.pid}@${o.startTime}|${s.protocol}|${s.localAddress}|${s.localPort}`;
+        return {
+          key, engine: role.engine, sockets: engineSockets(role.engine, this.endpointEnv, daemon), match,
+          via: role.kind === 'engine' ? 'engine' : 'proxy', holder: role.kind === 'docker-proxy' ? 'docker-proxy' : role.name,
+          optional: role.kind === 'engine',
+        };
+      }
+      const c = f.placement.container;
+      if (c) {
+        return {
+          key: `${c.engine}:${c.id}`, engine: c.engine, sockets: engineSockets(c.engine, this.endpointEnv), match: { kind: 'id', id: c.id },
+          via: 'inside', holder: o.name, optional: false,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  async enrich(snapshot: Snapshot): Promise<Snapshot> {
+    this.pass++;
+    const now = this.now();
+    const pending = new Map<string, Lookup>();
+    for (const s of snapshot.sockets) {
+      if (s.processes.length === 0) { set(s, null, null); continue; }
+      const lookup = this.lookupOf(s);
+      if (!lookup) {
+        let service: SocketEntry['service'] = null;
+        for (const o of s.processes) { service ??= this.factsOf(o).service; }
+        set(s, null, service);
+        continue;
+      }
+      const r = this.resolved.get(lookup.key);
+      if (r && now < r.until) {
+        r.seen = this.pass;
+        set(s, r.owner, null);
+        continue;
+      }
+      const p = pending.get(lookup.key);
+      if (p) { p.entries.push(s); } else { pending.set(lookup.key, { ...lookup, entries: [s] }); }
+    }
+    if (pending.size > 0) { await this.resolve([...pending.values()], now); }
+    for (const [key, r] of this.resolved) { if (r.seen !== this.pass) { this.resolved.delete(key); } }
+    for (const [key, f] of this.facts) { if (f.seen !== this.pass) { this.facts.delete(key); } }
+    return snapshot;
+  }
+
+  private async listOf(socket: string, now: number, lists: Map<string, ContainerSummary[] | string>): Promise<ContainerSummary[] | string> {
+    const known = lists.get(socket);
+    if (known !== undefined) { return known; }
+    const down = this.engineDown.get(socket);
+    if (down && now < down.until) { return down.error; }
+    let result: ContainerSummary[] | string;
+    try {
+      this.requests++;
+      const res = await engineRequest(socket, 'GET', '/containers/json?all=1', this.timeoutMs);
+      result = res.status === 200 ? parseContainerList(res.body) : this.l10n.t('{0} answered HTTP {1}', socket, res.status);
+    } catch (e) {
+      result = engineErrorText(socket, e, this.l10n);
+    }
+    if (typeof result === 'string') { this.engineDown.set(socket, { until: now + this.retryMs, error: result }); } else { this.engineDown.delete(socket); }
+    lists.set(socket, result);
+    return result;
+  }
+
+  private async resolve(lookups: readonly Lookup[], now: number): Promise<void> {
+    const lists = new Map<string, ContainerSummary[] | string>();
+    for (const l of lookups) {
+      let found: ContainerOwner | null = null;
+      let error = '';
+      let answered = false;
+      for (const socket of l.sockets) {
+        const list = await this.listOf(socket, now, lists);
+        if (typeof list === 'string') { error ||= list; continue; }
+        answered = true;
+        const m = l.match;
+        const c = m.kind === 'id' ? list.find(x => x.id === m.id) : list.find(x => x.ports.some(p => publishes(p, m.protocol, m.port, m.address)));
+        if (c) { found = ownerFromSummary(c, l.engine, socket, l.via, l.holder); break; }
+      }
+      let owner: ContainerOwner | null = found;
+      if (!owner && !l.optional) {
+        const why = !answered
+          ? this.l10n.t('engine not reachable: {0}', error || this.l10n.t('no engine socket to ask'))
+          : l.match.kind === 'id'
+            ? this.l10n.t('the engine does not know container {0}', l.match.id.slice(0, 12))
+            : this.l10n.t('no container of the engine publishes port {0}', l.match.port);
+        owner = { engine: l.engine, id: l.match.kind === 'id' ? l.match.id : '', name: '', image: '', compose: null, via: l.via, holder: l.holder, endpoint: '', error: why };
+      }
+      // Found: kept while seen. Not found or not reachable: asked again after retryMs.
+      this.resolved.set(l.key, { owner, until: found ? Infinity : now + this.retryMs, seen: this.pass });
+      for (const s of l.entries) { set(s, owner, null); }
+    }
+  }
+}
+
+/** Writes only what changed: entries are shared between the collector's snapshots. */
+function set(s: SocketEntry, container: ContainerOwner | null, service: SocketEntry['service']): void {
+  if (s.container !== container) { s.container = container; }
+  if (s.service !== service) { s.service = service ?? null; }
+}
