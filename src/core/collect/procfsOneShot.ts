@@ -2,9 +2,10 @@
 // in-memory caches would start cold every time. Instead the owner index of the previous run is
 // loaded from a private file (ownerCacheFile.ts) while the kernel prints the big TCP tables in
 // child processes (procNetAside.ts), and each row is built into its final entry at once, with no
-// row cache (nothing would reuse it).
+// row cache (nothing would reuse it). `ss`, for the bound interfaces and v6only flags, is started
+// first of all and runs on the other core meanwhile.
 import type { CollectOptions, Snapshot, SocketEntry } from '../model';
-import { emptyStats } from '../model';
+import { emptyStats, isListening } from '../model';
 import { loadOwnerCache, saveOwnerCache } from './ownerCacheFile';
 import { readProcNetTablesAside } from './procNetAside';
 import { forEachRow, parseRowAt, tcpRowsFromSockstat } from './procNetParser';
@@ -20,11 +21,14 @@ const ASIDE_MIN_ROWS = 4000;
 export type StartedReads = Map<ProcNetTable, Promise<string | undefined>>;
 
 export class OneShotProcfsCollector extends ProcfsCollector {
+  private attributesAsked: Promise<void> | undefined;
+
   /**
    * Starts reading the TCP tables in child processes, for a caller that has other work to do
    * meanwhile (loading the owner cache). Pass the result to collectStarted() with the same options.
    */
   startTableReads(options: CollectOptions = {}): StartedReads {
+    this.attributesAsked = this.attributes.start();
     const tcp = tablesFor(options).filter(t => t.protocol === 'tcp');
     if (tcp.length === 0) { return new Map(); }
     // Below a few thousand rows the children cost more (~3 ms each) than the reads they take over.
@@ -75,6 +79,16 @@ export class OneShotProcfsCollector extends ProcfsCollector {
           const s = sockets[i];
           if (this.ownersOf(s, true) !== s.processes) { sockets[i] = this.entryOf(s, true); }
         }
+      }
+    }
+    if (this.attributesAsked) {
+      await this.attributesAsked;
+      // These entries are this run's own objects (no row cache), so they take the answer in place.
+      for (const s of sockets) {
+        if (!isListening(s)) { continue; }
+        const a = this.attributes.get(s.inode);
+        s.boundDevice = a.boundDevice;
+        s.ipv6Only = a.ipv6Only;
       }
     }
     return { takenAt: this.now(), backend: this.name, sockets, stats };

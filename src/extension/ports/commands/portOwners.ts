@@ -34,7 +34,7 @@ export function ownersFromSockets(sockets: readonly SocketEntry[]): PortOwnerInf
   for (const s of sockets) {
     const base = {
       protocol: s.protocol, family: s.family, localAddress: s.localAddress, localPort: s.localPort,
-      remoteAddress: s.remoteAddress, remotePort: s.remotePort, state: s.state, listening: isListening(s), ownerVisible: s.ownerVisible,
+      remoteAddress: s.remoteAddress, remotePort: s.remotePort, state: s.state, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only, listening: isListening(s), ownerVisible: s.ownerVisible,
     };
     if (s.processes.length === 0) {
       out.push({ pid: null, name: '', commandLine: '', cwd: '', user: s.user, startTime: null, ...base });

@@ -23,6 +23,7 @@ export type CompactSocket = [
   protocol: SocketEntry['protocol'], family: SocketEntry['family'], localAddress: string, localPort: number,
   remoteAddress: string, remotePort: number, state: SocketEntry['state'], inode: number, uid: number,
   user: string, ownerVisible: boolean, owners: number[],
+  boundDevice: string | null, ipv6Only: boolean | null,
 ];
 
 export interface CompactSnapshot {
@@ -64,7 +65,7 @@ export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
       }
       owners.push(i, o.fd);
     }
-    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners];
+    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners, s.boundDevice, s.ipv6Only];
   });
   return { takenAt: snap.takenAt, backend: snap.backend, stats: snap.stats, processes, sockets };
 }
@@ -85,7 +86,7 @@ export function expand(c: CompactSnapshot): Snapshot {
     }
     return {
       protocol: t[0], family: t[1], localAddress: t[2], localPort: t[3], remoteAddress: t[4], remotePort: t[5],
-      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes,
+      state: t[6], inode: t[7], uid: t[8], boundDevice: t[12], ipv6Only: t[13], user: t[9], ownerVisible: t[10], processes,
     };
   });
   return { takenAt: c.takenAt, backend: c.backend, stats: c.stats, sockets };

@@ -10,7 +10,7 @@ import type { PortResult, ScanResult } from '../../../../src/core/scan/types';
 function listener(port: number, localAddress: string, pid: number, name: string, protocol: 'tcp' | 'udp' = 'tcp'): SocketEntry {
   return {
     protocol, family: localAddress.includes(':') ? 6 : 4, localAddress, localPort: port, remoteAddress: localAddress.includes(':') ? '::' : '0.0.0.0',
-    remotePort: 0, state: protocol === 'tcp' ? 'LISTEN' : 'UNCONN', inode: pid * 10, uid: 0, user: 'root', ownerVisible: true,
+    remotePort: 0, state: protocol === 'tcp' ? 'LISTEN' : 'UNCONN', inode: pid * 10, uid: 0, boundDevice: '', ipv6Only: localAddress.includes(':') ? false : null, user: 'root', ownerVisible: true,
     processes: [{ pid, ppid: 1, name, commandLine: `${name} --serve`, cwd: '/', user: 'root', startTime: 0, fd: 3 }],
   };
 }

@@ -98,7 +98,7 @@ function owner(pid: number, name: string): SocketOwner {
 function entry(port: number, address: string, processes: SocketOwner[], extra: Partial<SocketEntry> = {}): SocketEntry {
   return {
     protocol: 'tcp', family: address.includes(':') ? 6 : 4, localAddress: address, localPort: port, remoteAddress: address.includes(':') ? '::' : '0.0.0.0',
-    remotePort: 0, state: 'LISTEN', inode: port * 10 + processes.length, uid: 0, user: 'root', ownerVisible: true, processes, ...extra,
+    remotePort: 0, state: 'LISTEN', inode: port * 10 + processes.length, uid: 0, boundDevice: '', ipv6Only: null, user: 'root', ownerVisible: true, processes, ...extra,
   };
 }
 
