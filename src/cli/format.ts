@@ -2,6 +2,7 @@
 // visible(): names, users, command lines and directories are other people's text.
 import type { SocketEntry, SocketRecord } from '../core/model';
 import { visible } from '../core/visibleText';
+import { hostText } from '../core/splitListeners';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {
@@ -20,9 +21,7 @@ export function endpoint(address: string, port: number, family: 4 | 6): string {
  */
 export function specialLocalHost(s: Pick<SocketRecord, 'localAddress' | 'family' | 'boundDevice' | 'ipv6Only'>): string | undefined {
   const dualStack = s.family === 6 && s.localAddress === '::' && s.ipv6Only === false;
-  if (!dualStack && !s.boundDevice) { return undefined; }
-  const host = dualStack ? '*' : s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress;
-  return s.boundDevice ? `${host}%${s.boundDevice}` : host;
+  return dualStack || s.boundDevice ? hostText(s) : undefined;
 }
 
 /** The local endpoint as `ss` writes it: `0.0.0.0%enp0s3:37000`, `*:80`, `[::1]:631`. */

@@ -72,7 +72,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       if (local && target.kind === 'single') {
         try {
           const snap = await services.collector.collect({ listeningOnly: true, protocols: [req.protocol] });
-          entry.local = analyzeLocalScan(result, snap.sockets);
+          entry.local = analyzeLocalScan(result, snap.sockets, vscode.l10n);
         } catch (e) {
           entry.localError = e instanceof Error ? e.message : String(e);
           log.warn(`Scan: could not compare with local listeners: ${entry.localError}`);
