@@ -94,6 +94,23 @@ export async function localhostOrder(): Promise<string[]> {
   }
 }
 
+let knownOrder: readonly string[] = [];
+let orderAsked = -Infinity;
+const ORDER_TTL_MS = 60_000;
+
+/**
+ * The last known localhost order, for synchronous callers (the Ports view builds its rows
+ * synchronously): asks the resolver again in the background at most once a minute. Empty until
+ * the first answer came.
+ */
+export function recentLocalhostOrder(now = Date.now()): readonly string[] {
+  if (now - orderAsked > ORDER_TTL_MS) {
+    orderAsked = now;
+    void localhostOrder().then(order => { knownOrder = order; });
+  }
+  return knownOrder;
+}
+
 /** Split ports among listening sockets, by protocol and port. */
 export function splitListeners(sockets: readonly SocketEntry[], order: readonly string[]): SplitListener[] {
   const byPort = new Map<string, SocketEntry[]>();

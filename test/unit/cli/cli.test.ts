@@ -89,7 +89,7 @@ describe('port-inspector CLI', function () {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     const mine = rows.find(s => s.localPort === holder.info.port);
     assert.ok(mine);
-    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'ownerVisible', 'processes']);
+    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'boundDevice', 'ipv6Only', 'ownerVisible', 'processes']);
     assert.equal(mine.state, 'LISTEN');
     assert.equal(mine.ownerVisible, true);
     const [p] = mine.processes as Record<string, unknown>[];
