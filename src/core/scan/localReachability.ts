@@ -4,8 +4,10 @@
 // is what should be closed really closed? The CLI's scan and the Scan Results view both use this.
 //
 // The reason comes from the socket's facts (exposure.ts): its address, the interface it is bound
-// to, and whether an IPv6 socket also takes IPv4. A probe of one of this machine's own addresses
-// arrives on loopback, so a socket bound to another interface never sees it.
+// to, and whether an IPv6 socket also takes IPv4. A probe this machine sends to one of its own
+// addresses is delivered locally, as if it came in on the interface that holds that address
+// (loopback for 127.0.0.1 and ::1): a socket bound to another interface never sees it.
+import { networkInterfaces } from 'node:os';
 import type { SocketEntry } from '../model';
 import { isListening } from '../model';
 import { delivery, type Delivery } from '../exposure';
@@ -60,7 +62,17 @@ function owners(sockets: readonly SocketEntry[]): ListenerOwner[] {
 }
 
 /** Of several sockets that all miss the probe, the reason nearest to receiving it names the port's cause. */
-const NEAREST: readonly Delivery[] = ['bound-device', 'other-family', 'other-address'];
+const NEAREST: readonly Delivery[] = ['bound-device', 'other-address', 'other-family'];
+
+/** The interface a probe of this machine's own address counts as arriving on: the one holding it. */
+export function arrivalInterface(target: string, interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): string {
+  const t = target.toLowerCase();
+  if (t.startsWith('127.') || t === '::1') { return 'lo'; }
+  for (const [name, list] of Object.entries(interfaces)) {
+    if ((list ?? []).some(a => a.address.toLowerCase() === t)) { return name; }
+  }
+  return 'lo';
+}
 
 /** The short words for a cause (the Scan Results view's description, the CLI's CAUSE column). */
 export function causeWords(cause: UnreachableCause, l10n: L10n = english): string {
@@ -72,7 +84,7 @@ export function causeWords(cause: UnreachableCause, l10n: L10n = english): strin
   }
 }
 
-function explain(cause: UnreachableCause, state: PortState, protocol: ScanResult['protocol'], addresses: string[], target: string, sockets: readonly SocketEntry[], l10n: L10n): string {
+function explain(cause: UnreachableCause, state: PortState, protocol: ScanResult['protocol'], addresses: string[], target: string, arrival: string, sockets: readonly SocketEntry[], l10n: L10n): string {
   const where = addresses.join(', ');
   switch (cause) {
     case 'other-address':
@@ -83,7 +95,7 @@ function explain(cause: UnreachableCause, state: PortState, protocol: ScanResult
         : l10n.t('listening on {0}, IPv6 only: the probe of {1} was IPv4', where, target);
     case 'bound-device': {
       const devices = [...new Set(sockets.map(s => s.boundDevice).filter((d): d is string => !!d))].join(', ');
-      return l10n.t('bound to interface {0} only: a probe of this machine\'s own address {1} arrives on loopback', devices, target);
+      return l10n.t('bound to interface {0} only: a probe of this machine\'s own address {1} arrives on {2}', devices, target, arrival);
     }
     case 'firewall':
       if (state === 'closed') {
@@ -95,7 +107,7 @@ function explain(cause: UnreachableCause, state: PortState, protocol: ScanResult
   }
 }
 
-export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEntry[], l10n: L10n = english): LocalReport {
+export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEntry[], l10n: L10n = english, arrival = arrivalInterface(result.address)): LocalReport {
   const scanned = new Map(result.ports.map(p => [p.port, p.state]));
   const byPort = new Map<number, SocketEntry[]>();
   for (const s of sockets) {
@@ -107,7 +119,7 @@ export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEnt
   const unreachable: UnreachableListener[] = [];
   for (const [port, list] of [...byPort].sort((a, b) => a[0] - b[0])) {
     const state = scanned.get(port)!;
-    const verdicts = list.map(s => delivery(s, result.address));
+    const verdicts = list.map(s => delivery(s, result.address, arrival));
     const covering = list.filter((_, i) => verdicts[i] === 'receives');
     const addresses = [...new Set(list.map(hostText))];
     // A UDP port that stayed silent (open|filtered) while a socket that receives the probe is bound
@@ -128,7 +140,7 @@ export function analyzeLocalScan(result: ScanResult, sockets: readonly SocketEnt
     const shown = [...new Set(holders.map(hostText))];
     unreachable.push({
       port, state, addresses, owners: owners(holders), cause,
-      explanation: explain(cause, state, result.protocol, cause === 'firewall' ? addresses : shown, result.address, holders, l10n),
+      explanation: explain(cause, state, result.protocol, cause === 'firewall' ? addresses : shown, result.address, arrival, holders, l10n),
     });
   }
   return { open, unreachable };

@@ -73,7 +73,7 @@ describe('scan: local listeners vs scan result', () => {
     assert.deepEqual([...v4.open.keys()], [80, 5353], 'open|filtered with a receiving socket is consistent');
     assert.deepEqual(v4.open.get(80)!.addresses, ['*']);
     assert.deepEqual(v4.open.get(5353)!.owners.map(o => o.pid), [4], 'the IPv4 socket is the one that received it');
-    assert.match(v4.unreachable[1].explanation, /interface enp0s3 only.*arrives on loopback/);
+    assert.match(v4.unreachable[1].explanation, /interface enp0s3 only.*arrives on lo$/);
     assert.match(v4.unreachable[2].explanation, /IPv6 only: the probe of 127\.0\.0\.1 was IPv4/);
     const v6 = analyzeLocalScan(result('::1', [[53, 'closed'], [38367, 'open|filtered']], 'udp'), sockets);
     assert.deepEqual(v6.unreachable.map(u => [u.port, u.cause]), [[53, 'other-family']]);
