@@ -2,7 +2,7 @@
 // visible(): names, users, command lines and directories are other people's text.
 import type { SocketEntry, SocketRecord } from '../core/model';
 import { visible } from '../core/visibleText';
-import { hostText } from '../core/splitListeners';
+import { hostText } from '../core/exposure';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {

@@ -42,6 +42,13 @@ function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::' || address === '*';
 }
 
+/** The address as ss writes it, without the port: `*` for a dual-stack wildcard, `%dev` after a bound one. */
+export function hostText(s: SocketFacts): string {
+  const host = s.family === 6 && s.localAddress === '::' && s.ipv6Only === false ? '*'
+    : s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress;
+  return s.boundDevice ? `${host}%${s.boundDevice}` : host;
+}
+
 export function socketExposure(s: SocketFacts): Exposure {
   const a = normal(s.localAddress);
   if (isLoopbackAddress(a) || s.boundDevice === 'lo') { return { kind: 'loopback', device: '', network: false }; }

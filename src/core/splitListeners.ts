@@ -3,11 +3,10 @@
 // Then which program a client reaches depends on the address it connects to, and `localhost`
 // means whichever address the resolver lists first here (clients try that one first): the "my
 // server runs but the browser shows another app" trap. Pure, apart from localhostOrder().
-import { lookup } from 'node:dns/promises';
 import type { L10n } from './l10n';
 import { english } from './l10n';
 import type { SocketEntry } from './model';
-import { receiverOf } from './exposure';
+import { hostText, receiverOf } from './exposure';
 
 export interface SplitPart {
   /** The addresses as ss writes them (`127.0.0.1`, `[::1]`, `*`, `0.0.0.0%enp0s3`). */
@@ -25,12 +24,6 @@ export interface SplitListener {
   localhostFirst: { address: string; part: number } | undefined;
 }
 
-/** The address as ss writes it, without the port. */
-export function hostText(s: Pick<SocketEntry, 'family' | 'localAddress' | 'boundDevice' | 'ipv6Only'>): string {
-  const host = s.family === 6 && s.localAddress === '::' && s.ipv6Only === false ? '*'
-    : s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress;
-  return s.boundDevice ? `${host}%${s.boundDevice}` : host;
-}
 
 function holdersKey(s: SocketEntry): string {
   if (s.processes.length === 0) { return `hidden:${s.uid}`; }
@@ -88,6 +81,8 @@ export function localhostSentence(split: SplitListener, l10n: L10n = english): s
 /** The addresses `localhost` resolves to here, in the resolver's order (what clients try first). */
 export async function localhostOrder(): Promise<string[]> {
   try {
+    // Loaded here, not at start-up: `list` and the other commands that never resolve do not pay for it.
+    const { lookup } = await import('node:dns/promises');
     return (await lookup('localhost', { all: true, verbatim: true })).map(a => a.address);
   } catch {
     return [];

@@ -2,11 +2,13 @@
 // in-memory caches would start cold every time. Instead the owner index of the previous run is
 // loaded from a private file (ownerCacheFile.ts) while the kernel prints the big TCP tables in
 // child processes (procNetAside.ts), and each row is built into its final entry at once, with no
-// row cache (nothing would reuse it). `ss`, for the bound interfaces and v6only flags, is started
-// first of all and runs on the other core meanwhile.
+// row cache (nothing would reuse it). The bound interfaces and v6only flags that the previous run
+// learnt from `ss` are kept in a private file too: `ss` then runs only for a listening socket the
+// file does not know (started before the owner pass, which it overlaps), or first of all when
+// there is no such file.
 import type { CollectOptions, Snapshot, SocketEntry } from '../model';
 import { emptyStats, isListening } from '../model';
-import { loadOwnerCache, saveOwnerCache } from './ownerCacheFile';
+import { attributeCachePath, loadOwnerCache, readPrivateJson, saveOwnerCache, writePrivateJson } from './ownerCacheFile';
 import { readProcNetTablesAside } from './procNetAside';
 import { forEachRow, parseRowAt, tcpRowsFromSockstat } from './procNetParser';
 import { readProcNetTable, type ProcNetTable } from './procNetTables';
@@ -27,8 +29,12 @@ export class OneShotProcfsCollector extends ProcfsCollector {
    * Starts reading the TCP tables in child processes, for a caller that has other work to do
    * meanwhile (loading the owner cache). Pass the result to collectStarted() with the same options.
    */
-  startTableReads(options: CollectOptions = {}): StartedReads {
+  /** Runs `ss` now, for a caller that has no attributes cached: it overlaps everything that follows. */
+  askAttributesNow(): void {
     this.attributesAsked = this.attributes.start();
+  }
+
+  startTableReads(options: CollectOptions = {}): StartedReads {
     const tcp = tablesFor(options).filter(t => t.protocol === 'tcp');
     if (tcp.length === 0) { return new Map(); }
     // Below a few thousand rows the children cost more (~3 ms each) than the reads they take over.
@@ -71,6 +77,12 @@ export class OneShotProcfsCollector extends ProcfsCollector {
       stats.malformedLines += withoutPrefix;
     }
     const sockets = perTable.flat();
+    if (!this.attributesAsked) {
+      const listening: number[] = [];
+      for (const s of sockets) { if (isListening(s)) { listening.push(s.inode); } }
+      // Before the owner pass completes, so that `ss`, when a socket is new, runs beside it.
+      this.attributesAsked = this.attributes.refresh(listening, options.protocols === undefined);
+    }
     if (withOwners) {
       pass ??= index.beginPass(options.fullWalk === true, stats, false);
       // Entries were built with the owners known when their row was read: rebuild those that changed.
@@ -81,6 +93,7 @@ export class OneShotProcfsCollector extends ProcfsCollector {
         }
       }
     }
+    // Without a run of `ss` the entries already carry what the imported cache knew (entryOf).
     if (this.attributesAsked) {
       await this.attributesAsked;
       // These entries are this run's own objects (no row cache), so they take the answer in place.
@@ -101,9 +114,13 @@ export class OneShotProcfsCollector extends ProcfsCollector {
  */
 export async function oneShotSnapshot(options: CollectOptions, useCache: boolean): Promise<{ collector: OneShotProcfsCollector; snapshot: Snapshot }> {
   const collector = new OneShotProcfsCollector();
+  const boot = useCache ? tryRead('/proc/sys/kernel/random/boot_id')?.trim() ?? '' : '';
+  const known = useCache && collector.attributes.importCache(readPrivateJson(attributeCachePath()), boot);
+  if (!known) { collector.askAttributesNow(); }
   const reads = collector.startTableReads(options);
   if (useCache) { loadOwnerCache(collector); }
   const snapshot = await collector.collectStarted(reads, options);
   if (useCache && (snapshot.stats.fullWalk || collector.index.cacheChanged)) { saveOwnerCache(collector); }
+  if (useCache && collector.attributes.changed && collector.attributes.ss !== undefined) { writePrivateJson(attributeCachePath(), collector.attributes.exportCache(boot)); }
   return { collector, snapshot };
 }

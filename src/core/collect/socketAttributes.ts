@@ -38,6 +38,8 @@ export class SocketAttributeSource {
   private readonly sysNet: string;
   private readonly now: () => number;
   private failedAt = -Infinity;
+  /** Whether the cache changed since it was imported (the CLI saves it only then). */
+  changed = false;
 
   constructor(options: AttributeSourceOptions = {}) {
     this.ss = 'ss' in options ? options.ss : unixTool('ss');
@@ -81,17 +83,41 @@ export class SocketAttributeSource {
     }
     const parsed = parseSsListeners(text);
     if (present) { this.prune(present); }
+    this.changed = true;
     for (const [inode, attrs] of parsed.byInode) { this.cache.set(inode, attrs); this.noteDevice(attrs.boundDevice); }
     // A socket in the table before ss ran and absent from its answer has closed in between: known
     // as unknown, so that it does not make every later refresh run ss again.
     for (const inode of missing) { if (!this.cache.has(inode)) { this.cache.set(inode, UNKNOWN_ATTRIBUTES); } }
   }
 
+  /**
+   * The cache for the CLI's next run: per socket [inode, boundDevice, ipv6Only], with this boot's
+   * id (inode numbers start over at boot) and each interface's index (a rename is noticed).
+   */
+  exportCache(boot: string): object {
+    return { boot, devices: [...this.devices], sockets: [...this.cache].map(([inode, a]) => [inode, a.boundDevice, a.ipv6Only]) };
+  }
+
+  /** Takes a cache exportCache() wrote in this boot; anything else (another boot, damage) is ignored. */
+  importCache(data: unknown, boot: string): boolean {
+    const d = data as { boot?: unknown; devices?: unknown; sockets?: unknown };
+    if (typeof d !== 'object' || d === null || d.boot !== boot || !Array.isArray(d.devices) || !Array.isArray(d.sockets)) { return false; }
+    const str = (v: unknown): v is string => typeof v === 'string';
+    for (const e of d.devices as unknown[]) {
+      if (Array.isArray(e) && str(e[0]) && (e[1] === undefined || e[1] === null || str(e[1]))) { this.devices.set(e[0], e[1] ?? undefined); }
+    }
+    for (const e of d.sockets as unknown[]) {
+      if (!Array.isArray(e) || !Number.isSafeInteger(e[0]) || !(e[1] === null || str(e[1])) || !(e[2] === null || typeof e[2] === 'boolean')) { continue; }
+      this.cache.set(e[0] as number, { boundDevice: e[1] as string | null, ipv6Only: e[2] as boolean | null });
+    }
+    return true;
+  }
+
   /** Drops sockets that are gone (the cache would otherwise grow with every socket ever seen). */
   private prune(present: readonly number[]): void {
     if (this.cache.size <= present.length) { return; }
     const live = new Set(present);
-    for (const inode of this.cache.keys()) { if (!live.has(inode)) { this.cache.delete(inode); } }
+    for (const inode of this.cache.keys()) { if (!live.has(inode)) { this.cache.delete(inode); this.changed = true; } }
   }
 
   private noteDevice(name: string | null): void {

@@ -11,7 +11,7 @@ import { networkInterfaces } from 'node:os';
 import type { SocketEntry } from '../model';
 import { isListening } from '../model';
 import { delivery, type Delivery } from '../exposure';
-import { hostText } from '../splitListeners';
+import { hostText } from '../exposure';
 import type { L10n } from '../l10n';
 import { english } from '../l10n';
 import type { PortState, ScanResult } from './types';

@@ -3,8 +3,8 @@
 // is unit-tested in plain Node.
 import type { Protocol, SocketEntry, SocketOwner } from '../../core/model';
 import { isListening } from '../../core/model';
-import { socketExposure, type SocketFacts } from '../../core/exposure';
-import { hostText, recentLocalhostOrder, splitListener, type SplitListener } from '../../core/splitListeners';
+import { hostText, socketExposure, type SocketFacts } from '../../core/exposure';
+import { recentLocalhostOrder, splitListener, type SplitListener } from '../../core/splitListeners';
 
 /** One bound address of a port, with the facts that decide who can reach it. */
 export interface BoundAddress {

@@ -8,8 +8,8 @@ import { parsePortNumber } from '../../../core/portNumber';
 import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
 import type { PortsContext } from '../portsView';
 import { portArgument, portOwners, portReport, type PortOwnerInfo } from './portOwners';
-import { exposureWords, socketExposure } from '../../../core/exposure';
-import { hostText, localhostOrder, localhostSentence, splitSummary, type SplitListener } from '../../../core/splitListeners';
+import { exposureWords, hostText, socketExposure } from '../../../core/exposure';
+import { localhostOrder, localhostSentence, splitSummary, type SplitListener } from '../../../core/splitListeners';
 
 export async function askForPort(title: string): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
