@@ -6,7 +6,7 @@ import * as dns from 'dns';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import { MULTI_LISTENER, runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
-import { flatten, portRow, portsApi, tree } from './helpers/portsApi';
+import { flatten, plainText, portRow, portsApi, tree } from './helpers/portsApi';
 
 const VIEW_FOCUS = 'portInspector.ports.focus';
 
@@ -78,8 +78,8 @@ describe('Ports view', function () {
     // Who holds which part, and which one localhost reaches first (the resolver's first address here).
     const first = (await dns.promises.lookup('localhost', { all: true, verbatim: true }))[0].address;
     const firstPid = first === '::1' ? b.pid : a.pid;
-    assert.match(row.tooltip, new RegExp(`split between processes: 127\\.0\\.0\\.1 by node \\(pid ${a.pid}\\); \\[::1\\] by node \\(pid ${b.pid}\\)`));
-    assert.match(row.tooltip, new RegExp(`localhost:${a.info.port} reaches ${first === '::1' ? '\\[::1\\]' : '127\\.0\\.0\\.1'} first, held by node \\(pid ${firstPid}\\)`));
+    assert.match(plainText(row.tooltip), new RegExp(`split between processes: 127\\.0\\.0\\.1 by node \\(pid ${a.pid}\\); \\[::1\\] by node \\(pid ${b.pid}\\)`));
+    assert.match(plainText(row.tooltip), new RegExp(`localhost:${a.info.port} reaches ${first === '::1' ? '\\[::1\\]' : '127\\.0\\.0\\.1'} first, held by node \\(pid ${firstPid}\\)`));
     const procs = row.children.filter(c => c.id.includes('/pid/'));
     assert.deepStrictEqual(procs.map(p => Number(/pid\/(\d+)@/.exec(p.id)![1])).sort(), [a.pid, b.pid].sort());
     assert.notStrictEqual(procs[0].id, procs[1].id);
