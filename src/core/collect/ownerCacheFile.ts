@@ -21,7 +21,7 @@ export function loadOwnerCache(collector: { index: FdOwnerIndex }, file = ownerC
 
 /** The socket attributes the CLI's previous run learnt from `ss` (socketAttributes.ts checks them). */
 export function attributeCachePath(): string {
-  return path.join(privateDirPath(), 'socket-attributes-v1.json');
+  return path.join(privateDirPath(), 'socket-attributes-v2.json');
 }
 
 export function saveOwnerCache(collector: { index: FdOwnerIndex }, file = ownerCachePath()): void {

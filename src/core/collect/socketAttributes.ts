@@ -91,24 +91,34 @@ export class SocketAttributeSource {
   }
 
   /**
-   * The cache for the CLI's next run: per socket [inode, boundDevice, ipv6Only], with this boot's
-   * id (inode numbers start over at boot) and each interface's index (a rename is noticed).
+   * The cache for the CLI's next run: the inodes grouped by their answer ([boundDevice, ipv6Only,
+   * [inode, …]]: a few flat number arrays parse fastest), with this boot's id (inode numbers start
+   * over at boot) and each interface's index (a rename is noticed).
    */
   exportCache(boot: string): object {
-    return { boot, devices: [...this.devices], sockets: [...this.cache].map(([inode, a]) => [inode, a.boundDevice, a.ipv6Only]) };
+    const groups = new Map<SocketAttributes, number[]>();
+    const canonical = new Map<string, SocketAttributes>();
+    for (const [inode, a] of this.cache) {
+      const key = `${a.boundDevice}\0${a.ipv6Only}`;
+      let same = canonical.get(key);
+      if (!same) { same = a; canonical.set(key, a); groups.set(a, []); }
+      groups.get(same)!.push(inode);
+    }
+    return { boot, devices: [...this.devices], groups: [...groups].map(([a, inodes]) => [a.boundDevice, a.ipv6Only, inodes]) };
   }
 
   /** Takes a cache exportCache() wrote in this boot; anything else (another boot, damage) is ignored. */
   importCache(data: unknown, boot: string): boolean {
-    const d = data as { boot?: unknown; devices?: unknown; sockets?: unknown };
-    if (typeof d !== 'object' || d === null || d.boot !== boot || !Array.isArray(d.devices) || !Array.isArray(d.sockets)) { return false; }
+    const d = data as { boot?: unknown; devices?: unknown; groups?: unknown };
+    if (typeof d !== 'object' || d === null || d.boot !== boot || !Array.isArray(d.devices) || !Array.isArray(d.groups)) { return false; }
     const str = (v: unknown): v is string => typeof v === 'string';
     for (const e of d.devices as unknown[]) {
       if (Array.isArray(e) && str(e[0]) && (e[1] === undefined || e[1] === null || str(e[1]))) { this.devices.set(e[0], e[1] ?? undefined); }
     }
-    for (const e of d.sockets as unknown[]) {
-      if (!Array.isArray(e) || !Number.isSafeInteger(e[0]) || !(e[1] === null || str(e[1])) || !(e[2] === null || typeof e[2] === 'boolean')) { continue; }
-      this.cache.set(e[0] as number, { boundDevice: e[1] as string | null, ipv6Only: e[2] as boolean | null });
+    for (const g of d.groups as unknown[]) {
+      if (!Array.isArray(g) || !(g[0] === null || str(g[0])) || !(g[1] === null || typeof g[1] === 'boolean') || !Array.isArray(g[2])) { continue; }
+      const attrs: SocketAttributes = { boundDevice: g[0] as string | null, ipv6Only: g[1] as boolean | null };
+      for (const inode of g[2] as unknown[]) { if (Number.isSafeInteger(inode)) { this.cache.set(inode as number, attrs); } }
     }
     return true;
   }

@@ -36,7 +36,8 @@ describe('socket attributes: ss runs only for new listeners', function () {
 
   it('the CLI\'s saved cache is taken back only in the same boot, and damaged entries are skipped', () => {
     const a = new SocketAttributeSource({ ss: undefined });
-    a.importCache({ boot: 'b1', devices: [['enp0s3', '2']], sockets: [[7, 'enp0s3', null], [8, '', true], ['x', 1, 2]] }, 'b1');
+    a.importCache({ boot: 'b1', devices: [['enp0s3', '2']], groups: [['enp0s3', null, [7, 'x']], ['', true, [8]], [1, 2, [9]]] }, 'b1');
+    assert.deepEqual(a.get(9), { boundDevice: null, ipv6Only: null }, 'a damaged group is skipped');
     assert.deepEqual(a.get(7), { boundDevice: 'enp0s3', ipv6Only: null });
     assert.deepEqual(a.get(8), { boundDevice: '', ipv6Only: true });
     const b = new SocketAttributeSource({ ss: undefined });
