@@ -1,8 +1,9 @@
 // Text rendering for the CLI: plain aligned columns, like ss and lsof print. Every cell goes through
 // visible(): names, users, command lines and directories are other people's text.
-import type { SocketEntry } from '../core/model';
+import type { SocketEntry, SocketRecord } from '../core/model';
 import { visible } from '../core/visibleText';
 import { ownerCell } from '../core/owners/ownerText';
+import { hostText } from '../core/exposure';
 
 /** The peer of a listening or unconnected socket: printed as `*`, like ss does. */
 function isUnspecifiedPeer(address: string, port: number): boolean {
@@ -13,6 +14,21 @@ export function endpoint(address: string, port: number, family: 4 | 6): string {
   const a = address.includes(':') ? `[${address}]` : address;
   if (isUnspecifiedPeer(address, port)) { return `${family === 6 ? '[::]' : '0.0.0.0'}:*`; }
   return `${a}:${port}`;
+}
+
+/**
+ * The local address as `ss` writes it when it says more than the address: `*` for a dual-stack
+ * IPv6 wildcard (v6only off), `%dev` after an address bound to an interface. undefined otherwise.
+ */
+export function specialLocalHost(s: Pick<SocketRecord, 'localAddress' | 'family' | 'boundDevice' | 'ipv6Only'>): string | undefined {
+  const dualStack = s.family === 6 && s.localAddress === '::' && s.ipv6Only === false;
+  return dualStack || s.boundDevice ? hostText(s) : undefined;
+}
+
+/** The local endpoint as `ss` writes it: `0.0.0.0%enp0s3:37000`, `*:80`, `[::1]:631`. */
+export function localEndpoint(s: Pick<SocketRecord, 'localAddress' | 'localPort' | 'family' | 'boundDevice' | 'ipv6Only'>): string {
+  const host = specialLocalHost(s);
+  return host === undefined ? endpoint(s.localAddress, s.localPort, s.family) : `${host}:${s.localPort}`;
 }
 
 export function table(header: string[], rawRows: string[][]): string {
@@ -49,6 +65,7 @@ export function socketJson(s: SocketEntry): object {
     localAddress: s.localAddress, localPort: s.localPort,
     remoteAddress: s.remoteAddress, remotePort: s.remotePort,
     state: s.state, inode: s.inode, uid: s.uid, user: s.user,
+    boundDevice: s.boundDevice, ipv6Only: s.ipv6Only,
     ownerVisible: s.ownerVisible,
     processes: s.processes.map(p => ({ pid: p.pid, ppid: p.ppid, name: p.name, commandLine: p.commandLine, cwd: p.cwd, user: p.user, startTime: p.startTime, fd: p.fd })),
     container: s.container ?? null,
@@ -71,7 +88,8 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     const s = sockets[i];
     const proto = s.protocol.length + (s.family === 6 ? 1 : 0);
     if (proto > w[0]) { w[0] = proto; }
-    const local = endpointLength(s.localAddress, s.localPort, s.family);
+    const host = specialLocalHost(s);
+    const local = host === undefined ? endpointLength(s.localAddress, s.localPort, s.family) : host.length + 1 + digits(s.localPort);
     if (local > w[1]) { w[1] = local; }
     const remote = endpointLength(s.remoteAddress, s.remotePort, s.family);
     if (remote > w[2]) { w[2] = remote; }
@@ -102,9 +120,10 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     const s = sockets[i];
     const proto = s.family === 6 ? (s.protocol === 'tcp' ? 'tcp6' : 'udp6') : s.protocol;
     const rows = Math.max(1, s.processes.length);
+    const host = specialLocalHost(s);
     for (let k = 0; k < rows; k++) {
       out.text(0, proto);
-      out.endpoint(1, s.localAddress, s.localPort, s.family);
+      if (host === undefined) { out.endpoint(1, s.localAddress, s.localPort, s.family); } else { out.text(1, `${host}:${s.localPort}`); }
       out.endpoint(2, s.remoteAddress, s.remotePort, s.family);
       out.text(3, s.state);
       const p = s.processes[k];
@@ -206,7 +225,8 @@ class RowWriter {
    * mostly repeat a column's text, so the column's last one is checked before the map.
    */
   private bytesOf(column: number, text: string, endpoint = false): Uint8Array {
-    // Endpoint columns only ever hold endpoints, so the per-column memo cannot mix the two kinds.
+    // An endpoint's key is a bare address; the only text cells in an endpoint column are ss-style
+    // endpoints with a '*' or '%' and a port, which no bare address equals: the memo cannot mix them.
     if (this.lastText[column] === text) { return this.lastBytes[column]; }
     const map = endpoint ? this.prefixes : this.encoded;
     let bytes = map.get(text);

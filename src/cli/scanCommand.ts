@@ -3,6 +3,7 @@
 import { parseArgs, UsageError } from './args';
 import { scanTargets, targetHostCount, MANY_HOSTS, ScanInputError, type ScanResult, type PortResult } from '../core/scan/index';
 import { scanToJson } from '../core/scan/exportResults';
+import { localComparisons, localSection } from './scanLocal';
 
 const SPECS = [
   { names: ['-p', '--ports'], value: true },
@@ -60,10 +61,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     if (showProgress) { process.stderr.write('\r\x1b[K'); }
   }
+  const locals = await localComparisons(results);
   if (json) {
-    process.stdout.write(scanToJson(results, process.stdout.isTTY === true));
+    process.stdout.write(scanToJson(results, process.stdout.isTTY === true, locals.map(l => l?.json)));
   } else {
-    process.stdout.write(results.map(r => formatReport(r, flags.has('--reason'))).join('\n'));
+    process.stdout.write(results.map((r, i) => formatReport(r, flags.has('--reason')) + localSection(r, locals[i])).join('\n'));
     const total = results.reduce((a, r) => Math.max(a, r.durationMs), 0);
     process.stdout.write(`Done: ${results.length} host${results.length === 1 ? '' : 's'} scanned in ${(total / 1000).toFixed(2)} seconds\n`);
   }

@@ -1,6 +1,9 @@
 import { parseArgs } from './args';
 import { BACKEND_FLAG, NO_CACHE_FLAG, PROTOCOL_FLAGS, onePort, protocolFilter, snapshotFor } from './common';
-import { socketJson, table } from './format';
+import { localEndpoint, socketJson, table } from './format';
+import { isListening } from '../core/model';
+import { exposureWords } from '../core/exposure';
+import { localhostOrder, localhostSentence, splitListeners, splitSummary } from '../core/splitListeners';
 import { line } from '../core/visibleText';
 import { socketsOnPort } from '../core/socketQueries';
 import { containerText, restartWarning } from '../core/owners/ownerText';
@@ -49,18 +52,25 @@ export async function whoCommand(argv: string[]): Promise<number> {
   } else {
     const rows: string[][] = [];
     for (const s of sockets) {
-      const where = `${s.protocol}${s.family === 6 ? '6' : ''} ${s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+      const where = `${s.protocol}${s.family === 6 ? '6' : ''} ${localEndpoint(s)}`;
       const peer = s.remotePort === 0 ? '' : ` ← ${s.remoteAddress}:${s.remotePort}`;
+      const state = isListening(s) ? `${s.state} (${exposureWords(s)})` : s.state;
       if (s.processes.length === 0) {
-        rows.push([where + peer, s.state, '-', `owner not visible (user ${s.user || s.uid})`, '', '']);
+        rows.push([where + peer, state, '-', `owner not visible (user ${s.user || s.uid})`, '', '']);
       }
       for (const p of s.processes) {
         const who = s.container ? containerText(s.container, `${p.name} (${p.user})`) : `${p.name} (${p.user})`;
-        rows.push([where + peer, s.state, String(p.pid), who, p.cwd, p.commandLine]);
+        rows.push([where + peer, state, String(p.pid), who, p.cwd, p.commandLine]);
       }
     }
     process.stdout.write(table(['SOCKET', 'STATE', 'PID', 'PROCESS', 'CWD', 'COMMAND'], rows));
     for (const n of ownerNotes(sockets, port)) { process.stdout.write(line(n)); }
+    const splits = splitListeners(sockets.filter(isListening), await localhostOrder());
+    for (const split of splits) {
+      process.stdout.write(`\n${line(splitSummary(split))}`);
+      const first = localhostSentence(split);
+      if (first) { process.stdout.write(line(first)); }
+    }
   }
   return sockets.length > 0 ? 0 : 1;
 }

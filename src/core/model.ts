@@ -22,6 +22,13 @@ export interface SocketRecord {
   inode: number;
   /** Owning uid from the socket table; -1 where the platform does not report it. */
   uid: number;
+  /**
+   * The interface the socket is bound to (SO_BINDTODEVICE, or the scope of a link-local address):
+   * '' when bound to none, null when that could not be determined (no source on this platform).
+   */
+  boundDevice: string | null;
+  /** IPv6 sockets: whether IPV6_V6ONLY is set (true: no IPv4). null for IPv4 sockets or when unknown. */
+  ipv6Only: boolean | null;
 }
 
 export interface ProcessInfo {

@@ -2,10 +2,11 @@
 // the right owner and disappears when it exits; ids stay unique; grouping, filter and connections
 // toggles change what is rendered; refreshing stops while the view is hidden.
 import * as assert from 'assert';
+import * as dns from 'dns';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import { MULTI_LISTENER, runHolder, TCP_LISTENER, waitFor, type Holder } from '../unit/support/children';
-import { flatten, portRow, portsApi, tree } from './helpers/portsApi';
+import { flatten, plainText, portRow, portsApi, tree } from './helpers/portsApi';
 
 const VIEW_FOCUS = 'portInspector.ports.focus';
 
@@ -33,7 +34,7 @@ describe('Ports view', function () {
       const row = portRow(items, protocol, port);
       assert.ok(row, `${protocol} ${port} missing; rows: ${items.map(i => i.id).join(' ')}`);
       assert.strictEqual(row.label, `${port}  ${protocol}`);
-      assert.match(row.description, new RegExp(`^(new · )?node · pid ${h.pid} · 127\\.0\\.0\\.1, ::1$`));
+      assert.match(row.description, new RegExp(`^(new · )?node · pid ${h.pid} · 127\\.0\\.0\\.1, \\[::1\\]$`));
       assert.strictEqual(row.icon, 'plug', 'loopback-only ports are not marked as reachable');
       assert.match(row.contextValue, /^port\b.*\bowned\b/);
       assert.strictEqual(/\btcpPort\b/.test(row.contextValue), protocol === 'tcp', 'Open in Browser only for TCP');
@@ -50,7 +51,7 @@ describe('Ports view', function () {
     assert.strictEqual(anyRow.icon, 'broadcast', 'a port bound to all interfaces is marked as reachable');
     assert.match(anyRow.tooltip, /reachable from the network/);
     assert.doesNotMatch(portRow(items, 'tcp', tcp)!.tooltip, /reachable from the network/);
-    assert.match(anyRow.description, /0\.0\.0\.0 \(all interfaces\)$/);
+    assert.match(anyRow.description, /0\.0\.0\.0 \(all IPv4 interfaces\)$/);
 
     const ids = flatten(items).map(i => i.id);
     assert.deepStrictEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'tree ids are unique');
@@ -73,7 +74,12 @@ describe('Ports view', function () {
     holders.push(b);
     const row = portRow(await tree(), 'tcp', a.info.port);
     assert.ok(row);
-    assert.match(row.description, /^(new · )?node · 2 processes · 127\.0\.0\.1, ::1$/);
+    assert.match(row.description, /^(new · )?split · node · 2 processes · 127\.0\.0\.1, \[::1\]$/);
+    // Who holds which part, and which one localhost reaches first (the resolver's first address here).
+    const first = (await dns.promises.lookup('localhost', { all: true, verbatim: true }))[0].address;
+    const firstPid = first === '::1' ? b.pid : a.pid;
+    assert.match(plainText(row.tooltip), new RegExp(`split between processes: 127\\.0\\.0\\.1 by node \\(pid ${a.pid}\\); \\[::1\\] by node \\(pid ${b.pid}\\)`));
+    assert.match(plainText(row.tooltip), new RegExp(`localhost:${a.info.port} reaches ${first === '::1' ? '\\[::1\\]' : '127\\.0\\.0\\.1'} first, held by node \\(pid ${firstPid}\\)`));
     const procs = row.children.filter(c => c.id.includes('/pid/'));
     assert.deepStrictEqual(procs.map(p => Number(/pid\/(\d+)@/.exec(p.id)![1])).sort(), [a.pid, b.pid].sort());
     assert.notStrictEqual(procs[0].id, procs[1].id);

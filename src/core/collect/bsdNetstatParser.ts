@@ -45,7 +45,7 @@ export function parseBsdNetstat(text: string): BsdNetstatParse {
       protocol, family,
       localAddress: local.address, localPort: local.port,
       remoteAddress: remote.address, remotePort: remote.port,
-      state, inode: 0, uid: -1,
+      state, inode: 0, uid: -1, boundDevice: null, ipv6Only: null,
     });
   }
   return { records, malformed };

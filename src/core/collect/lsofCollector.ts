@@ -121,7 +121,7 @@ export class LsofCollector implements Collector {
     const parsed = parseLsofFields(result.stdout.toString('utf8'));
     const { sockets: raw, malformed } = lsofSockets(parsed);
     stats.malformedLines += parsed.malformed + malformed;
-    const kept = raw.filter(s => protocols.includes(s.protocol) && keep({ ...s, inode: 0, uid: -1 }));
+    const kept = raw.filter(s => protocols.includes(s.protocol) && keep({ ...s, inode: 0, uid: -1, boundDevice: null, ipv6Only: null }));
     const groups = groupSockets(kept);
     const wantOwners = options.owners !== false;
     const pids = [...new Set(kept.map(s => s.pid))].sort((a, b) => a - b);
@@ -146,6 +146,8 @@ export class LsofCollector implements Collector {
         state: g.state,
         inode: /^\d+$/.test(g.device) ? Number(g.device) : 0,
         uid: first?.uid ?? -1,
+        // lsof names neither the bound interface nor IPV6_V6ONLY.
+        boundDevice: null, ipv6Only: null,
         user: first?.login ?? '',
         ownerVisible: processes.length > 0,
         processes,

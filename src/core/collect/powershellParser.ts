@@ -64,7 +64,7 @@ export function processInfoScript(): string {
 }
 
 /** A socket row as Windows reports it: no inode or uid, one owning pid. */
-export interface WinSocketRow extends Omit<SocketRecord, 'inode' | 'uid'> {
+export interface WinSocketRow extends Omit<SocketRecord, 'inode' | 'uid' | 'boundDevice' | 'ipv6Only'> {
   /** 0 = no owner (Windows reports TIME_WAIT and some closing sockets as pid 0). */
   pid: number;
 }

@@ -193,7 +193,7 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
     // The timeout between them is skipped whole: it can be negative.
     const timeoutEnd = uid < 0 ? -1 : text.indexOf(' ', skipSpaces(text, decimalEnd, to));
     const inode = timeoutEnd < 0 || timeoutEnd >= to ? -1 : readDecimal(text, skipSpaces(text, timeoutEnd, to), to);
-    if (inode >= 0) { return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid }; }
+    if (inode >= 0) { return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, boundDevice: null, ipv6Only: null }; }
   }
   let uid = -1, inode = -1, field = 0, i = st0 + 3;
   while (field < 6 && i < to) {
@@ -210,7 +210,7 @@ export function parseRowAt(text: string, from: number, to: number, protocol: Pro
     }
   }
   if (uid < 0 || inode < 0) { return undefined; }
-  return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid };
+  return { protocol, family, localAddress, localPort, remoteAddress, remotePort, state, inode, uid, boundDevice: null, ipv6Only: null };
 }
 
 /** Where the last readDecimal() stopped. */
@@ -251,7 +251,7 @@ function parseLooseRow(body: string, protocol: Protocol, family: Family, filter:
     protocol, family,
     localAddress: local.address, localPort: local.port,
     remoteAddress: remote.address, remotePort: remote.port,
-    state, inode: Number(f[8]), uid: Number(f[6]),
+    state, inode: Number(f[8]), uid: Number(f[6]), boundDevice: null, ipv6Only: null,
   };
 }
 

@@ -5,14 +5,19 @@
 // unchanged row maps to the same row object, and when its owners are unchanged too, to the same
 // entry object. Snapshots are therefore immutable: entries and owner arrays may be shared between
 // snapshots. The status bar's probe of watched ports shares the same owner index.
-import type { CollectOptions, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
-import { emptyStats } from '../model';
+//
+// The bound interface and v6only flag of listening sockets come from `ss` (socketAttributes.ts),
+// run in a child while the owner pass walks /proc, and only when a listening socket is new.
+import type { CollectOptions, CollectStats, Collector, PortCheckResult, PortProbeSpec, ProcessInfo, Snapshot, SocketEntry, SocketOwner, SocketRecord } from '../model';
+import { emptyStats, isListening } from '../model';
+import { SocketAttributeSource } from './socketAttributes';
 import { FdOwnerIndex } from './fdOwnerIndex';
 import { parseProcNet } from './procNetParser';
 import { readProcNetTable, PROC_NET_TABLES } from './procNetTables';
 import { ProcNetRows, type CachedRow } from './procNetRows';
 import { ProcProcesses } from './procProcesses';
 import { portsByProtocol, probeResults } from './portProbe';
+import { unixTool } from '../platform/systemTools';
 
 const NO_OWNERS: readonly SocketOwner[] = Object.freeze([]);
 
@@ -22,6 +27,11 @@ export interface ProcfsOptions {
   passwdPath?: string;
   fullWalkMs?: number;
   now?: () => number;
+  /**
+   * The `ss` that tells bound interfaces and v6only; undefined: none (those fields stay null).
+   * Default: the system's root-owned ss when procRoot is the real /proc, else none.
+   */
+  ss?: string;
 }
 
 /** What probePorts() did so far: how much it read and walked (tests and the benchmark check the economy). */
@@ -38,6 +48,8 @@ export class ProcfsCollector implements Collector {
   /** The fd-owner index, with its serialisable cache (the CLI keeps it between runs). */
   readonly index: FdOwnerIndex;
   readonly probeStats: ProbeStats = { tablesRead: 0, fullWalks: 0, processesWalked: 0 };
+  /** Bound interface and v6only per listening socket, cached by inode. */
+  readonly attributes: SocketAttributeSource;
   protected readonly now: () => number;
   private readonly rows: ProcNetRows;
 
@@ -47,21 +59,42 @@ export class ProcfsCollector implements Collector {
     this.processes = new ProcProcesses(this.procRoot, options.passwdPath ?? '/etc/passwd');
     this.index = new FdOwnerIndex(this.processes, { fullWalkMs: options.fullWalkMs, now: this.now });
     this.rows = new ProcNetRows(this.procRoot);
+    const ss = 'ss' in options ? options.ss : this.procRoot === '/proc' ? unixTool('ss') : undefined;
+    this.attributes = new SocketAttributeSource({ ss, now: this.now });
   }
 
+  /** A collection with the attributes of new listening sockets asked of `ss` during the owner pass. */
   async collect(options: CollectOptions = {}): Promise<Snapshot> {
-    return this.collectSync(options);
+    const stats = emptyStats();
+    const rows = this.readRows(options, stats);
+    const listening: number[] = [];
+    for (const r of rows) { if (isListening(r.record)) { listening.push(r.record.inode); } }
+    const asked = this.attributes.refresh(listening, options.protocols === undefined);
+    this.ownerPass(rows, options, stats);
+    if (asked) { await asked; }
+    return this.snapshotOf(rows, options, stats);
   }
 
+  /** A collection without waiting for `ss`: the attributes are those already known (else null). */
   collectSync(options: CollectOptions = {}): Snapshot {
     const stats = emptyStats();
+    const rows = this.readRows(options, stats);
+    this.ownerPass(rows, options, stats);
+    return this.snapshotOf(rows, options, stats);
+  }
+
+  private readRows(options: CollectOptions, stats: CollectStats): CachedRow[] {
     this.processes.refreshUsers();
-    const rows = this.rows.read(options, stats);
-    const withOwners = options.owners !== false;
-    if (withOwners) {
-      this.index.endPass(this.index.beginPass(options.fullWalk === true, stats, false), rows.map(r => r.record), stats);
-    }
-    return { takenAt: this.now(), backend: this.name, sockets: this.entriesOf(rows, withOwners), stats };
+    return this.rows.read(options, stats);
+  }
+
+  private ownerPass(rows: readonly CachedRow[], options: CollectOptions, stats: CollectStats): void {
+    if (options.owners === false) { return; }
+    this.index.endPass(this.index.beginPass(options.fullWalk === true, stats, false), rows.map(r => r.record), stats);
+  }
+
+  private snapshotOf(rows: readonly CachedRow[], options: CollectOptions, stats: CollectStats): Snapshot {
+    return { takenAt: this.now(), backend: this.name, sockets: this.entriesOf(rows, options.owners !== false), stats };
   }
 
   /** Each row's entry: the one built last time when its owners are the same array, else a new one. */
@@ -70,7 +103,8 @@ export class ProcfsCollector implements Collector {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       let entry = row.entry;
-      if (!entry || entry.processes !== this.ownersOf(row.record, withOwners)) {
+      const attrs = this.attributes.get(row.record.inode);
+      if (!entry || entry.processes !== this.ownersOf(row.record, withOwners) || entry.boundDevice !== attrs.boundDevice || entry.ipv6Only !== attrs.ipv6Only) {
         entry = this.entryOf(row.record, withOwners);
         row.entry = entry;
       }
@@ -116,11 +150,13 @@ export class ProcfsCollector implements Collector {
 
   entryOf(r: SocketRecord, withOwners: boolean): SocketEntry {
     const processes = this.ownersOf(r, withOwners);
+    const attrs = this.attributes.get(r.inode);
     return {
       protocol: r.protocol, family: r.family,
       localAddress: r.localAddress, localPort: r.localPort,
       remoteAddress: r.remoteAddress, remotePort: r.remotePort,
       state: r.state, inode: r.inode, uid: r.uid,
+      boundDevice: attrs.boundDevice, ipv6Only: attrs.ipv6Only,
       user: this.processes.userName(r.uid),
       ownerVisible: processes.length > 0,
       processes,

@@ -2,10 +2,13 @@
 // in-memory caches would start cold every time. Instead the owner index of the previous run is
 // loaded from a private file (ownerCacheFile.ts) while the kernel prints the big TCP tables in
 // child processes (procNetAside.ts), and each row is built into its final entry at once, with no
-// row cache (nothing would reuse it).
+// row cache (nothing would reuse it). The bound interfaces and v6only flags that the previous run
+// learnt from `ss` are kept in a private file too: `ss` then runs only for a listening socket the
+// file does not know (started before the owner pass, which it overlaps), or first of all when
+// there is no such file.
 import type { CollectOptions, Snapshot, SocketEntry } from '../model';
-import { emptyStats } from '../model';
-import { loadOwnerCache, saveOwnerCache } from './ownerCacheFile';
+import { emptyStats, isListening } from '../model';
+import { attributeCachePath, loadOwnerCache, readPrivateJson, saveOwnerCache, writePrivateJson } from './ownerCacheFile';
 import { readProcNetTablesAside } from './procNetAside';
 import { forEachRow, parseRowAt, tcpRowsFromSockstat } from './procNetParser';
 import { readProcNetTable, type ProcNetTable } from './procNetTables';
@@ -20,10 +23,17 @@ const ASIDE_MIN_ROWS = 4000;
 export type StartedReads = Map<ProcNetTable, Promise<string | undefined>>;
 
 export class OneShotProcfsCollector extends ProcfsCollector {
+  private attributesAsked: Promise<void> | undefined;
+
   /**
    * Starts reading the TCP tables in child processes, for a caller that has other work to do
    * meanwhile (loading the owner cache). Pass the result to collectStarted() with the same options.
    */
+  /** Runs `ss` now, for a caller that has no attributes cached: it overlaps everything that follows. */
+  askAttributesNow(): void {
+    this.attributesAsked = this.attributes.start();
+  }
+
   startTableReads(options: CollectOptions = {}): StartedReads {
     const tcp = tablesFor(options).filter(t => t.protocol === 'tcp');
     if (tcp.length === 0) { return new Map(); }
@@ -67,6 +77,12 @@ export class OneShotProcfsCollector extends ProcfsCollector {
       stats.malformedLines += withoutPrefix;
     }
     const sockets = perTable.flat();
+    if (!this.attributesAsked) {
+      const listening: number[] = [];
+      for (const s of sockets) { if (isListening(s)) { listening.push(s.inode); } }
+      // Before the owner pass completes, so that `ss`, when a socket is new, runs beside it.
+      this.attributesAsked = this.attributes.refresh(listening, options.protocols === undefined);
+    }
     if (withOwners) {
       pass ??= index.beginPass(options.fullWalk === true, stats, false);
       // Entries were built with the owners known when their row was read: rebuild those that changed.
@@ -75,6 +91,17 @@ export class OneShotProcfsCollector extends ProcfsCollector {
           const s = sockets[i];
           if (this.ownersOf(s, true) !== s.processes) { sockets[i] = this.entryOf(s, true); }
         }
+      }
+    }
+    // Without a run of `ss` the entries already carry what the imported cache knew (entryOf).
+    if (this.attributesAsked) {
+      await this.attributesAsked;
+      // These entries are this run's own objects (no row cache), so they take the answer in place.
+      for (const s of sockets) {
+        if (!isListening(s)) { continue; }
+        const a = this.attributes.get(s.inode);
+        s.boundDevice = a.boundDevice;
+        s.ipv6Only = a.ipv6Only;
       }
     }
     return { takenAt: this.now(), backend: this.name, sockets, stats };
@@ -87,9 +114,13 @@ export class OneShotProcfsCollector extends ProcfsCollector {
  */
 export async function oneShotSnapshot(options: CollectOptions, useCache: boolean): Promise<{ collector: OneShotProcfsCollector; snapshot: Snapshot }> {
   const collector = new OneShotProcfsCollector();
+  const boot = useCache ? tryRead('/proc/sys/kernel/random/boot_id')?.trim() ?? '' : '';
+  const known = useCache && collector.attributes.importCache(readPrivateJson(attributeCachePath()), boot);
+  if (!known) { collector.askAttributesNow(); }
   const reads = collector.startTableReads(options);
   if (useCache) { loadOwnerCache(collector); }
   const snapshot = await collector.collectStarted(reads, options);
   if (useCache && (snapshot.stats.fullWalk || collector.index.cacheChanged)) { saveOwnerCache(collector); }
+  if (useCache && collector.attributes.changed && collector.attributes.ss !== undefined) { writePrivateJson(attributeCachePath(), collector.attributes.exportCache(boot)); }
   return { collector, snapshot };
 }

@@ -81,7 +81,7 @@ export class WindowsCollector implements Collector {
     const pidsSeen = new Set<number>();
     for (const r of rows) {
       if (!protocols.includes(r.protocol)) { continue; }
-      const record = { ...r, inode: 0, uid: -1 };
+      const record = { ...r, inode: 0, uid: -1, boundDevice: null, ipv6Only: null };
       if (options.listeningOnly && !isListening(record)) { continue; }
       // pid 0 is the idle process: Windows files TIME_WAIT and orphaned sockets under it.
       const info = r.pid === 0 || options.owners === false ? undefined : processes.get(r.pid);
@@ -91,7 +91,7 @@ export class WindowsCollector implements Collector {
         protocol: r.protocol, family: r.family,
         localAddress: r.localAddress, localPort: r.localPort,
         remoteAddress: r.remoteAddress, remotePort: r.remotePort,
-        state: r.state, inode: 0, uid: -1, user: '',
+        state: r.state, inode: 0, uid: -1, boundDevice: null, ipv6Only: null, user: '',
         ownerVisible: info !== undefined,
         processes: info ? [{ ...info, fd: -1 }] : [],
       });

@@ -1,4 +1,4 @@
-// The one way the engine finds the system programs it runs (cat, lsof, ps, netstat, nmap on Unix;
+// The one way the engine finds the system programs it runs (cat, lsof, ps, netstat, nmap, ss on Unix;
 // taskkill, PowerShell, netstat, tasklist, cmd, reg on Windows). Never a lookup on PATH: a
 // directory early on PATH (a project's node_modules/.bin, a user's ~/bin that a root run
 // inherited through sudo -E or an npm script) must not decide what runs, since what these
@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type UnixTool = 'cat' | 'lsof' | 'ps' | 'netstat' | 'nmap';
+export type UnixTool = 'cat' | 'lsof' | 'ps' | 'netstat' | 'nmap' | 'ss';
 export type WindowsTool = 'taskkill' | 'powershell' | 'netstat' | 'tasklist' | 'cmd' | 'reg';
 
 /** Where each Unix tool is looked for, in order (Linux distributions, macOS, the BSDs). */
@@ -16,6 +16,8 @@ const UNIX_DIRS: Record<UnixTool, readonly string[]> = {
   ps: ['/bin', '/usr/bin'],
   netstat: ['/usr/sbin', '/usr/bin', '/sbin', '/bin'],
   nmap: ['/usr/bin', '/usr/local/bin', '/bin', '/usr/sbin', '/sbin', '/opt/local/bin'],
+  // iproute2: /usr/bin on Debian and Ubuntu, /usr/sbin on Fedora and Arch.
+  ss: ['/usr/bin', '/usr/sbin', '/bin', '/sbin'],
 };
 
 /** Under %SystemRoot%\System32. */

@@ -2,13 +2,15 @@
 import type { ScanResult } from './types';
 
 /** `pretty` indents (for people and files); compact is for pipes, where a full range is ~9 MB pretty. */
-export function scanToJson(results: readonly ScanResult[], pretty = true): string {
-  const shape = (r: ScanResult) => ({
+/** `locals[i]`: for a scan of this machine, the comparison with its listeners (localReportJson). */
+export function scanToJson(results: readonly ScanResult[], pretty = true, locals: readonly (object | undefined)[] = []): string {
+  const shape = (r: ScanResult, i: number) => ({
     host: r.host, address: r.address, protocol: r.protocol, startedAt: r.startedAt, durationMs: r.durationMs,
     ports: r.ports.map(p => ({ port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service })),
     ...(r.network ? { network: r.network } : {}),
+    ...(locals[i] ? { local: locals[i] } : {}),
   });
-  return JSON.stringify(results.length === 1 ? shape(results[0]) : results.map(shape), null, pretty ? 2 : undefined) + '\n';
+  return JSON.stringify(results.length === 1 ? shape(results[0], 0) : results.map(shape), null, pretty ? 2 : undefined) + '\n';
 }
 
 function csvField(v: string | number): string {

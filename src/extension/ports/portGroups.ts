@@ -3,20 +3,15 @@
 // is unit-tested in plain Node.
 import type { ContainerOwner, Protocol, ServiceOwner, SocketEntry, SocketOwner } from '../../core/model';
 import { isListening } from '../../core/model';
+import { hostText, socketExposure, type SocketFacts } from '../../core/exposure';
+import { recentLocalhostOrder, splitListener, type SplitListener } from '../../core/splitListeners';
 
-/** 'all' = wildcard (0.0.0.0, ::), 'interface' = one specific non-loopback address, 'loopback' = this machine only. */
-export type Exposure = 'all' | 'interface' | 'loopback';
-
-export function addressExposure(address: string): Exposure {
-  const a = address.toLowerCase();
-  if (a === '0.0.0.0' || a === '::' || a === '*' || a === '[::]') { return 'all'; }
-  if (a.startsWith('127.') || a === '::1' || a === 'localhost' || a.startsWith('::ffff:127.')) { return 'loopback'; }
-  return 'interface';
-}
-
-/** A port is reachable from the network unless every address it is bound on is loopback. */
-export function isNetworkReachable(addresses: readonly string[]): boolean {
-  return addresses.some(a => addressExposure(a) !== 'loopback');
+/** One bound address of a port, with the facts that decide who can reach it. */
+export interface BoundAddress {
+  family: 4 | 6;
+  address: string;
+  boundDevice: string | null;
+  ipv6Only: boolean | null;
 }
 
 export function processKey(p: { pid: number; startTime: number }): string {
@@ -32,8 +27,11 @@ export interface PortGroup {
   /** Distinct owning processes (one socket can have several: pre-fork servers). */
   owners: SocketOwner[];
   /** Distinct bound addresses, IPv4 first. */
-  addresses: { family: 4 | 6; address: string }[];
+  addresses: BoundAddress[];
+  /** Whether another machine can reach one of them (not loopback-only, see core/exposure.ts). */
   reachable: boolean;
+  /** Set when different processes hold the port on different addresses. */
+  split: SplitListener | undefined;
   /** Users of sockets whose owner we cannot see (another user's process, no privileges). */
   hiddenOwnerUsers: string[];
   hasHiddenOwner: boolean;
@@ -61,6 +59,16 @@ function containerKey(c: ContainerOwner, s: SocketEntry): string {
   return `ctr/${c.engine}/${c.id || `${c.holder}/${s.processes.map(processKey).join(',')}`}`;
 }
 
+/** The address as ss writes it: `0.0.0.0%enp0s3`, `*` (dual-stack), `[::1]`. */
+export function boundText(a: BoundAddress): string {
+  return hostText({ family: a.family, localAddress: a.address, boundDevice: a.boundDevice, ipv6Only: a.ipv6Only });
+}
+
+/** The socket facts of a bound address, as core/exposure.ts takes them. */
+export function boundFacts(a: BoundAddress): SocketFacts {
+  return { family: a.family, localAddress: a.address, boundDevice: a.boundDevice, ipv6Only: a.ipv6Only };
+}
+
 function uniqueOwners(sockets: readonly SocketEntry[]): SocketOwner[] {
   const seen = new Map<string, SocketOwner>();
   for (const s of sockets) {
@@ -77,8 +85,10 @@ function groupKey(protocol: Protocol, port: number): string {
 }
 
 function buildGroup(protocol: Protocol, port: number, sockets: SocketEntry[], others: readonly SocketEntry[]): PortGroup {
-  const addrs = new Map<string, { family: 4 | 6; address: string }>();
-  for (const s of sockets) { addrs.set(`${s.family}/${s.localAddress}`, { family: s.family, address: s.localAddress }); }
+  const addrs = new Map<string, BoundAddress>();
+  for (const s of sockets) {
+    addrs.set(`${s.family}/${hostText(s)}/${String(s.ipv6Only)}`, { family: s.family, address: s.localAddress, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only });
+  }
   const addresses = [...addrs.values()].sort((a, b) => a.family - b.family || a.address.localeCompare(b.address));
   const hidden = sockets.filter(s => !s.ownerVisible);
   return {
@@ -88,7 +98,8 @@ function buildGroup(protocol: Protocol, port: number, sockets: SocketEntry[], ot
     sockets,
     owners: uniqueOwners(sockets),
     addresses,
-    reachable: isNetworkReachable(addresses.map(a => a.address)),
+    reachable: sockets.some(s => socketExposure(s).network),
+    split: splitListener(sockets, recentLocalhostOrder()),
     hiddenOwnerUsers: [...new Set(hidden.map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort(),
     hasHiddenOwner: hidden.length > 0,
     connections: protocol === 'tcp' ? others.filter(s => s.state === 'ESTABLISHED') : [],
@@ -206,7 +217,7 @@ export function isInside(dir: string, roots: readonly string[]): boolean {
 /** A short stable text of what the view shows, to skip re-rendering when nothing changed. */
 export function signature(groups: readonly PortGroup[]): string {
   return groups.map(g =>
-    `${g.key}|${g.addresses.map(a => a.address).join(',')}|${g.owners.map(processKey).join(',')}|${g.hasHiddenOwner ? 'h' : ''}|` +
+    `${g.key}|${g.addresses.map(boundText).join(',')}${g.split ? '|split' : ''}|${g.owners.map(processKey).join(',')}|${g.hasHiddenOwner ? 'h' : ''}|` +
     `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}`).join(',')}|${g.timeWait}|` +
     `${g.container ? `${g.container.id}/${g.container.name}/${g.container.error ?? ''}` : ''}|${g.service?.unit ?? ''}`).join('\n');
 }

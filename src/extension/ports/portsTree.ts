@@ -10,7 +10,9 @@
 import * as vscode from 'vscode';
 import type { ContainerOwner, SocketEntry, SocketOwner } from '../../core/model';
 import { containerDetails, containerFlags, containerRowLabel, ownerWithContainer } from './portsContainers';
-import { addressExposure, groupByProcess, isInside, processKey, type PortFilter, type PortGroup } from './portGroups';
+import { boundFacts, boundText, groupByProcess, isInside, processKey, type BoundAddress, type PortFilter, type PortGroup } from './portGroups';
+import { portExposureLines, splitDescription, splitTooltip } from './portExposure';
+import { exposureWords, socketExposure } from '../../core/exposure';
 import type { PortsModel } from './portsModel';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
 import { markdownCodeBlock, markdownText } from '../shared/markdownText';
@@ -23,7 +25,7 @@ export type PortsNode =
   | { kind: 'chunk'; id: string; groups: PortGroup[]; first: boolean; /** the process row it is under, if any */ parent?: PortsNode; idPrefix: string }
   | { kind: 'process'; id: string; owner: SocketOwner; ports: PortGroup[]; parent?: PortsNode; /** the container the row stands for (group by process: one row per container) */ container?: ContainerOwner }
   | { kind: 'hiddenOwner'; id: string; users: string[]; ports: PortGroup[]; parent?: PortsNode }
-  | { kind: 'address'; id: string; family: 4 | 6; address: string; parent: PortsNode }
+  | { kind: 'address'; id: string; family: 4 | 6; address: string; bound: BoundAddress; parent: PortsNode }
   | { kind: 'connection'; id: string; socket: SocketEntry; parent: PortsNode }
   | { kind: 'timeWait'; id: string; count: number; parent: PortsNode };
 
@@ -43,8 +45,9 @@ function formatAddress(family: 4 | 6, address: string, port?: number): string {
 }
 
 function addressList(g: PortGroup): string {
-  const list = g.addresses.map(a => a.address).join(', ');
-  return g.addresses.some(a => addressExposure(a.address) === 'all') ? vscode.l10n.t('{0} (all interfaces)', list) : list;
+  const list = g.addresses.map(boundText).join(', ');
+  const wide = g.addresses.find(a => socketExposure(boundFacts(a)).kind !== 'loopback' && socketExposure(boundFacts(a)).kind !== 'address');
+  return wide ? vscode.l10n.t('{0} ({1})', list, exposureWords(boundFacts(wide), vscode.l10n)) : list;
 }
 
 export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vscode.Disposable {
@@ -106,7 +109,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
         for (const p of g.owners) { out.push({ kind: 'process', id: `${el.id}/pid/${processKey(p)}`, owner: p, ports: [g], parent: el, container: g.container ?? undefined }); }
         if (g.hasHiddenOwner) { out.push({ kind: 'hiddenOwner', id: `${el.id}/hidden`, users: g.hiddenOwnerUsers, ports: [g], parent: el }); }
       }
-      for (const a of g.addresses) { out.push({ kind: 'address', id: `${el.id}/addr/${a.family}/${a.address}`, family: a.family, address: a.address, parent: el }); }
+      for (const a of g.addresses) { out.push({ kind: 'address', id: `${el.id}/addr/${a.family}/${boundText(a)}`, family: a.family, address: a.address, bound: a, parent: el }); }
       if (showConnections) {
         for (const c of g.connections) {
           out.push({ kind: 'connection', id: `${el.id}/conn/${c.family}/${c.remoteAddress}/${c.remotePort}/${c.inode}`, socket: c, parent: el });
@@ -165,12 +168,13 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
         return item;
       }
       case 'address': {
-        const exposure = addressExposure(el.address);
-        const item = new vscode.TreeItem(formatAddress(el.family, el.address), vscode.TreeItemCollapsibleState.None);
+        const facts = boundFacts(el.bound);
+        const network = socketExposure(facts).network;
+        const item = new vscode.TreeItem(boundText(el.bound), vscode.TreeItemCollapsibleState.None);
         item.id = el.id;
-        item.description = exposure === 'all' ? vscode.l10n.t('IPv{0} · all interfaces', el.family) : exposure === 'loopback' ? vscode.l10n.t('IPv{0} · this machine only', el.family) : vscode.l10n.t('IPv{0} · this interface', el.family);
-        item.iconPath = new vscode.ThemeIcon(exposure === 'loopback' ? 'lock' : 'globe');
-        item.tooltip = exposure === 'loopback' ? vscode.l10n.t('Loopback: only programs on this machine can connect.') : vscode.l10n.t('Reachable from the network through this address.');
+        item.description = vscode.l10n.t('IPv{0} · {1}', el.family, exposureWords(facts, vscode.l10n));
+        item.iconPath = new vscode.ThemeIcon(network ? 'globe' : 'lock');
+        item.tooltip = portExposureLines([el.bound]).join('\n');
         item.contextValue = 'address';
         return item;
       }
@@ -212,7 +216,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       who = names.length === 1 ? vscode.l10n.t('{0} · {1} processes', names[0], owners.length) : vscode.l10n.t('{0} +{1} more', ownerLabel(owners[0]), owners.length - 1);
     }
     const isNew = this.model.isNew(g.key);
-    item.description = [isNew ? vscode.l10n.t('new') : '', who, addressList(g)].filter(Boolean).join(' · ');
+    item.description = [isNew ? vscode.l10n.t('new') : '', splitDescription(g), who, addressList(g)].filter(Boolean).join(' · ');
     const icon = g.reachable ? 'broadcast' : 'plug';
     // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
     item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
@@ -222,6 +226,10 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     md.appendMarkdown(g.reachable ? vscode.l10n.t('$(broadcast) reachable from the network') : vscode.l10n.t('$(lock) this machine only (loopback)'));
     md.appendMarkdown(`\n\n${vscode.l10n.t('Bound on: ')}`);
     md.appendText(g.addresses.map(a => formatAddress(a.family, a.address)).join(', '));
+    md.appendMarkdown('\n\n');
+    md.appendText(portExposureLines(g.addresses).join('\n'));
+    const split = splitTooltip(g);
+    if (split) { md.appendMarkdown('\n\n$(warning) '); md.appendText(split); }
     for (const o of el.parent ? [] : owners) {
       md.appendMarkdown(`\n\n${markdownText(vscode.l10n.t('{0} (pid {1}, user {2})', o.name, o.pid, o.user || '?'))}`);
     }

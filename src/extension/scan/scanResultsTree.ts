@@ -3,7 +3,7 @@
 // collapsed; for a local scan, the listeners the scan did not find open, with the likely reason.
 import * as vscode from 'vscode';
 import { formatPortList } from '../../core/scan/portSpec';
-import type { LocalReport } from '../../core/scan/localReachability';
+import { causeWords, type LocalReport } from '../../core/scan/localReachability';
 import type { PortResult, PortState, ScanResult } from '../../core/scan/types';
 
 export interface ScanEntry {
@@ -150,7 +150,7 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
         const owner = u.owners.map(o => `${o.name} (${o.pid})`).join(', ');
         const item = new vscode.TreeItem(`${u.port}/${r.protocol}`, vscode.TreeItemCollapsibleState.None);
         item.id = `scan:${e.id}:unreachable:${u.port}`;
-        item.description = `${u.cause === 'other-address' ? vscode.l10n.t('bound to another address') : vscode.l10n.t('firewalled?')} · ${owner || vscode.l10n.t('owner not visible')}`;
+        item.description = vscode.l10n.t('{0} · {1}', causeWords(u.cause, vscode.l10n), owner || vscode.l10n.t('owner not visible'));
         item.tooltip = `${u.port}/${r.protocol}: ${u.explanation}${owner ? `\n${vscode.l10n.t('Process: {0}', owner)}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('warning');
         item.contextValue = 'scanUnreachable';

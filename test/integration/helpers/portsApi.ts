@@ -26,3 +26,8 @@ export async function tree(): Promise<RenderedItem[]> {
 export function portRow(items: readonly RenderedItem[], protocol: 'tcp' | 'udp', port: number): RenderedItem | undefined {
   return items.find(i => i.id === `port/${protocol}:${port}`);
 }
+
+/** A Markdown tooltip as the reader sees it: appendText()'s escapes and non-breaking spaces undone. */
+export function plainText(markdown: string): string {
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+}

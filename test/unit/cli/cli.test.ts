@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runHolder, TCP_LISTENER, type Holder } from '../support/children';
-import { endpoint, socketTable, sortForListing, table, SOCKET_HEADER } from '../../../src/cli/format';
+import { endpoint, localEndpoint, socketTable, sortForListing, table, SOCKET_HEADER } from '../../../src/cli/format';
 import type { SocketEntry } from '../../../src/core/model';
 import { ProcfsCollector } from '../../../src/core/collect/procfsCollector';
 import * as fc from 'fast-check';
@@ -89,7 +89,7 @@ describe('port-inspector CLI', function () {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     const mine = rows.find(s => s.localPort === holder.info.port);
     assert.ok(mine);
-    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'ownerVisible', 'processes', 'container', 'service']);
+    assert.deepEqual(Object.keys(mine), ['protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'inode', 'uid', 'user', 'boundDevice', 'ipv6Only', 'ownerVisible', 'processes', 'container', 'service']);
     assert.equal(mine.state, 'LISTEN');
     // a plain Node listener: no container behind it, no unit or supervisor (the test runner is not one)
     assert.equal(mine.container, null);
@@ -119,7 +119,7 @@ describe('port-inspector CLI', function () {
 function socketRows(sockets: readonly SocketEntry[]): string[][] {
   const rows: string[][] = [];
   for (const s of sockets) {
-    const base = [s.protocol + (s.family === 6 ? '6' : ''), endpoint(s.localAddress, s.localPort, s.family), endpoint(s.remoteAddress, s.remotePort, s.family), s.state];
+    const base = [s.protocol + (s.family === 6 ? '6' : ''), localEndpoint(s), endpoint(s.remoteAddress, s.remotePort, s.family), s.state];
     if (s.processes.length === 0) {
       const why = s.state === 'TIME_WAIT' ? '-' : `(owner not visible, uid ${s.user || s.uid})`;
       rows.push([...base, why, '', s.user]);
@@ -149,6 +149,7 @@ describe('CLI table formatting', () => {
       localAddress: address, localPort: fc.integer({ min: 0, max: 65535 }), remoteAddress: address, remotePort: fc.integer({ min: 0, max: 65535 }),
       state: fc.constantFrom('LISTEN' as const, 'ESTABLISHED' as const, 'TIME_WAIT' as const, 'UNCONN' as const), uid: fc.integer({ min: 0, max: 70000 }),
       user: name, owners: fc.array(owner, { maxLength: 3 }),
+      boundDevice: fc.constantFrom(null, '', 'enp0s3'), ipv6Only: fc.constantFrom(null, true, false),
     }).map(({ owners, ...r }): SocketEntry => ({
       ...r, inode: 1, ownerVisible: owners.length > 0,
       processes: owners.map(o => ({ ...o, ppid: 1, commandLine: o.name, cwd: '/', startTime: 0, fd: 3 })),
@@ -162,7 +163,7 @@ describe('CLI table formatting', () => {
 describe('CLI listing order', () => {
   it('sorts by protocol, local port, family, remote port, keeping kernel order on ties', () => {
     const mk = (protocol: 'tcp' | 'udp', localPort: number, family: 4 | 6, remotePort: number, inode: number) =>
-      ({ protocol, family, localAddress: '', localPort, remoteAddress: '', remotePort, state: 'LISTEN' as const, inode, uid: 0, user: '', ownerVisible: false, processes: [] });
+      ({ protocol, family, localAddress: '', localPort, remoteAddress: '', remotePort, state: 'LISTEN' as const, inode, uid: 0, boundDevice: null, ipv6Only: null, user: '', ownerVisible: false, processes: [] });
     const input = [mk('udp', 53, 4, 0, 1), mk('tcp', 8080, 6, 0, 2), mk('tcp', 80, 4, 5000, 3), mk('tcp', 80, 4, 0, 4), mk('tcp', 80, 6, 0, 5), mk('tcp', 8080, 4, 0, 6), mk('tcp', 80, 4, 0, 7), mk('tcp', 65535, 6, 65535, 8)];
     assert.deepEqual(sortForListing(input).map(s => s.inode), [4, 7, 3, 5, 6, 2, 8, 1]);
   });

@@ -4,6 +4,7 @@ import type { Collector, ContainerOwner, ServiceOwner, SocketEntry, SocketRecord
 import { isListening } from '../../../core/model';
 import { socketsOnPort } from '../../../core/socketQueries';
 import { parsePortNumber } from '../../../core/portNumber';
+import { splitListeners, type SplitListener } from '../../../core/splitListeners';
 
 /** One socket on the port and one of its owners (the socket's fields without inode and uid). */
 export interface PortOwnerInfo extends Omit<SocketRecord, 'inode' | 'uid'> {
@@ -38,7 +39,7 @@ export function ownersFromSockets(sockets: readonly SocketEntry[]): PortOwnerInf
   for (const s of sockets) {
     const base = {
       protocol: s.protocol, family: s.family, localAddress: s.localAddress, localPort: s.localPort,
-      remoteAddress: s.remoteAddress, remotePort: s.remotePort, state: s.state, listening: isListening(s), ownerVisible: s.ownerVisible,
+      remoteAddress: s.remoteAddress, remotePort: s.remotePort, state: s.state, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only, listening: isListening(s), ownerVisible: s.ownerVisible,
       container: s.container ?? null, service: s.service ?? null,
     };
     if (s.processes.length === 0) {
@@ -52,6 +53,13 @@ export function ownersFromSockets(sockets: readonly SocketEntry[]): PortOwnerInf
   // Listeners first, then by protocol, family, address.
   return out.sort((a, b) => Number(b.listening) - Number(a.listening) || a.protocol.localeCompare(b.protocol) ||
     a.family - b.family || a.localAddress.localeCompare(b.localAddress) || (a.pid ?? 0) - (b.pid ?? 0));
+}
+
+/** The owners, and the split of the port's listeners by protocol (see core/splitListeners.ts). */
+export async function portReport(collector: Collector, port: number, order: readonly string[]): Promise<{ owners: PortOwnerInfo[]; splits: SplitListener[] }> {
+  const snap = await collector.collect({ listeningOnly: false });
+  const sockets = socketsOnPort(snap.sockets, port);
+  return { owners: ownersFromSockets(sockets), splits: splitListeners(sockets.filter(isListening), order) };
 }
 
 export async function portOwners(collector: Collector, port: number): Promise<PortOwnerInfo[]> {

@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import { containerText, serviceText } from '../../../core/owners/ownerText';
 import { parsePortNumber } from '../../../core/portNumber';
 import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
-import { addressExposure } from '../portGroups';
 import type { PortsContext } from '../portsView';
-import { portArgument, portOwners, type PortOwnerInfo } from './portOwners';
+import { portArgument, portOwners, portReport, type PortOwnerInfo } from './portOwners';
+import { exposureWords, hostText, socketExposure } from '../../../core/exposure';
+import { localhostOrder, localhostSentence, splitSummary, type SplitListener } from '../../../core/splitListeners';
 
 export async function askForPort(title: string): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
@@ -24,9 +25,11 @@ export async function askForPort(title: string): Promise<number | undefined> {
 }
 
 export function socketLabel(o: PortOwnerInfo): string {
-  const addr = o.family === 6 && o.localAddress.includes(':') ? `[${o.localAddress}]` : o.localAddress;
-  const icon = addressExposure(o.localAddress) === 'loopback' ? '$(lock)' : '$(broadcast)';
-  const state = o.listening ? (o.protocol === 'tcp' ? vscode.l10n.t('listening') : vscode.l10n.t('bound')) : o.state.toLowerCase();
+  const addr = hostText(o);
+  const icon = socketExposure(o).network ? '$(broadcast)' : '$(lock)';
+  const state = o.listening
+    ? vscode.l10n.t('{0} · {1}', o.protocol === 'tcp' ? vscode.l10n.t('listening') : vscode.l10n.t('bound'), exposureWords(o, vscode.l10n))
+    : o.state.toLowerCase();
   return `${icon} ${o.protocol} ${addr}:${o.localPort}  ${state}`;
 }
 
@@ -51,10 +54,10 @@ function pickRows(owners: readonly PortOwnerInfo[]): PortOwnerInfo[] {
 interface OwnerItem extends vscode.QuickPickItem { owner: PortOwnerInfo }
 interface ActionItem extends vscode.QuickPickItem { run: () => Thenable<unknown> }
 
-async function collectWithProgress(ctx: PortsContext, port: number): Promise<PortOwnerInfo[] | undefined> {
+async function collectWithProgress(ctx: PortsContext, port: number): Promise<{ owners: PortOwnerInfo[]; splits: SplitListener[] } | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading port {0}…', port) },
-      () => portOwners(ctx.services.collector, port));
+      async () => portReport(ctx.services.collector, port, await localhostOrder()));
   } catch (e) {
     ctx.services.log.error(`Reading port ${port} failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not read the sockets on port {0}: {1}', port, e instanceof Error ? e.message : String(e)));
@@ -75,8 +78,9 @@ export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: Po
       port = await askForPort(vscode.l10n.t('Who Is Using Port…'));
     }
     if (port === undefined) { return undefined; }
-    const owners = await collectWithProgress(ctx, port);
-    if (!owners) { return undefined; }
+    const report = await collectWithProgress(ctx, port);
+    if (!report) { return undefined; }
+    const { owners, splits } = report;
     if (owners.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is free.', port));
       return owners;
@@ -87,13 +91,18 @@ export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: Po
       detail: o.pid === null ? undefined : o.commandLine || vscode.l10n.t('(command line not readable)'),
       owner: o,
     }));
-    const picked = await vscode.window.showQuickPick(items, {
+    // A split port says so above the sockets: who holds which part, and which one localhost reaches first.
+    const splitItems: vscode.QuickPickItem[] = splits.flatMap(s => [
+      { label: vscode.l10n.t('Split port'), kind: vscode.QuickPickItemKind.Separator },
+      { label: `$(warning) ${splitSummary(s, vscode.l10n)}`, detail: localhostSentence(s, vscode.l10n), alwaysShow: true },
+    ]);
+    const picked = await vscode.window.showQuickPick<OwnerItem | vscode.QuickPickItem>([...splitItems, ...items], {
       title: items.length === 1 ? vscode.l10n.t('Port {0}: 1 socket', port) : vscode.l10n.t('Port {0}: {1} sockets', port, items.length),
       placeHolder: vscode.l10n.t('Pick a socket to kill its process, copy its pid or reveal it in the Ports view'),
       matchOnDescription: true, matchOnDetail: true,
     });
-    if (!picked) { return owners; }
-    await offerActions(ctx, picked.owner);
+    if (!picked || !('owner' in picked)) { return owners; }
+    await offerActions(ctx, (picked as OwnerItem).owner);
     return owners;
   }));
 }

@@ -25,6 +25,8 @@ export type CompactSocket = [
   user: string, ownerVisible: boolean, owners: number[],
   /** The container and service behind the owners (the worker looks them up; src/core/owners). */
   container: ContainerOwner | null, service: ServiceOwner | null,
+  /** How the kernel bound a listener (sock_diag via ss; null for connected sockets or when unknown). */
+  boundDevice: string | null, ipv6Only: boolean | null,
 ];
 
 export interface CompactSnapshot {
@@ -66,7 +68,7 @@ export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
       }
       owners.push(i, o.fd);
     }
-    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners, s.container ?? null, s.service ?? null];
+    return [s.protocol, s.family, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.inode, s.uid, s.user, s.ownerVisible, owners, s.container ?? null, s.service ?? null, s.boundDevice, s.ipv6Only];
   });
   return { takenAt: snap.takenAt, backend: snap.backend, stats: snap.stats, processes, sockets };
 }
@@ -87,7 +89,7 @@ export function expand(c: CompactSnapshot): Snapshot {
     }
     return {
       protocol: t[0], family: t[1], localAddress: t[2], localPort: t[3], remoteAddress: t[4], remotePort: t[5],
-      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes, container: t[12], service: t[13],
+      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes, container: t[12], service: t[13], boundDevice: t[14], ipv6Only: t[15],
     };
   });
   return { takenAt: c.takenAt, backend: c.backend, stats: c.stats, sockets };

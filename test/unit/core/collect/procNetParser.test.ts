@@ -15,7 +15,7 @@ describe('procNetParser', () => {
     assert.deepEqual(records.map(r => r.state), [
       'LISTEN', 'LISTEN', 'ESTABLISHED', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2',
       'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'ESTABLISHED']);
-    assert.deepEqual(records[0], { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 50001, uid: 1000 });
+    assert.deepEqual(records[0], { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 50001, uid: 1000, boundDevice: null, ipv6Only: null });
     assert.equal(records[1].localAddress, '0.0.0.0');
     assert.equal(records[1].localPort, 80);
     assert.equal(records[2].remotePort, 50000);

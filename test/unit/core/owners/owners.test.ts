@@ -140,7 +140,7 @@ describe('owners: the engine\'s container list', () => {
 describe('owners: texts', () => {
   const c: ContainerOwner = { engine: 'docker', id: DOCKER_ID, name: 'shop-db', image: 'postgres:16', compose: null, via: 'proxy', holder: 'docker-proxy', endpoint: '/var/run/docker.sock' };
   const entry = (extra: Partial<SocketEntry>): SocketEntry => ({
-    protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 5432, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 1, uid: 0,
+    protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 5432, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 1, uid: 0, boundDevice: null, ipv6Only: null,
     user: 'root', ownerVisible: true, processes: [], ...extra,
   });
 
@@ -251,7 +251,7 @@ setInterval(() => {}, 1000);`);
       const e = new OwnerEnricher({ env: { DOCKER_HOST: `unix://${sock}` }, home: dir, now: () => now, retryMs: 5000 });
       const proxy = { pid: 999999, ppid: 1, name: 'docker-proxy', commandLine: '/usr/sbin/docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 5432 -container-ip 198.18.240.2 -container-port 5432', cwd: '', user: 'root', startTime: 1, fd: 4 };
       const snap = () => ({ takenAt: 0, backend: 'test', stats: { malformedLines: 0, vanishedProcesses: 0, unreadableEntries: 0, processesWalked: 0, fullWalk: false },
-        sockets: [{ protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 5432, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN' as const, inode: 7, uid: 0, user: 'root', ownerVisible: true, processes: [proxy] }] });
+        sockets: [{ protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort: 5432, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN' as const, inode: 7, uid: 0, boundDevice: null, ipv6Only: null, user: 'root', ownerVisible: true, processes: [proxy] }] });
       const a = await e.enrich(snap());
       assert.match(a.sockets[0].container?.error ?? '', /^engine not reachable: no engine answers at .*docker\.sock$/);
       assert.equal(a.sockets[0].container?.holder, 'docker-proxy');

@@ -2,7 +2,7 @@
 // the export formats. Inputs are socket rows shaped like the collector's, results like the engine's.
 import * as assert from 'node:assert/strict';
 import type { SocketEntry } from '../../../../src/core/model';
-import { analyzeLocalScan, bindingCovers } from '../../../../src/core/scan/localReachability';
+import { analyzeLocalScan, bindingCovers, localReportJson } from '../../../../src/core/scan/localReachability';
 import { scanToCsv, scanToJson } from '../../../../src/core/scan/exportResults';
 import { formatReport } from '../../../../src/cli/scanCommand';
 import type { PortResult, ScanResult } from '../../../../src/core/scan/types';
@@ -10,7 +10,7 @@ import type { PortResult, ScanResult } from '../../../../src/core/scan/types';
 function listener(port: number, localAddress: string, pid: number, name: string, protocol: 'tcp' | 'udp' = 'tcp'): SocketEntry {
   return {
     protocol, family: localAddress.includes(':') ? 6 : 4, localAddress, localPort: port, remoteAddress: localAddress.includes(':') ? '::' : '0.0.0.0',
-    remotePort: 0, state: protocol === 'tcp' ? 'LISTEN' : 'UNCONN', inode: pid * 10, uid: 0, user: 'root', ownerVisible: true,
+    remotePort: 0, state: protocol === 'tcp' ? 'LISTEN' : 'UNCONN', inode: pid * 10, uid: 0, boundDevice: '', ipv6Only: localAddress.includes(':') ? false : null, user: 'root', ownerVisible: true,
     processes: [{ pid, ppid: 1, name, commandLine: `${name} --serve`, cwd: '/', user: 'root', startTime: 0, fd: 3 }],
   };
 }
@@ -46,10 +46,40 @@ describe('scan: local listeners vs scan result', () => {
     const r = analyzeLocalScan(result('192.168.1.5', [[22, 'open'], [5432, 'closed'], [8080, 'filtered'], [9000, 'closed'], [53, 'closed']]), sockets);
     assert.deepEqual([...r.open.keys()], [22]);
     assert.deepEqual(r.open.get(22)!.owners.map(o => o.name), ['sshd']);
-    assert.deepEqual(r.unreachable.map(u => [u.port, u.cause]), [[5432, 'other-address'], [8080, 'firewalled'], [9000, 'other-address']]);
+    assert.deepEqual(r.unreachable.map(u => [u.port, u.cause]), [[5432, 'other-address'], [8080, 'firewall'], [9000, 'other-family']]);
     assert.match(r.unreachable[0].explanation, /listening on 127\.0\.0\.1 only, not on the scanned address 192\.168\.1\.5/);
     assert.match(r.unreachable[1].explanation, /^filtered: .*firewall/);
     assert.deepEqual(r.unreachable[2].owners.map(o => o.pid), [400]);
+  });
+
+  it('causes from the socket facts: bound device, IPv6-only, IPv4 probed over IPv6, another address, firewall', () => {
+    const facts = (s: SocketEntry, f: Partial<SocketEntry>): SocketEntry => ({ ...s, ...f });
+    const sockets = [
+      facts(listener(37000, '0.0.0.0', 1, 'dev', 'udp'), { boundDevice: 'enp0s3' }),
+      facts(listener(38367, '::', 2, 'v6', 'udp'), { ipv6Only: true }),
+      facts(listener(5353, '::', 3, 'mdns6', 'udp'), { ipv6Only: true }),
+      listener(5353, '0.0.0.0', 4, 'mdns4', 'udp'),
+      listener(53, '127.0.1.1', 5, 'dnsmasq', 'udp'),
+      listener(60008, '127.0.0.1', 6, 'fw', 'udp'),
+      facts(listener(80, '::', 7, 'apache2', 'udp'), { ipv6Only: false }),
+    ];
+    const v4 = analyzeLocalScan(result('127.0.0.1', [[37000, 'closed'], [38367, 'closed'], [5353, 'open|filtered'], [53, 'closed'], [60008, 'closed'], [80, 'open|filtered']], 'udp'), sockets);
+    assert.deepEqual(v4.unreachable.map(u => [u.port, u.cause, u.addresses, u.owners.map(o => o.pid)]), [
+      [53, 'other-address', ['127.0.1.1'], [5]],
+      [37000, 'bound-device', ['0.0.0.0%enp0s3'], [1]],
+      [38367, 'other-family', ['[::]'], [2]],
+      [60008, 'firewall', ['127.0.0.1'], [6]],
+    ]);
+    assert.deepEqual([...v4.open.keys()], [80, 5353], 'open|filtered with a receiving socket is consistent');
+    assert.deepEqual(v4.open.get(80)!.addresses, ['*']);
+    assert.deepEqual(v4.open.get(5353)!.owners.map(o => o.pid), [4], 'the IPv4 socket is the one that received it');
+    assert.match(v4.unreachable[1].explanation, /interface enp0s3 only.*arrives on lo$/);
+    assert.match(v4.unreachable[2].explanation, /IPv6 only: the probe of 127\.0\.0\.1 was IPv4/);
+    const v6 = analyzeLocalScan(result('::1', [[53, 'closed'], [38367, 'open|filtered']], 'udp'), sockets);
+    assert.deepEqual(v6.unreachable.map(u => [u.port, u.cause]), [[53, 'other-family']]);
+    assert.deepEqual([...v6.open.keys()], [38367]);
+    const json = JSON.parse(scanToJson([result('127.0.0.1', [[37000, 'closed']], 'udp')], false, [localReportJson(analyzeLocalScan(result('127.0.0.1', [[37000, 'closed']], 'udp'), sockets))])) as { local: unknown };
+    assert.deepEqual(json.local, { open: [], unreachable: [{ port: 37000, state: 'closed', cause: 'bound-device', addresses: ['0.0.0.0%enp0s3'], processes: [{ pid: 1, name: 'dev' }], explanation: v4.unreachable[1].explanation }] });
   });
 
   it('UDP: a silent bound socket (open|filtered) counts as answered, a refused one is called out', () => {

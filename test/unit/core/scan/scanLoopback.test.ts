@@ -182,7 +182,12 @@ describe('scan CLI', function () {
       const { code, stdout } = await runCli(['scan', '127.0.0.1', '-p', `${portOf(a)},${closed}`, '--json']);
       assert.equal(code, 0);
       const j = JSON.parse(stdout) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports', 'network']);
+      assert.deepEqual(Object.keys(j), ['host', 'address', 'protocol', 'startedAt', 'durationMs', 'ports', 'network', 'local']);
+      // A scan of this machine is compared with its listeners: the open port is this process's.
+      const local = j.local as { open: { port: number; addresses: string[]; processes: { pid: number }[] }[]; unreachable: unknown[] };
+      const mine = local.open.filter(o => o.port === portOf(a));
+      assert.deepEqual(mine.map(o => [o.addresses, o.processes.map(p => p.pid)]), [[['127.0.0.1'], [process.pid]]]);
+      assert.deepEqual(local.unreachable, []);
       assert.equal(j.protocol, 'tcp');
       // two ports, both answered at once: two probes, nothing re-sent, one round, no line
       assert.deepEqual(j.network, {

@@ -5,22 +5,28 @@ import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import type { SocketEntry, SocketOwner } from '../../../../src/core/model';
-import { addressExposure, groupByPort, groupByProcess, isInside, isNetworkReachable, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/ports/portGroups';
+import { groupByPort, groupByProcess, isInside, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/ports/portGroups';
 import { closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from '../../support/children';
 import { linuxOnly } from '../../support/skip';
 
 const linux = process.platform === 'linux';
 
-describe('portGroups: address exposure', () => {
-  it('classifies wildcard, loopback and interface addresses', () => {
-    for (const a of ['0.0.0.0', '::', '*']) { assert.equal(addressExposure(a), 'all', a); }
-    for (const a of ['127.0.0.1', '127.1.2.3', '::1']) { assert.equal(addressExposure(a), 'loopback', a); }
-    for (const a of ['192.168.1.5', '10.0.0.1', 'fe80::1', '2001:db8::1']) { assert.equal(addressExposure(a), 'interface', a); }
+describe('portGroups: reachability and split from the socket facts', () => {
+  const node = owner(41, 'node'), py = owner(42, 'python3');
+  it('a port is network-reachable unless every address is loopback or bound to lo; an interface-bound wildcard is reachable', () => {
+    const [lo] = groupByPort([entry(3000, '127.0.0.1', [node]), entry(3000, '::1', [node], { family: 6, ipv6Only: true })]);
+    assert.equal(lo.reachable, false);
+    assert.equal(lo.split, undefined, 'one process on both loopback addresses is not split');
+    const [onLo] = groupByPort([entry(3001, '0.0.0.0', [node], { boundDevice: 'lo' })]);
+    assert.equal(onLo.reachable, false, '0.0.0.0%lo is this machine only');
+    const [dev] = groupByPort([entry(3002, '0.0.0.0', [node], { boundDevice: 'enp0s3' })]);
+    assert.equal(dev.reachable, true);
+    assert.deepEqual(dev.addresses, [{ family: 4, address: '0.0.0.0', boundDevice: 'enp0s3', ipv6Only: null }]);
   });
-  it('a port is network-reachable unless every address is loopback', () => {
-    assert.equal(isNetworkReachable(['127.0.0.1', '::1']), false);
-    assert.equal(isNetworkReachable(['127.0.0.1', '0.0.0.0']), true);
-    assert.equal(isNetworkReachable(['10.1.2.3']), true);
+  it('different processes on 127.0.0.1 and ::1 make a split port, with each part\'s holders', () => {
+    const [g] = groupByPort([entry(3003, '127.0.0.1', [node]), entry(3003, '::1', [py], { family: 6, ipv6Only: true })]);
+    assert.ok(g.split);
+    assert.deepEqual(g.split.parts.map(p => [p.hosts, p.owners.map(o => o.pid)]), [[['127.0.0.1'], [41]], [['[::1]'], [42]]]);
   });
 });
 
@@ -53,7 +59,7 @@ describe('portGroups on live sockets', function () {
     const g = groups.filter(x => x.protocol === 'tcp' && x.port === portOf(v4));
     assert.equal(g.length, 1);
     assert.deepEqual(g[0].owners.map(o => o.pid).sort((a, b) => a - b), [process.pid, child.info.pid].sort((a, b) => a - b));
-    assert.deepEqual(g[0].addresses, [{ family: 4, address: '127.0.0.1' }, { family: 6, address: '::1' }]);
+    assert.deepEqual(g[0].addresses, [{ family: 4, address: '127.0.0.1', boundDevice: '', ipv6Only: null }, { family: 6, address: '::1', boundDevice: '', ipv6Only: true }], 'the facts ss reports: no interface, ::1 is IPv6-only');
     assert.equal(g[0].reachable, false);
     assert.equal(g[0].hasHiddenOwner, false);
   });
@@ -98,7 +104,7 @@ function owner(pid: number, name: string): SocketOwner {
 function entry(port: number, address: string, processes: SocketOwner[], extra: Partial<SocketEntry> = {}): SocketEntry {
   return {
     protocol: 'tcp', family: address.includes(':') ? 6 : 4, localAddress: address, localPort: port, remoteAddress: address.includes(':') ? '::' : '0.0.0.0',
-    remotePort: 0, state: 'LISTEN', inode: port * 10 + processes.length, uid: 0, user: 'root', ownerVisible: true, processes, ...extra,
+    remotePort: 0, state: 'LISTEN', inode: port * 10 + processes.length, uid: 0, boundDevice: '', ipv6Only: null, user: 'root', ownerVisible: true, processes, ...extra,
   };
 }
 
