@@ -12,6 +12,8 @@ export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
   | { id: number; op: 'probePorts'; specs: PortProbeSpec[] }
   | { id: number; op: 'processInfo'; pid: number }
+  /** The worker isolate's own heap figures (for the benchmark: what the collector costs). */
+  | { id: number; op: 'heap' }
   /** Dev-port detection of one workspace folder: reads its files and parses them here, not on the host. */
   | { id: number; op: 'detectDevPorts'; folder: string };
 
@@ -34,6 +36,15 @@ export interface CompactSnapshot {
   processes?: ProcessInfo[];
   sockets?: CompactSocket[];
   unchanged?: boolean;
+}
+
+/** The collector worker's V8 isolate, in bytes, as V8 reports it inside the worker. */
+export interface WorkerHeap {
+  used: number;
+  /** heap pages the isolate holds (resident), used or not */
+  total: number;
+  external: number;
+  malloced: number;
 }
 
 export type WorkerResponse =
