@@ -6,7 +6,13 @@
 //
 // Env: BENCH_RUNS (default 3), BENCH_VIEW_LISTENERS (10000), BENCH_VIEW_UDP (1000), BENCH_VIEW_PAIRS (500),
 //      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), BENCH_VIEW_SETTINGS (JSON, user settings
-//      added to the test profile's), VERBOSE=1, CHROME_PATH.
+//      added to the test profile's), BENCH_VIEW_DETAIL=1 (where the host's memory is: /proc/self/status and smaps,
+//      both isolates' spaces), BENCH_VIEW_VSCODE_PORT_FINDER=1, VERBOSE=1, CHROME_PATH.
+// VS Code's own port finder (the extension host's candidate-port scan behind auto-forwarding) runs in the same
+// extension host process in a remote or code-server window and walks every fd on the machine with `ls -l`; at
+// 12,000 sockets it alone adds 100–200 MB and several % of a core there. The runs leave it off
+// (remote.autoForwardPortsSource = output) so the figures are this extension's; BENCH_VIEW_VSCODE_PORT_FINDER=1
+// leaves it on, and the "view hidden" phase then shows its cost.
 // Loopback only; when root, each run goes into a network namespace of its own (like the integration tests).
 /* global document */ // the functions passed to page.waitForFunction and page.evaluate run in the workbench page
 import { mkdtempSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -22,7 +28,8 @@ const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const verbose = process.env.VERBOSE === '1';
 const TAG = '[[port-inspector-bench]] ';
 // e.g. BENCH_VIEW_SETTINGS='{"portInspector.statusBar":"hidden"}': the run without the status-bar check
-const extraSettings = JSON.parse(process.env.BENCH_VIEW_SETTINGS || '{}');
+const finderOn = process.env.BENCH_VIEW_VSCODE_PORT_FINDER === '1';
+const extraSettings = { ...(finderOn ? {} : { 'remote.autoForwardPortsSource': 'output' }), ...JSON.parse(process.env.BENCH_VIEW_SETTINGS || '{}') };
 
 const missing = [[node24, 'run: bash scripts/setup-test-vscode.sh'], [csEntry, 'run: bash scripts/setup-test-vscode.sh'],
   [chromePath, 'run: bash scripts/setup-test-vscode.sh'], [runnerPath, 'run: node esbuild.mjs --tests'],
@@ -91,6 +98,18 @@ async function oneRun(n) {
 }
 
 const f1 = x => (x === undefined ? '–' : x.toFixed(1));
+const detail = process.env.BENCH_VIEW_DETAIL === '1';
+function memLine(name, s) {
+  const m = s.mem;
+  if (!m) { return ''; }
+  const w = m.worker;
+  let out = `\n  ${name} memory: VmRSS ${f1(m.status.VmRSS)} (anon ${f1(m.status.RssAnon)}, file ${f1(m.status.RssFile)}; [heap] ${f1(m.brkHeapRssMb)}), threads ${m.status.Threads}; ` +
+    `host heap total ${f1(m.heapTotalMb)} used ${f1(s.heapMb)} external ${f1(m.externalMb)} arrayBuffers ${f1(m.arrayBuffersMb)}; ` +
+    `worker ${w ? `used ${f1(w.usedMb)} physical ${f1(w.physicalMb)} malloced ${f1(w.mallocedMb)} external ${f1(w.externalMb)}` : '–'} MB`;
+  if (detail && m.spaces) { out += `\n    host heap spaces [resident, used MB]: ${Object.entries(m.spaces).filter(([, [a]]) => a >= 0.5).map(([k, [a, b]]) => `${k} ${a}/${b}`).join(', ')}`; }
+  if (detail) { out += `\n    largest anonymous mappings [size, rss MB]: ${m.anonTop.map(([a, b, c]) => `${a}/${b}${c ? ` ${c}` : ''}`).join(', ')}`; }
+  return out;
+}
 const results = [];
 for (let i = 1; i <= runs; i++) {
   const r = await oneRun(i);
@@ -100,13 +119,20 @@ for (let i = 1; i <= runs; i++) {
     `  few sockets: rss ${f1(r.few.rssMb)} MB, host heap ${f1(r.few.heapMb)} MB, worker heap ${f1(r.few.workerHeapMb)} MB, cpu ${r.few.cpuPercent.toFixed(2)} % (${r.few.collections} refreshes, focused ${r.few.focused}), rows shown ${r.firstRowFew} ms\n` +
     `  load, view hidden: rss ${f1(r.hidden.rssMb)} MB, host heap ${f1(r.hidden.heapMb)} MB, cpu ${r.hidden.cpuPercent.toFixed(2)} % (${r.hidden.collections} refreshes)\n` +
     `  loaded:      rss ${f1(r.loaded.rssMb)} MB, host heap ${f1(r.loaded.heapMb)} MB (${f1(r.retainedLoaded)} MB after GC, ${f1(r.retainedAfter)} MB once the load has gone), worker heap ${f1(r.loaded.workerHeapMb)} MB, cpu ${r.loaded.cpuPercent.toFixed(2)} % (${r.loaded.collections} refreshes, focused ${r.loaded.focused}), rows shown ${r.firstRowLoad} ms\n` +
-    `  growth: rss +${f1(grow)} MB (${f1(grow / (r.sockets / 1000))} MB per 1,000 sockets), worker heap +${f1((r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB; first row ${f1(r.firstRowLoad / (r.sockets / 1000))} ms per 1,000 sockets`);
+    `  growth: rss +${f1(grow)} MB (${f1(grow / (r.sockets / 1000))} MB per 1,000 sockets), worker heap +${f1((r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB; first row ${f1(r.firstRowLoad / (r.sockets / 1000))} ms per 1,000 sockets` +
+    memLine('few', r.few) + memLine('hidden', r.hidden) + memLine('loaded', r.loaded));
 }
 const range = (f, digits = 1) => { const v = results.map(f); return `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`; };
-console.log(`\n${runs} runs, ${results[0].sockets} sockets:` +
+const k = r => r.sockets / 1000;
+const workerMb = s => s.mem?.worker?.physicalMb ?? s.workerHeapMb ?? 0;
+console.log(`\n${runs} runs, ${results[0].sockets} sockets (VS Code's own port finder ${finderOn ? 'on' : 'off'}):` +
   `\n  extension host rss growth   ${range(r => r.loaded.rssMb - r.few.rssMb)} MB (few sockets: ${range(r => r.few.rssMb)} MB)` +
   `\n  of which with the view hidden ${range(r => r.hidden.rssMb - r.few.rssMb)} MB` +
-  `\n  worker heap growth          ${range(r => (r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB` +
+  `\n  worker heap growth          ${range(r => (r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB used, ${range(r => workerMb(r.loaded) - workerMb(r.few))} MB resident (few sockets: ${range(r => workerMb(r.few))} MB resident)` +
   `\n  host heap growth            ${range(r => r.loaded.heapMb - r.few.heapMb)} MB (retained for the load, after GC: ${range(r => (r.retainedLoaded ?? NaN) - (r.retainedAfter ?? NaN))} MB)` +
   `\n  time to first row (loaded)  ${range(r => r.firstRowLoad, 0)} ms (few sockets: ${range(r => r.firstRowFew, 0)} ms)` +
-  `\n  visible-view cpu            ${range(r => r.loaded.cpuPercent, 2)} % of a core (few sockets: ${range(r => r.few.cpuPercent, 2)} %)`);
+  `\n  visible-view cpu            ${range(r => r.loaded.cpuPercent, 2)} % of a core (few sockets: ${range(r => r.few.cpuPercent, 2)} %)` +
+  `\n  per 1,000 sockets (growth over the few-sockets baseline of the same run):` +
+  `\n    extension host rss        ${range(r => (r.loaded.rssMb - r.few.rssMb) / k(r), 2)} MB (worker included)` +
+  `\n    collector worker heap     ${range(r => (workerMb(r.loaded) - workerMb(r.few)) / k(r), 2)} MB resident` +
+  `\n    time to first row         ${range(r => r.firstRowLoad / k(r), 0)} ms (few sockets, whole: ${range(r => r.firstRowFew, 0)} ms)`);

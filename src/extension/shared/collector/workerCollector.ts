@@ -10,13 +10,13 @@ import { createCollector } from '../../../core/collect/createCollector';
 import { defaultBackend } from '../../../core/platform/platformRules';
 import type { Detection } from '../../../core/workspace/devPortTypes';
 import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
-import { expand, optionsKey, type CompactSnapshot, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
+import { expand, optionsKey, type CompactSnapshot, type WorkerHeap, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 
 /** Young-generation size of the worker's heap (V8's default is several times larger). */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string };
+type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string } | { op: 'heap' };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -65,12 +65,10 @@ export class WorkerCollector implements Collector {
     return snapshot;
   }
 
-  /** The worker's V8 heap (bytes), or undefined when no worker runs or the runtime cannot tell. */
-  async heapStatistics(): Promise<{ used: number; total: number; external: number } | undefined> {
-    const w = this.worker as (Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; total_physical_size: number; external_memory?: number }> }) | undefined;
-    if (!w?.getHeapStatistics) { return undefined; }
-    const h = await w.getHeapStatistics();
-    return { used: h.used_heap_size, total: h.total_physical_size, external: h.external_memory ?? 0 };
+  /** The worker's V8 heap (bytes), as the worker reports it, or undefined when no worker runs. */
+  async heapStatistics(): Promise<WorkerHeap | undefined> {
+    if (this.fallback || !this.worker) { return undefined; }
+    return this.call({ op: 'heap' }) as Promise<WorkerHeap>;
   }
 
   /** Answered in the worker, with the same owner index the view's collections keep warm. */
@@ -97,6 +95,7 @@ export class WorkerCollector implements Collector {
     if (!worker) {
       const c = this.fallback!;
       if (body.op === 'detectDevPorts') { return detectDevPortsInFolder(body.folder); }
+      if (body.op === 'heap') { return Promise.resolve(undefined); }
       return body.op === 'collect' ? c.collect(body.options) : body.op === 'probePorts' ? c.probePorts(body.specs) : c.processInfo(body.pid);
     }
     const id = this.nextId++;

@@ -300,3 +300,34 @@ engineRequest(process.argv[2], 'GET', '/containers/json').then(r => console.log(
     }
   });
 });
+
+describe('owners: what a pass changed', () => {
+  // The collector worker answers "unchanged" when it gets back the very same entry objects; the
+  // enricher writes onto those objects, so it must say when a pass changed what they hold.
+  const stats = { malformedLines: 0, vanishedProcesses: 0, unreadableEntries: 0, processesWalked: 0, fullWalk: false };
+  const entry = (): SocketEntry => ({
+    protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 5432, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN',
+    inode: 9, uid: 0, boundDevice: null, ipv6Only: null, user: 'root', ownerVisible: false, processes: [],
+  });
+
+  it('a first pass fills the fields and says so; the same entries again change nothing', async () => {
+    const e = new OwnerEnricher({ env: {}, home: os.tmpdir() });
+    const s = entry();
+    await e.enrich({ takenAt: 0, backend: 'test', stats, sockets: [s] });
+    assert.equal(e.changedInLastPass, true);
+    assert.equal(s.container, null);
+    assert.equal(s.service, null);
+    await e.enrich({ takenAt: 0, backend: 'test', stats, sockets: [s] });
+    assert.equal(e.changedInLastPass, false);
+  });
+
+  it('an entry whose container was set by an earlier pass and is now gone counts as changed', async () => {
+    const e = new OwnerEnricher({ env: {}, home: os.tmpdir() });
+    const s = entry();
+    s.container = { engine: 'docker', id: 'a'.repeat(64), name: 'old', image: 'x', compose: null, via: 'proxy', holder: 'docker-proxy', endpoint: '/nowhere' };
+    s.service = null;
+    await e.enrich({ takenAt: 0, backend: 'test', stats, sockets: [s] });
+    assert.equal(e.changedInLastPass, true);
+    assert.equal(s.container, null);
+  });
+});

@@ -63,6 +63,30 @@ describe('WorkerCollector', function () {
     }
   });
 
+  it('sends the whole snapshot again after a request with other options, though the worker still has it', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    const first = await c.collect({ listeningOnly: true });
+    await c.collect({ listeningOnly: false }); // the client now holds this one only
+    const before = c.unchangedAnswers;
+    const again = await c.collect({ listeningOnly: true });
+    // the worker remembers what it sent for these options, but the client said it has nothing
+    assert.equal(c.unchangedAnswers, before);
+    assert.notEqual(again.sockets, first.sockets);
+    const mine = again.sockets.find(s => s.protocol === 'tcp' && s.localPort === portOf(server));
+    assert.deepEqual(mine?.processes.map(p => p.pid), [process.pid]);
+    assert.ok(again.sockets.every(s => s.state === 'LISTEN' || s.protocol === 'udp'), 'a connection in a listening-only snapshot');
+  });
+
+  it('reports the worker isolate\'s own heap', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    assert.equal(await c.heapStatistics(), undefined, 'no worker before the first call');
+    await c.collect({ listeningOnly: true });
+    const h = await c.heapStatistics();
+    assert.ok(h && h.used > 2 ** 20 && h.total >= h.used && h.malloced > 0, JSON.stringify(h));
+  });
+
   it('restarts the worker after it dies, failing only the calls in flight', async () => {
     const c = new WorkerCollector({ scriptPath: WORKER });
     collectors.push(c);
