@@ -8,6 +8,7 @@ import { pidNamespaceMismatch } from './pidNamespace';
 import { signalProcess } from './signal';
 import { permissionHint } from '../platform/platformRules';
 import { standsForContainer } from '../owners/holderRole';
+import { english, type L10n } from '../l10n';
 
 export interface KillRequest {
   pid: number;
@@ -44,6 +45,8 @@ export interface KillOptions {
   onWaiting?: (pid: number, signal: 'SIGTERM' | 'SIGKILL') => void;
   /** For tests: where the pid-namespace check reads `self`. */
   procRoot?: string;
+  /** The language of the result sentences (the extension passes vscode.l10n; the CLI speaks English). */
+  l10n?: L10n;
 }
 
 /** Never signalled whatever the caller passes: the kernel's "every process" (0), init (1) and this process. */
@@ -93,26 +96,26 @@ async function waitForRelease(options: KillOptions, req: KillRequest, held: read
 type Identity = { info: ProcessInfo; held: string[] } | KillResult;
 
 /** Is `req.pid` still the listed process (same start time) and does it still hold a listener on the port? */
-async function confirmIdentity(collector: Collector, req: KillRequest): Promise<Identity> {
+async function confirmIdentity(collector: Collector, req: KillRequest, l10n: L10n): Promise<Identity> {
   const { pid, port } = req;
   const info = await collector.processInfo(pid);
   if (!info) {
-    return { pid, status: 'gone', message: `Process ${pid} no longer exists.` };
+    return { pid, status: 'gone', message: l10n.t('Process {0} no longer exists.', pid) };
   }
   if (!(info.startTime > 0)) {
     // Without a start time (Windows netstat fallback) pid reuse cannot be ruled out.
-    return { pid, status: 'not-same-process', message: `Cannot confirm that pid ${pid} is still the process that was listed (its start time is unknown on this system); not signalled.` };
+    return { pid, status: 'not-same-process', message: l10n.t('Cannot confirm that pid {0} is still the process that was listed (its start time is unknown on this system); not signalled.', pid) };
   }
   if (info.startTime !== req.startTime) {
-    return { pid, status: 'not-same-process', message: `Pid ${pid} now belongs to a different process (${info.name}, started ${new Date(info.startTime).toISOString()}); not signalled.` };
+    return { pid, status: 'not-same-process', message: l10n.t('Pid {0} now belongs to a different process ({1}, started {2}); not signalled.', pid, info.name, new Date(info.startTime).toISOString()) };
   }
   if (standsForContainer(info.name, info.commandLine)) {
     // Killing docker-proxy breaks the published port and leaves the container running.
-    return { pid, status: 'refused', message: `${info.name} (pid ${pid}) holds the port for a container; stop the container instead (signalling it would break the port and leave the container running).` };
+    return { pid, status: 'refused', message: l10n.t('{0} (pid {1}) holds the port for a container; stop the container instead (signalling it would break the port and leave the container running).', info.name, pid) };
   }
   const held = (await listenersNow(collector, req)).filter(s => s.processes.some(p => p.pid === pid)).map(socketId);
   if (held.length === 0) {
-    return { pid, status: 'no-longer-holds-port', message: `${info.name} (pid ${pid}) does not listen on port ${port}; not signalled.` };
+    return { pid, status: 'no-longer-holds-port', message: l10n.t('{0} (pid {1}) does not listen on port {2}; not signalled.', info.name, pid, port) };
   }
   return { info, held };
 }
@@ -120,21 +123,23 @@ async function confirmIdentity(collector: Collector, req: KillRequest): Promise<
 /** The process ended (or the kernel says it has): released only when the port really is. */
 async function afterExit(options: KillOptions, req: KillRequest, name: string, held: readonly string[], signal?: 'SIGTERM' | 'SIGKILL'): Promise<KillResult> {
   const { pid, port } = req;
+  const l10n = options.l10n ?? english;
   if (await isReleased(options.collector, req, held)) {
-    return { pid, status: 'released', message: `${name} (pid ${pid}) exited; port ${port} is released.`, signal };
+    return { pid, status: 'released', message: l10n.t('{0} (pid {1}) exited; port {2} is released.', name, pid, port), signal };
   }
-  return { pid, status: 'still-held', message: `${name} (pid ${pid}) is gone, but port ${port} is still held (by a process whose owner is not visible, or a socket still closing).`, signal };
+  return { pid, status: 'still-held', message: l10n.t('{0} (pid {1}) is gone, but port {2} is still held (by a process whose owner is not visible, or a socket still closing).', name, pid, port), signal };
 }
 
 export async function killPortOwner(req: KillRequest, options: KillOptions): Promise<KillResult> {
   const { pid, port } = req;
+  const l10n = options.l10n ?? english;
   const protectedSet = new Set([...builtinProtectedPids(), ...(options.protectedPids ?? [])]);
   if (!Number.isInteger(pid) || pid <= 0 || protectedSet.has(pid)) {
-    return { pid, status: 'protected', message: `Refusing to signal pid ${pid}: it is PID 1, this program or one of its parents.` };
+    return { pid, status: 'protected', message: l10n.t('Refusing to signal pid {0}: it is PID 1, this program or one of its parents.', pid) };
   }
   const namespace = pidNamespaceMismatch(options.procRoot);
   if (namespace) { return { pid, status: 'refused', message: namespace }; }
-  const first = await confirmIdentity(options.collector, req);
+  const first = await confirmIdentity(options.collector, req, l10n);
   if ('status' in first) { return first; }
   let { held } = first;
   const { info } = first;
@@ -144,7 +149,7 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
   for (const [i, signal] of signals.entries()) {
     if (i > 0) {
       // The wait took up to waitMs: the pid may have exited and been reused since the first check.
-      const again = await confirmIdentity(options.collector, req);
+      const again = await confirmIdentity(options.collector, req, l10n);
       if ('status' in again) {
         return again.status === 'gone' ? afterExit(options, req, info.name, held, last) : { ...again, signal: last };
       }
@@ -153,20 +158,22 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
     const sent = await signalProcess(pid, signal);
     if (sent === 'permission-denied') {
       const hint = permissionHint(pid, signal === 'SIGKILL').text;
-      return { pid, status: 'permission-denied', message: `Permission denied: ${info.name} (pid ${pid}) belongs to ${info.user || 'another user'}. Try: ${hint}`, signal: last };
+      return { pid, status: 'permission-denied', message: l10n.t('Permission denied: {0} (pid {1}) belongs to {2}. Try: {3}', info.name, pid, info.user || l10n.t('another user'), hint), signal: last };
     }
     last = signal;
     if (sent === 'gone') { return afterExit(options, req, info.name, held, signal); }
     options.onWaiting?.(pid, signal);
     if (await waitForRelease(options, req, held, waitMs)) {
-      return { pid, status: 'released', message: `${info.name} (pid ${pid}) released port ${port} after ${signal}.`, signal };
+      return { pid, status: 'released', message: l10n.t('{0} (pid {1}) released port {2} after {3}.', info.name, pid, port, signal), signal };
     }
   }
   const now = await options.collector.processInfo(pid);
   if (!now || now.startTime !== req.startTime) { return afterExit(options, req, info.name, held, last); }
   return {
     pid, status: 'still-held', signal: last,
-    message: `${info.name} (pid ${pid}) still holds port ${port} ${waitMs / 1000} s after ${last}${last === 'SIGTERM' ? '; use force to send SIGKILL' : ''}.`,
+    message: last === 'SIGTERM'
+      ? l10n.t('{0} (pid {1}) still holds port {2} {3} s after SIGTERM; use force to send SIGKILL.', info.name, pid, port, waitMs / 1000)
+      : l10n.t('{0} (pid {1}) still holds port {2} {3} s after {4}.', info.name, pid, port, waitMs / 1000, String(last)),
   };
 }
 
@@ -178,7 +185,7 @@ export async function killPortOwners(requests: readonly KillRequest[], options: 
       // An earlier kill may have taken this one with it.
       const info = await options.collector.processInfo(req.pid);
       if (!info || info.startTime !== req.startTime) {
-        results.push({ pid: req.pid, status: 'released', message: `Process ${req.pid} exited with its parent.` });
+        results.push({ pid: req.pid, status: 'released', message: (options.l10n ?? english).t('Process {0} exited with its parent.', req.pid) });
         continue;
       }
     }

@@ -9,6 +9,7 @@
 // quick pick are in devPortsStatusItem.ts, devPortsSchedule.ts and devPortsActions.ts.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { showInformation } from '../shared/notify';
 import type { PortCheckResult, PortHolder, Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { classifyHolder, portState, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
@@ -271,7 +272,7 @@ class DevPortsController implements vscode.Disposable {
 
   async reveal(port: number, protocol: Protocol = 'tcp'): Promise<boolean> {
     const ok = await this.services.portsView.revealPort(protocol, port);
-    if (!ok) { void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is not in the Ports view (it is free now).', port)); }
+    if (!ok) { void showInformation(vscode.l10n.t('Port {0} is not in the Ports view (it is free now).', port)); }
     return ok;
   }
 

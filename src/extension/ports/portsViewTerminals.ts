@@ -4,6 +4,7 @@
 // changes or terminals open/close, from the shared terminal index (whose parent chains are cached
 // per process, so a refresh costs nothing for owners already seen).
 import * as vscode from 'vscode';
+import { showInformation } from '../shared/notify';
 import type { PortsModel } from './portsModel';
 import type { PortsTreeProvider } from './portsTree';
 import { selectionOfArgument } from './nodeSelection';
@@ -53,7 +54,7 @@ export function registerPortsViewTerminals(context: vscode.ExtensionContext, ind
     vscode.commands.registerCommand(SHOW_TERMINAL_COMMAND, (arg: unknown) => {
       const terminal = selectionOfArgument(arg).owners.map(o => terminals.terminalOf(o.pid)).find(t => t !== undefined);
       if (!terminal) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('This process was not started from a terminal of this window.'));
+        void showInformation(vscode.l10n.t('This process was not started from a terminal of this window.'));
         return false;
       }
       terminal.show(false);

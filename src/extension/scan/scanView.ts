@@ -3,6 +3,7 @@
 // once-per-target confirmation for hosts other than this machine, and for local scans the link
 // from each open port to its process in the Ports view. registerScan is the one line extension.ts calls.
 import * as vscode from 'vscode';
+import { showError, showInformation, showWarning } from '../shared/notify';
 import type { Protocol } from '../../core/model';
 import { scanTargets, parseTarget, resolveTarget, parsePortSpec, targetHostCount, MANY_HOSTS, ScanInputError, type ScanResult } from '../../core/scan/index';
 import { analyzeLocalScan } from '../../core/scan/localReachability';
@@ -90,7 +91,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     const confirmed = context.globalState.get<string[]>(CONFIRMED_KEY, []);
     if (confirmed.includes(target)) { return true; }
     const scan = vscode.l10n.t('Scan');
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       vscode.l10n.t('Scan {0}? Scan only hosts you are allowed to scan.', target),
       { modal: true, detail: vscode.l10n.t('Port scans of other people\'s machines can be against the law or a network\'s rules. This question is asked once per target; the setting "{0}" turns it off.', 'portInspector.scan.confirmNonLocalTargets') },
       scan,
@@ -103,7 +104,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
   /** Asked every time, whatever the settings say: a scan this large is rarely meant. */
   async function confirmManyHosts(target: string, hosts: number): Promise<boolean> {
     const scanAll = vscode.l10n.t('Scan All');
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       vscode.l10n.t('{0} covers {1} addresses. Hand all of them to nmap?', target, hosts.toLocaleString('en-US')),
       { modal: true, detail: vscode.l10n.t('More than {0} hosts: such a scan takes very long and reaches networks that are not yours. Narrow the target unless you mean it.', MANY_HOSTS.toLocaleString('en-US')) },
       scanAll,
@@ -158,15 +159,15 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
       return await run(req);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (e instanceof ScanInputError) { void vscode.window.showErrorMessage(vscode.l10n.t('Scan: {0}', message)); }
-      else { log.error(`Scan of ${req.target} failed: ${e instanceof Error ? e.stack ?? message : message}`); void vscode.window.showErrorMessage(vscode.l10n.t('Scan of {0} failed: {1}', req.target, message)); }
+      if (e instanceof ScanInputError) { void showError(vscode.l10n.t('Scan: {0}', message)); }
+      else { log.error(`Scan of ${req.target} failed: ${e instanceof Error ? e.stack ?? message : message}`); void showError(vscode.l10n.t('Scan of {0} failed: {1}', req.target, message)); }
       return undefined;
     }
   }
 
   async function exportEntry(node: ScanNode | undefined, format: 'json' | 'csv', uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const entries = node ? [node.entry] : [...provider.list()];
-    if (entries.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('No scan results to export.')); return undefined; }
+    if (entries.length === 0) { void showInformation(vscode.l10n.t('No scan results to export.')); return undefined; }
     let dest = uri;
     if (!dest) {
       const base = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -183,10 +184,10 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     try {
       await vscode.workspace.fs.writeFile(dest, Buffer.from(text, 'utf8'));
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}', dest.fsPath, e instanceof Error ? e.message : String(e)));
+      void showError(vscode.l10n.t('Could not write {0}: {1}', dest.fsPath, e instanceof Error ? e.message : String(e)));
       return undefined;
     }
-    if (!uri) { void vscode.window.showInformationMessage(vscode.l10n.t('Scan results written to {0}', dest.fsPath)); }
+    if (!uri) { void showInformation(vscode.l10n.t('Scan results written to {0}', dest.fsPath)); }
     return dest;
   }
 
@@ -195,7 +196,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     const port = node.kind === 'port' ? node.port.port : node.kind === 'unreachable' ? node.entry.local?.unreachable[node.index]?.port : undefined;
     if (port === undefined) { return false; }
     const shown = await services.portsView.revealPort(node.entry.result.protocol, port);
-    if (!shown) { void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is no longer listed in the Ports view (the listener has gone).', `${port}/${node.entry.result.protocol}`)); }
+    if (!shown) { void showInformation(vscode.l10n.t('Port {0} is no longer listed in the Ports view (the listener has gone).', `${port}/${node.entry.result.protocol}`)); }
     return shown;
   }
 

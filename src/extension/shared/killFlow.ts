@@ -4,6 +4,7 @@
 // taskkill on Windows), refresh the view afterwards.
 // The careful part (start time, still holds the port) is the engine's killPortOwners.
 import * as vscode from 'vscode';
+import { showError, showInformation, showWarning } from './notify';
 import { confirmationText, describeTarget, permissionDeniedSentence, resultSentence, stillHeldSentence } from './killConfirmation';
 import type { Collector, ContainerOwner, Protocol, SocketOwner } from '../../core/model';
 import { containerAction, containerLabel, containerQuestion, type ContainerAction, type ContainerActionResult } from '../../core/owners/containerControl';
@@ -99,7 +100,7 @@ export class KillFlow {
         allowed.push(t);
       }
     }
-    for (const r of refused) { log.warn(r.message); void vscode.window.showErrorMessage(resultSentence(r.message)); }
+    for (const r of refused) { log.warn(r.message); void showError(resultSentence(r.message)); }
     if (allowed.length === 0) { return refused; }
 
     const confirm = options.confirm ?? this.deps.settings.confirmKill();
@@ -115,11 +116,12 @@ export class KillFlow {
           immediate: options.force === true,
           waitMs: RELEASE_WAIT_MS,
           protectedPids: [...protectedSet],
+          l10n: vscode.l10n,
           onWaiting: (pid, signal) => progress.report({ message: vscode.l10n.t('{0} sent to pid {1}', signal, pid) }),
         }));
     } catch (e) {
       log.error(`Kill failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-      void vscode.window.showErrorMessage(resultSentence(vscode.l10n.t('Could not kill: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('details in the Port Inspector output'), vscode.l10n));
+      void showError(resultSentence(vscode.l10n.t('Could not kill: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('details in the Port Inspector output'), vscode.l10n));
       await this.deps.refresh();
       return refused;
     }
@@ -167,7 +169,7 @@ export class KillFlow {
     const { log } = this.deps;
     if (!c.id || !c.endpoint) {
       const message = vscode.l10n.t('Port {0} is held by {1} for a {2} container that cannot be stopped from here ({3}); {1} is not killed, as that would break the port and leave the container running.', port, c.holder, c.engine, c.error ?? '?');
-      void vscode.window.showErrorMessage(resultSentence(message));
+      void showError(resultSentence(message));
       return { pid, status: 'refused', message };
     }
     const confirm = options.confirm ?? this.deps.settings.confirmKill();
@@ -176,7 +178,7 @@ export class KillFlow {
       const compose = c.compose ? vscode.l10n.t('Compose project {0}, service {1}.', c.compose.project, c.compose.service) + '\n' : '';
       const detail = vscode.l10n.t('{0} container, id {1}, through {2}.', c.engine, c.id.slice(0, 12), c.holder) + '\n' + compose +
         vscode.l10n.t('The engine sends SIGTERM, then SIGKILL after the container\'s stop timeout.');
-      const pick = await vscode.window.showWarningMessage(containerQuestion(action, c, port, vscode.l10n), { modal: true, detail }, button);
+      const pick = await showWarning(containerQuestion(action, c, port, vscode.l10n), { modal: true, detail }, button);
       if (pick !== button) { return { pid, status: 'refused', message: vscode.l10n.t('Cancelled.') }; }
     }
     const title = action === 'stop' ? vscode.l10n.t('Stopping container {0}…', containerLabel(c)) : vscode.l10n.t('Restarting container {0}…', containerLabel(c));
@@ -190,14 +192,14 @@ export class KillFlow {
     await this.deps.refresh();
     log.info(`${action} container ${c.id.slice(0, 12)}: ${r.status} (${r.message})`);
     const ok = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running';
-    if (ok) { void vscode.window.showInformationMessage(resultSentence(r.message)); } else { void vscode.window.showErrorMessage(resultSentence(r.message)); }
+    if (ok) { void showInformation(resultSentence(r.message)); } else { void showError(resultSentence(r.message)); }
     const status = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running' ? 'released' : r.status === 'still-held' ? 'still-held' : 'refused';
     return { pid, status, message: r.message };
   }
 
   private async confirm(targets: readonly KillTarget[], force: boolean): Promise<boolean> {
     const { message, detail, action } = confirmationText(targets, force, RELEASE_WAIT_MS, vscode.l10n);
-    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    const pick = await showWarning(message, { modal: true, detail }, action);
     return pick === action;
   }
 
@@ -207,7 +209,7 @@ export class KillFlow {
     const released = results.filter(r => r.status === 'released');
     if (released.length > 0 && released.length === results.length) {
       const ports = [...new Set(targets.map(t => t.port))].join(', ');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} released: {1} ended.', ports, released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 }, vscode.l10n)).join(', ')));
+      void showInformation(vscode.l10n.t('Port {0} released: {1} ended.', ports, released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 }, vscode.l10n)).join(', ')));
     }
     for (const r of released) {
       const t = byPid.get(r.pid);
@@ -215,14 +217,14 @@ export class KillFlow {
       // Never run for the user: offered to copy, as systemd or a supervisor may have started it again.
       const cmd = t.stopCommand;
       const copy = cmd ? vscode.l10n.t('Copy "{0}"', cmd) : undefined;
-      void vscode.window.showWarningMessage(resultSentence(t.restartNote), ...(copy ? [copy] : []))
+      void showWarning(resultSentence(t.restartNote), ...(copy ? [copy] : []))
         .then(choice => { if (cmd && choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     const still = results.filter(r => r.status === 'still-held');
     if (still.length > 0) {
       const stillTargets = still.map(r => byPid.get(r.pid)).filter((t): t is KillTarget => t !== undefined);
       const forceKill = vscode.l10n.t('Force Kill');
-      void vscode.window.showWarningMessage(stillHeldSentence(still.map(r => r.message)), forceKill).then(choice => {
+      void showWarning(stillHeldSentence(still.map(r => r.message)), forceKill).then(choice => {
         if (choice === forceKill) { void this.run(stillTargets, { force: true, confirm: false }); }
       });
     }
@@ -231,14 +233,14 @@ export class KillFlow {
       const hint = permissionHint(r.pid, r.signal === 'SIGKILL', undefined, vscode.l10n);
       const cmd = hint.command;
       const copy = vscode.l10n.t('Copy "{0}"', cmd);
-      void vscode.window.showErrorMessage(permissionDeniedSentence(t, r.pid, cmd, hint.where, vscode.l10n), copy)
+      void showError(permissionDeniedSentence(t, r.pid, cmd, hint.where, vscode.l10n), copy)
         .then(choice => { if (choice === copy) { void vscode.env.clipboard.writeText(cmd); } });
     }
     for (const r of results.filter(x => x.status === 'not-same-process' || x.status === 'no-longer-holds-port' || x.status === 'gone')) {
-      void vscode.window.showWarningMessage(resultSentence(r.message, vscode.l10n.t('the Ports view was refreshed'), vscode.l10n));
+      void showWarning(resultSentence(r.message, vscode.l10n.t('the Ports view was refreshed'), vscode.l10n));
     }
     for (const r of results.filter(x => x.status === 'protected' || x.status === 'refused')) {
-      void vscode.window.showErrorMessage(resultSentence(r.message));
+      void showError(resultSentence(r.message));
     }
   }
 }

@@ -77,3 +77,12 @@ function longestRun(text: string, ch: string): number {
   }
   return best;
 }
+
+/**
+ * A notification's text with every Markdown-style link taken apart: `[x](command:y)` becomes
+ * `[x] (command:y)`, which VS Code shows as written instead of as a link that runs a command.
+ * Only the `](` pair that joins label and target is touched; the rest of the text is unchanged.
+ */
+export function inertLinks(text: string): string {
+  return text.includes('](') ? text.split('](').join('] (') : text;
+}

@@ -3,6 +3,7 @@
 // command line and offers Kill and Start or Start Anyway (Cancel is the dialog's own button).
 // Attach requests and configurations without a port go through without a lookup.
 import * as vscode from 'vscode';
+import { showWarning } from '../shared/notify';
 import type { KillResult } from '../../core/process/kill';
 import { launchConfigPorts, type LaunchPort } from '../../core/terminal/launchPorts';
 import { isPortProxy, launchSentence } from '../../core/terminal/holderText';
@@ -78,7 +79,7 @@ export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
     const killable = !check.conflicts.some(c => c.owners.some(isPortProxy));
     let pick: string | undefined;
     try {
-      pick = await vscode.window.showWarningMessage(check.message, { modal: true }, ...(killable ? [LAUNCH_ACTIONS.kill] : []), LAUNCH_ACTIONS.anyway);
+      pick = await showWarning(check.message, { modal: true }, ...(killable ? [LAUNCH_ACTIONS.kill] : []), LAUNCH_ACTIONS.anyway);
     } catch (e) {
       // No dialog could be shown (a workbench running extension tests refuses modal dialogs): do not start a
       // session that would fail on the taken port.

@@ -6,6 +6,7 @@
 // (data read later is lost) and only the last OUTPUT_LIMIT characters are kept. A terminal without
 // shell integration fires none of these events, so nothing happens there.
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from '../shared/notify';
 import type { Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { recogniseAddrInUse } from '../../core/terminal/addrInUse';
@@ -149,7 +150,7 @@ export class TerminalConflicts implements vscode.Disposable {
     this.conflicts.push(conflict);
     if (this.conflicts.length > 20) { this.conflicts.shift(); }
     for (const o of holders.owners) { this.deps.log.info(`  holder pid ${o.pid} (${o.user || '?'}, started ${new Date(o.startTime).toISOString()}, cwd ${o.cwd || '?'}): ${o.commandLine}`); }
-    void vscode.window.showWarningMessage(message, ...actions).then(pick => {
+    void showWarning(message, ...actions).then(pick => {
       const action = (Object.keys(TERMINAL_ACTIONS) as TerminalAction[]).find(k => TERMINAL_ACTIONS[k] === pick);
       if (action) { void this.act(info.id, action); }
     });
@@ -178,7 +179,7 @@ export class TerminalConflicts implements vscode.Disposable {
     }
     if (action === 'kill' || !c.info.commandLineExact) { return result; }
     if (c.terminal.exitStatus !== undefined) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is free, but terminal "{1}" was closed, so the command was not run again.', port, c.terminal.name));
+      void showInformation(vscode.l10n.t('Port {0} is free, but terminal "{1}" was closed, so the command was not run again.', port, c.terminal.name));
       return result;
     }
     c.terminal.show(true);

@@ -3,6 +3,7 @@
 // Task in place of Kill) and launch configurations (checked before the session starts).
 // registerTerminal is the one line extension.ts calls.
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from '../shared/notify';
 import type { Protocol } from '../../core/model';
 import type { Services } from '../shared/services';
 import { terminalForPid, type ProcessRef } from '../shared/terminalOwnership';
@@ -77,13 +78,13 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   const terminate = async (arg: unknown, protocol?: Protocol, restart = false): Promise<boolean> => {
     const found = await taskFor(arg, protocol);
     if (!found) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No running task of this window holds this port.'));
+      void showInformation(vscode.l10n.t('No running task of this window holds this port.'));
       return false;
     }
     const { execution, port } = found;
     log.info(`${restart ? 'Restarting' : 'Terminating'} task "${execution.task.name}" (port ${port}/${found.protocol}).`);
     if (!(await terminateTask(execution))) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Task "{0}" did not end within 10 s.', execution.task.name));
+      void showWarning(vscode.l10n.t('Task "{0}" did not end within 10 s.', execution.task.name));
       return false;
     }
     const free = await waitUntilFree(collector, port, found.protocol);

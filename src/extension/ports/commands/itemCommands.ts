@@ -3,6 +3,7 @@
 //   portInspector.kill({ pid, startTime, port, protocol? }, { confirm?: boolean })
 //   portInspector.stopContainer(port | { port, protocol? }, { confirm?: boolean }) (and restartContainer)
 import * as vscode from 'vscode';
+import { showError, showInformation } from '../../shared/notify';
 import type { KillResult } from '../../../core/process/kill';
 import { isInside } from '../portGroups';
 import { isNode, selectionOf, selectionOfArgument } from '../nodeSelection';
@@ -47,11 +48,11 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
   const kill = (force: boolean) => async (arg: unknown, opts?: KillFlowOptions): Promise<KillResult[]> => {
     let targets: KillTarget[];
     try { targets = killTargets(arg); } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message);
+      void showError((e as Error).message);
       throw e;
     }
     if (targets.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to kill: no visible process owns this item.'));
+      void showInformation(vscode.l10n.t('Nothing to kill: no visible process owns this item.'));
       return [];
     }
     return ctx.killFlow.run(targets, { force: force || opts?.force === true, confirm: opts?.confirm });
@@ -60,11 +61,11 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
   const container = (action: ContainerAction) => async (arg: unknown, opts?: KillFlowOptions): Promise<KillResult | undefined> => {
     let t;
     try { t = await containerTarget(arg, ctx); } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message);
+      void showError((e as Error).message);
       throw e;
     }
     if (!t.container || t.port === undefined) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No container publishes this port.'));
+      void showInformation(vscode.l10n.t('No container publishes this port.'));
       return undefined;
     }
     return ctx.killFlow.runContainer(t.container, t.port, t.protocol, action, { confirm: opts?.confirm });
@@ -82,7 +83,7 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
     }),
     vscode.commands.registerCommand('portInspector.copyCommandLine', async (arg: unknown) => {
       const lines = selectionOfArgument(arg).owners.map(o => o.commandLine).filter(Boolean);
-      if (lines.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('The command line of this process cannot be read.')); return; }
+      if (lines.length === 0) { void showInformation(vscode.l10n.t('The command line of this process cannot be read.')); return; }
       await vscode.env.clipboard.writeText(lines.join('\n'));
     }),
     vscode.commands.registerCommand('portInspector.openInBrowser', async (arg: unknown) => {
@@ -96,7 +97,7 @@ export function registerItemCommands(context: vscode.ExtensionContext, ctx: Port
       if (!owner) { return; }
       const folder = (vscode.workspace.workspaceFolders ?? []).find(f => isInside(owner.cwd, [f.uri.path]));
       if (!folder) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('The working directory of {0} ({1}) is not inside this workspace.', owner.name, owner.cwd || vscode.l10n.t('not readable')));
+        void showInformation(vscode.l10n.t('The working directory of {0} ({1}) is not inside this workspace.', owner.name, owner.cwd || vscode.l10n.t('not readable')));
         return;
       }
       await vscode.commands.executeCommand('revealInExplorer', folder.uri.with({ path: owner.cwd }));

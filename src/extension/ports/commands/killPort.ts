@@ -2,6 +2,7 @@
 // are several, then runs the kill flow. With arguments it runs without the input box:
 //   executeCommand('portInspector.killPort', 3000, { force?: boolean, confirm?: boolean }) -> KillResult[]
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from '../../shared/notify';
 import type { KillResult } from '../../../core/process/kill';
 import type { PortsContext } from '../portsView';
 import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
@@ -33,7 +34,7 @@ export function registerKillPort(context: vscode.ExtensionContext, ctx: PortsCon
       const msg = hidden
         ? hiddenPortOwnerSentence(port, hidden.user, 'kill', undefined, vscode.l10n)
         : owners.length > 0 ? vscode.l10n.t('Nothing listens on port {0}; the connections from that local port belong to clients and are not killed.', port) : vscode.l10n.t('Port {0} is free.', port);
-      if (hidden) { void vscode.window.showWarningMessage(msg); } else { void vscode.window.showInformationMessage(msg); }
+      if (hidden) { void showWarning(msg); } else { void showInformation(msg); }
       return [];
     }
     let chosen = targets;

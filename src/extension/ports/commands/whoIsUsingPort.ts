@@ -4,6 +4,7 @@
 //   await vscode.commands.executeCommand('portInspector.whoIsUsingPort', 3000) -> PortOwnerInfo[]
 // and with { port, interactive: true } it skips the input box and shows the pick for that port.
 import * as vscode from 'vscode';
+import { showError, showInformation } from '../../shared/notify';
 import { containerText, serviceText } from '../../../core/owners/ownerText';
 import { parsePortNumber } from '../../../core/portNumber';
 import { hiddenPortOwnerSentence } from '../../shared/hiddenOwner';
@@ -60,7 +61,7 @@ async function collectWithProgress(ctx: PortsContext, port: number): Promise<{ o
       async () => portReport(ctx.services.collector, port, await localhostOrder()));
   } catch (e) {
     ctx.services.log.error(`Reading port ${port} failed: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not read the sockets on port {0}: {1}', port, e instanceof Error ? e.message : String(e)));
+    void showError(vscode.l10n.t('Could not read the sockets on port {0}: {1}', port, e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }
@@ -82,7 +83,7 @@ export function registerWhoIsUsingPort(context: vscode.ExtensionContext, ctx: Po
     if (!report) { return undefined; }
     const { owners, splits } = report;
     if (owners.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Port {0} is free.', port));
+      void showInformation(vscode.l10n.t('Port {0} is free.', port));
       return owners;
     }
     const items: OwnerItem[] = pickRows(owners).map(o => ({
@@ -112,7 +113,7 @@ async function offerActions(ctx: PortsContext, o: PortOwnerInfo): Promise<void> 
     const msg = o.ownerVisible
       ? vscode.l10n.t('No process owns this {0} socket on port {1} ({2}); the kernel releases it by itself.', o.protocol, o.localPort, o.state)
       : hiddenPortOwnerSentence(o.localPort, o.user, 'who', undefined, vscode.l10n);
-    void vscode.window.showInformationMessage(msg);
+    void showInformation(msg);
     return;
   }
   const pid = o.pid;
