@@ -7,6 +7,7 @@
 // rounds in a row once loss was seen, since a few lossy ports can all be unlucky once). Only the
 // ports still silent then are reported filtered.
 import type { NetworkReport } from './types';
+import { english, type L10n } from '../l10n';
 
 /** What one round (all workers together) saw. */
 export interface RoundOutcome {
@@ -106,14 +107,28 @@ export class TcpPlan {
   }
 }
 
-/** The one line a report shows when the scan saw loss or a rate limit ('' when it saw neither). */
-export function networkSummary(n: NetworkReport, what: 'SYN' | 'UDP probes'): string {
-  const resent = `${n.probesResent.toLocaleString('en-US')} probe${n.probesResent === 1 ? '' : 's'} re-sent`;
+/**
+ * The one line a report shows when the scan saw loss or a rate limit ('' when it saw neither).
+ * Whole sentences per protocol and count, so that each language can word them (`l10n`).
+ */
+export function networkSummary(n: NetworkReport, what: 'SYN' | 'UDP probes', l10n: L10n = english): string {
+  const num = (x: number) => x.toLocaleString('en-US');
+  const resent = n.probesResent === 1 ? l10n.t('1 probe re-sent') : l10n.t('{0} probes re-sent', num(n.probesResent));
   if (n.answerRateLimitPerSec !== null) {
-    return `The target answered at most ~${n.answerRateLimitPerSec.toLocaleString('en-US')} ${what}/s; the scan slowed to match (${resent}, ${n.rounds} rounds).`;
+    return what === 'SYN'
+      ? l10n.t('The target answered at most ~{0} SYN/s; the scan slowed to match ({1}, {2} rounds).', num(n.answerRateLimitPerSec), resent, n.rounds)
+      : l10n.t('The target answered at most ~{0} UDP probes/s; the scan slowed to match ({1}, {2} rounds).', num(n.answerRateLimitPerSec), resent, n.rounds);
   }
   if (n.answeredOnlyWhenResent > 0) {
-    return `Packet loss: ${n.answeredOnlyWhenResent.toLocaleString('en-US')} port${n.answeredOnlyWhenResent === 1 ? '' : 's'} (~${n.lossPercent} %) answered only when probed again (${resent}, ${n.rounds} rounds); ports still silent are reported ${what === 'SYN' ? 'filtered' : 'open|filtered'}.`;
+    const ports = num(n.answeredOnlyWhenResent);
+    if (what === 'SYN') {
+      return n.answeredOnlyWhenResent === 1
+        ? l10n.t('Packet loss: 1 port (~{0} %) answered only when probed again ({1}, {2} rounds); ports still silent are reported filtered.', n.lossPercent, resent, n.rounds)
+        : l10n.t('Packet loss: {0} ports (~{1} %) answered only when probed again ({2}, {3} rounds); ports still silent are reported filtered.', ports, n.lossPercent, resent, n.rounds);
+    }
+    return n.answeredOnlyWhenResent === 1
+      ? l10n.t('Packet loss: 1 port (~{0} %) answered only when probed again ({1}, {2} rounds); ports still silent are reported open|filtered.', n.lossPercent, resent, n.rounds)
+      : l10n.t('Packet loss: {0} ports (~{1} %) answered only when probed again ({2}, {3} rounds); ports still silent are reported open|filtered.', ports, n.lossPercent, resent, n.rounds);
   }
   return '';
 }

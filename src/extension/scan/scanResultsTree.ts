@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { formatPortList } from '../../core/scan/portSpec';
 import { causeWords, type LocalReport } from '../../core/scan/localReachability';
 import type { PortResult, PortState, ScanResult } from '../../core/scan/types';
+import { networkSummary } from '../../core/scan/tcpPlan';
 
 export interface ScanEntry {
   id: string;
@@ -60,7 +61,7 @@ export class ScanResultsProvider implements vscode.TreeDataProvider<ScanNode>, v
       case 'entry': {
         const out: ScanNode[] = [];
         // How sure the states are comes first: loss or a rate limit seen on the way to the target.
-        if (e.result.network?.summary) { out.push({ kind: 'note', entry: e, text: e.result.network.summary, network: true }); }
+        if (e.result.network?.summary) { out.push({ kind: 'note', entry: e, text: networkSummary(e.result.network, e.result.protocol === 'tcp' ? 'SYN' : 'UDP probes', vscode.l10n), network: true }); }
         const by = (s: PortState) => e.result.ports.filter(p => p.state === s);
         for (const p of by('open')) { out.push({ kind: 'port', entry: e, port: p }); }
         for (const s of ['filtered', 'open|filtered', 'closed'] as PortState[]) {
