@@ -2,8 +2,8 @@
 // the one a process runs in, and the systemd unit or supervisor that restarts an owner. Runs where
 // the snapshot is collected (the collector worker, the CLI), never on the extension host's thread.
 //
-// Cheap when nothing changed: process facts are read once per process (pid and start time), an
-// owner object the collector reuses is found through a WeakMap, and the engine is asked only for a
+// Cheap when nothing changed: process facts are read once per process (pid and start time, found
+// by pid in a Map: the CLI hands in a new owner object per socket, thousands for one server), and the engine is asked only for a
 // socket or container id not resolved before, once per engine socket per pass (one
 // GET /containers/json?all=1). An engine that does not answer, and a lookup that found nothing, are
 // not asked again for `retryMs`.
@@ -48,8 +48,8 @@ export class OwnerEnricher {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly l10n: L10n;
-  private readonly facts = new Map<string, ProcessFacts>();
-  private readonly byOwner = new WeakMap<SocketOwner, ProcessFacts>();
+  /** By pid; `startTime` tells a reused pid from the process the facts were read for. */
+  private readonly facts = new Map<number, { startTime: number; facts: ProcessFacts }>();
   private readonly resolved = new Map<string, Resolved>();
   private readonly engineDown = new Map<string, { until: number; error: string }>();
   private pass = 0;
@@ -66,16 +66,11 @@ export class OwnerEnricher {
   }
 
   private factsOf(o: SocketOwner): ProcessFacts {
-    let f = this.byOwner.get(o);
-    if (f) { f.seen = this.pass; return f; }
-    const key = `${o.pid}@${o.startTime}`;
-    f = this.facts.get(key);
-    if (!f) {
-      f = readProcessFacts(this.procRoot, o, this.pass);
-      this.facts.set(key, f);
-    }
+    const known = this.facts.get(o.pid);
+    if (known && known.startTime === o.startTime) { known.facts.seen = this.pass; return known.facts; }
+    const f = readProcessFacts(this.procRoot, o, this.pass);
+    this.facts.set(o.pid, { startTime: o.startTime, facts: f });
     f.seen = this.pass;
-    this.byOwner.set(o, f);
     return f;
   }
 
@@ -143,7 +138,7 @@ export class OwnerEnricher {
     }
     if (pending.size > 0) { await this.resolve([...pending.values()], now); }
     for (const [key, r] of this.resolved) { if (r.seen !== this.pass) { this.resolved.delete(key); } }
-    for (const [key, f] of this.facts) { if (f.seen !== this.pass) { this.facts.delete(key); } }
+    for (const [pid, f] of this.facts) { if (f.facts.seen !== this.pass) { this.facts.delete(pid); } }
     return snapshot;
   }
 
