@@ -120,6 +120,11 @@ export class OwnerEnricher {
     const pending = new Map<string, Lookup>();
     for (const s of snapshot.sockets) {
       if (s.processes.length === 0) { this.note(set(s, null, null)); continue; }
+      if (s.processes.length === 1) {
+        // The common case, thousands of times for one server: a plain process, no lookup to build.
+        const f = this.factsOf(s.processes[0]);
+        if (!f.role && !f.placement.container) { this.note(set(s, null, f.service)); continue; }
+      }
       const lookup = this.lookupOf(s);
       if (!lookup) {
         let service: SocketEntry['service'] = null;
