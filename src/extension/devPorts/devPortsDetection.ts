@@ -117,7 +117,9 @@ export class DevPortDetection implements vscode.Disposable {
       const text = `Dev-port detection, ${folder.name}/${n.file}${n.line ? `:${n.line}` : ''}: ${n.message}`;
       if (!this.loggedNotes.has(text)) { this.loggedNotes.add(text); this.log.warn(text); }
     }
-    this.log.info(`Dev-port detection, ${folder.name}: ${detection.ports.length === 0 ? 'no ports' : [...new Set(detection.ports.map(p => p.protocol === 'udp' ? `${p.port}/udp` : String(p.port)))].join(', ')}`);
+    this.log.info(detection.ports.length === 0
+      ? vscode.l10n.t('Dev-port detection, {0}: no ports', folder.name)
+      : vscode.l10n.t('Dev-port detection, {0}: {1}', folder.name, [...new Set(detection.ports.map(p => p.protocol === 'udp' ? `${p.port}/udp` : String(p.port)))].join(', ')));
     if (fire) { this.emitter.fire(); }
   }
 

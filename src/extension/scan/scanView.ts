@@ -80,7 +80,10 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
         }
       }
       provider.put(entry);
-      log.info(`Scan of ${result.host} (${result.address}) ${result.protocol}: ${result.ports.filter(p => p.state === 'open').length} open of ${result.ports.length} in ${result.durationMs} ms${result.cancelled ? ' (cancelled)' : ''}`);
+      const opened = result.ports.filter(p => p.state === 'open').length;
+      log.info(result.cancelled
+        ? vscode.l10n.t('Scan of {0} ({1}) {2}: {3} open of {4} in {5} ms (cancelled)', result.host, result.address, result.protocol, opened, result.ports.length, result.durationMs)
+        : vscode.l10n.t('Scan of {0} ({1}) {2}: {3} open of {4} in {5} ms', result.host, result.address, result.protocol, opened, result.ports.length, result.durationMs));
     }
     void vscode.commands.executeCommand(`${SCAN_VIEW_ID}.focus`).then(undefined, () => undefined);
     return results;

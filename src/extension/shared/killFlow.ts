@@ -126,7 +126,7 @@ export class KillFlow {
       return refused;
     }
     await this.deps.refresh();
-    for (const r of results) { log.info(`kill pid ${r.pid}: ${r.status} (${r.message})`); }
+    for (const r of results) { log.info(vscode.l10n.t('kill pid {0}: {1} ({2})', r.pid, r.status, r.message)); }
     this.report(allowed, results);
     return [...refused, ...results];
   }
@@ -190,7 +190,7 @@ export class KillFlow {
       r = { status: 'failed', message: e instanceof Error ? e.message : String(e) };
     }
     await this.deps.refresh();
-    log.info(`${action} container ${c.id.slice(0, 12)}: ${r.status} (${r.message})`);
+    log.info(action === 'stop' ? vscode.l10n.t('stop container {0}: {1} ({2})', c.id.slice(0, 12), r.status, r.message) : vscode.l10n.t('restart container {0}: {1} ({2})', c.id.slice(0, 12), r.status, r.message));
     const ok = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running';
     if (ok) { void showInformation(resultSentence(r.message)); } else { void showError(resultSentence(r.message)); }
     const status = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running' ? 'released' : r.status === 'still-held' ? 'still-held' : 'refused';
