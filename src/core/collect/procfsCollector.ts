@@ -160,6 +160,9 @@ export class ProcfsCollector implements Collector {
       user: this.processes.userName(r.uid),
       ownerVisible: processes.length > 0,
       processes,
+      // Filled in by the owner lookup (src/core/owners); present from the start so that writing
+      // them does not change the shape of thousands of entries, and null is what most stay.
+      container: null, service: null,
     };
   }
 
