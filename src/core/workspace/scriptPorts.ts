@@ -5,6 +5,7 @@
 // Defaults were checked against each tool's documentation: vite 5173 / preview 4173 (vite ≥ 3),
 // astro 4321 (≥ 3), gatsby develop 8000 / serve 9000, storybook 6006, ng serve 4200, etc.
 import type { Protocol } from '../model';
+import { splitProtocolSuffix } from '../portNumber';
 import { WorkBudget } from './budget';
 import type { ServerKind } from './devPortTypes';
 
@@ -156,15 +157,10 @@ function portOfAddress(value: string): number | undefined {
 
 /** docker run -p: `8080:80`, `127.0.0.1:8080:80/udp`, `8000-8002:8000-8002` → host ports. */
 export function publishedHostPorts(spec: string): { ports: number[]; protocol: Protocol } | undefined {
-  let s = spec.trim();
-  let protocol: Protocol = 'tcp';
-  const slash = s.lastIndexOf('/');
-  if (slash >= 0) {
-    const p = s.slice(slash + 1).toLowerCase();
-    if (p !== 'tcp' && p !== 'udp') { return undefined; }
-    protocol = p;
-    s = s.slice(0, slash);
-  }
+  const trimmed = spec.trim();
+  const split = splitProtocolSuffix(trimmed, trimmed.lastIndexOf('/'));
+  if (!split) { return undefined; }
+  const { rest: s, protocol } = split;
   // Drop the container side (last field); what is left ends with the host port or range.
   const lastColon = s.lastIndexOf(':');
   if (lastColon < 0) { return undefined; } // container port only: the host port is random

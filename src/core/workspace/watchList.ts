@@ -1,7 +1,7 @@
 // The list of watched ports: what detection found in each workspace folder plus the
 // portInspector.watchPorts setting, one entry per port/protocol with every place it came from.
 import type { Protocol } from '../model';
-import { parsePortNumber } from '../portNumber';
+import { parsePortNumber, splitProtocolSuffix } from '../portNumber';
 import type { Detection } from './devPortTypes';
 
 export interface PortSource {
@@ -36,15 +36,10 @@ export const MAX_PROBLEMS = 10;
  * the parts (not inside the protocol). Plain string operations, each a single pass.
  */
 export function splitWatchEntry(entry: string): { from: string; to?: string; protocol: Protocol } | undefined {
-  let s = entry.trim();
-  let protocol: Protocol = 'tcp';
-  const slash = s.indexOf('/');
-  if (slash >= 0) {
-    const p = s.slice(slash + 1).toLowerCase();
-    if (p !== 'tcp' && p !== 'udp') { return undefined; }
-    protocol = p;
-    s = s.slice(0, slash);
-  }
+  const trimmed = entry.trim();
+  const split = splitProtocolSuffix(trimmed, trimmed.indexOf('/'));
+  if (!split) { return undefined; }
+  const { rest: s, protocol } = split;
   const dash = s.indexOf('-');
   const from = (dash < 0 ? s : s.slice(0, dash)).trim();
   const to = dash < 0 ? undefined : s.slice(dash + 1).trim();
