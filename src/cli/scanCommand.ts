@@ -61,7 +61,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     if (showProgress) { process.stderr.write('\r\x1b[K'); }
   }
-  const locals = await localComparisons(results);
+  const locals = await localComparisons(results, { positionals, flags });
   if (json) {
     process.stdout.write(scanToJson(results, process.stdout.isTTY === true, locals.map(l => l?.json)));
   } else {

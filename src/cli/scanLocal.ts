@@ -2,7 +2,8 @@
 // layout, the listeners here that the scan did not find open, each with its cause; in --json, the
 // `local` member of the host's result. The comparison itself is src/core/scan/localReachability.ts,
 // shared with the Scan Results view.
-import { createCollector } from '../core/collect/createCollector';
+import type { ParsedArgs } from './args';
+import { snapshotFor } from './common';
 import { analyzeLocalScan, causeWords, localReportJson, type LocalReport } from '../core/scan/localReachability';
 import { isLoopback, isOwnAddress } from '../core/scan/target';
 import type { ScanResult } from '../core/scan/types';
@@ -13,12 +14,14 @@ import { visible } from '../core/visibleText';
 export interface LocalComparison { report: LocalReport; json: object }
 
 /** One comparison per result of a scan of this machine; undefined for other hosts, or when the sockets cannot be read. */
-export async function localComparisons(results: readonly ScanResult[]): Promise<(LocalComparison | undefined)[]> {
+export async function localComparisons(results: readonly ScanResult[], args: ParsedArgs): Promise<(LocalComparison | undefined)[]> {
   const local = results.map(r => isLoopback(r.address) || isOwnAddress(r.address));
   if (!local.some(Boolean)) { return results.map(() => undefined); }
   let snapshot: Snapshot;
   try {
-    snapshot = await createCollector().collect({ listeningOnly: true });
+    // The same one-shot path as `list` and `who`: the previous run's owner and socket-attribute
+    // caches, the tables read aside, not a cold walk of every process.
+    snapshot = (await snapshotFor(args, { listeningOnly: true })).snapshot;
   } catch (e) {
     process.stderr.write(`Cannot compare with the listeners on this machine: ${e instanceof Error ? e.message : String(e)}\n`);
     return results.map(() => undefined);

@@ -65,7 +65,9 @@ export async function whoCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(table(['SOCKET', 'STATE', 'PID', 'PROCESS', 'CWD', 'COMMAND'], rows));
     for (const n of ownerNotes(sockets, port)) { process.stdout.write(line(n)); }
-    const splits = splitListeners(sockets.filter(isListening), await localhostOrder());
+    // localhost is resolved only for a port that is split: a DNS lookup for every `who` is not needed.
+    const listening = sockets.filter(isListening);
+    const splits = splitListeners(listening, []).length === 0 ? [] : splitListeners(listening, await localhostOrder());
     for (const split of splits) {
       process.stdout.write(`\n${line(splitSummary(split))}`);
       const first = localhostSentence(split);

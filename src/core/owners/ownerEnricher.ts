@@ -30,7 +30,8 @@ type Match = { kind: 'id'; id: string } | { kind: 'port'; protocol: Protocol; po
 interface Lookup {
   key: string;
   engine: ContainerEngine;
-  sockets: string[];
+  /** For docker-proxy: the API sockets its dockerd was started with, asked first (see resolve). */
+  daemonHosts?: string[];
   match: Match;
   via: ContainerOwner['via'];
   holder: string;
@@ -86,7 +87,7 @@ export class OwnerEnricher {
           : { kind: 'port', protocol: s.protocol, port: s.localPort, address: s.localAddress };
         const key = match.kind === 'id' ? `${role.engine}:${match.id}` : `${o.pid}@${o.startTime}|${s.protocol}|${s.localAddress}|${s.localPort}`;
         return {
-          key, engine: role.engine, sockets: engineSockets(role.engine, this.endpointEnv, daemon), match,
+          key, engine: role.engine, daemonHosts: daemon, match,
           via: role.kind === 'engine' ? 'engine' : 'proxy', holder: role.kind === 'docker-proxy' ? 'docker-proxy' : role.name,
           optional: role.kind === 'engine',
         };
@@ -94,7 +95,7 @@ export class OwnerEnricher {
       const c = f.placement.container;
       if (c) {
         return {
-          key: `${c.engine}:${c.id}`, engine: c.engine, sockets: engineSockets(c.engine, this.endpointEnv), match: { kind: 'id', id: c.id },
+          key: `${c.engine}:${c.id}`, engine: c.engine, match: { kind: 'id', id: c.id },
           via: 'inside', holder: o.name, optional: false,
         };
       }
@@ -171,7 +172,10 @@ export class OwnerEnricher {
       let found: ContainerOwner | null = null;
       let error = '';
       let answered = false;
-      for (const socket of l.sockets) {
+      // Where to ask is worked out only here, for lookups not resolved before: it reads the
+      // engine CLI's configuration (~/.docker/config.json, the current context), which a
+      // refresh whose containers are all known must not do for each of their sockets.
+      for (const socket of engineSockets(l.engine, this.endpointEnv, l.daemonHosts)) {
         const list = await this.listOf(socket, now, lists);
         if (typeof list === 'string') { error ||= list; continue; }
         answered = true;
@@ -195,8 +199,7 @@ export class OwnerEnricher {
   }
 }
 
-/** Writes only what changed: entries are shared between the collector's snapshots. */
-/** Writes the owner facts onto the entry; true when that changed what the entry says. */
+/** Writes only what changed (entries are shared between the collector's snapshots): the owner facts onto the entry; true when that changed what the entry says. */
 function set(s: SocketEntry, container: ContainerOwner | null, service: SocketEntry['service']): boolean {
   let changed = false;
   if (s.container !== container) { s.container = container; changed = true; }
