@@ -6,16 +6,20 @@
 import { english, type L10n } from '../l10n';
 import type { ProcessInfo } from '../model';
 import { visible } from '../visibleText';
+import { standsForContainer } from '../owners/holderRole';
 
 export interface Folder { name: string; path: string }
 
 // Processes that hold a port on behalf of a container: killing one breaks the published port and
-// leaves the container running, so the way to free the port is to stop the container.
-const PORT_PROXIES = new Set(['docker-proxy', 'rootlessport', 'rootlesskit', 'slirp4netns', 'pasta', 'pasta.avx2', 'vpnkit', 'com.docker.backend', 'gvproxy']);
+// leaves the container running, so the way to free the port is to stop the container. The
+// engine's own rule (standsForContainer: docker-proxy, dockerd's placeholder, Podman's helpers)
+// decides, so that no notice offers a Kill the kill then refuses; Docker Desktop's and Podman
+// machine's forwarders on macOS and Windows (vpnkit, com.docker.backend, gvproxy) are added here.
+const DESKTOP_FORWARDERS = new Set(['vpnkit', 'com.docker.backend', 'gvproxy']);
 
 /** Does this process stand for someone else's port (a container engine's proxy)? */
-export function isPortProxy(p: Pick<ProcessInfo, 'name'>): boolean {
-  return PORT_PROXIES.has(p.name);
+export function isPortProxy(p: Pick<ProcessInfo, 'name' | 'commandLine'>): boolean {
+  return DESKTOP_FORWARDERS.has(p.name) || standsForContainer(p.name, p.commandLine);
 }
 
 /** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`: how long a process has been running. */

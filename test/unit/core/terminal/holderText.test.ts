@@ -55,6 +55,10 @@ describe('holder sentences', () => {
     const proxy = proc({ name: 'docker-proxy', user: 'root', cwd: '/', commandLine: 'docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080' });
     assert.equal(isPortProxy(proxy), true);
     assert.equal(isPortProxy(proc({ name: 'docker' })), false);
+    // the kill engine's rule decides (it refuses these): dockerd's placeholder, Podman's conmon
+    assert.equal(isPortProxy(proc({ name: 'dockerd', commandLine: '/usr/sbin/dockerd --userland-proxy=false' })), true);
+    assert.equal(isPortProxy(proc({ name: 'conmon', commandLine: '/usr/bin/conmon --api-version 1 -c 0123' })), true);
+    assert.equal(isPortProxy(proc({ name: 'gvproxy', commandLine: 'gvproxy -listen-vfkit unixgram:///tmp/x' })), true);
     assert.equal(takenSentence(8080, [proxy], T0 + 60_000),
       'Port 8080 is taken by docker-proxy (pid 4242, user root, in /, running for 1 min), which forwards it to a container (stop the container to free it).');
   });
