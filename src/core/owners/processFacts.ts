@@ -1,7 +1,8 @@
 // What the owner lookup needs to know about one process, read once per process (pid and start time):
 // whether it stands for a container (holderRole.ts), where its cgroup places it (cgroupParser.ts),
 // and whether its parent is a supervisor that restarts what it started (pm2, supervisord, nodemon).
-import * as fs from 'node:fs';
+import { tryRead } from '../collect/procFiles';
+import { displayName, parseCmdline } from '../collect/procPidParser';
 import type { ServiceOwner, SocketOwner } from '../model';
 import { parseCgroup, type CgroupPlacement } from './cgroupParser';
 import { holderRole, type HolderRole } from './holderRole';
@@ -17,8 +18,13 @@ export interface ProcessFacts {
   seen: number;
 }
 
-function read(file: string): string | undefined {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+/** A parent's name as the collector shows names (displayName), and its raw cmdline when it was read. */
+function parentName(procRoot: string, ppid: number, cmdlineWanted: (name: string) => boolean): { name: string; cmdline: string } {
+  const comm = (tryRead(`${procRoot}/${ppid}/comm`) ?? '').trim();
+  // Node >= 24 names its main thread "MainThread": the name then comes from argv[0]
+  const raw = comm === 'MainThread' || (comm !== '' && cmdlineWanted(comm)) ? tryRead(`${procRoot}/${ppid}/cmdline`) ?? '' : '';
+  const name = displayName(comm, raw);
+  return { name, cmdline: cmdlineWanted(name) ? parseCmdline(raw) : '' };
 }
 
 const SUPERVISOR_COMMS = /^(node|nodejs|bun|python[\d.]*|supervisord|nodemon|pm2|PM2\b.*)$/;
@@ -42,17 +48,17 @@ export function readProcessFacts(procRoot: string, owner: Pick<SocketOwner, 'pid
   let daemonHosts: string[] = role?.kind === 'engine' ? role.hosts : [];
   if (role?.kind === 'docker-proxy' && owner.ppid > 1) {
     // docker-proxy is dockerd's child: the daemon that started it is the one that knows its container
-    const parent = holderRole((read(`${procRoot}/${owner.ppid}/comm`) ?? '').trim(), (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' '));
+    const p = parentName(procRoot, owner.ppid, () => true);
+    const parent = holderRole(p.name, p.cmdline);
     if (parent?.kind === 'engine') { daemonHosts = parent.hosts; }
   }
-  const text = read(`${procRoot}/${owner.pid}/cgroup`);
+  const text = tryRead(`${procRoot}/${owner.pid}/cgroup`);
   const placement = text === undefined ? NOWHERE : parseCgroup(text);
   let supervisor: ServiceOwner | null = null;
   if (!role && !placement.container && owner.ppid > 1) {
-    const comm = (read(`${procRoot}/${owner.ppid}/comm`) ?? '').trim();
     // the command line only for a parent that could be one (an interpreter running it, or its own name)
-    const cmdline = comm && SUPERVISOR_COMMS.test(comm) ? (read(`${procRoot}/${owner.ppid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ') : '';
-    supervisor = comm ? supervisorOf(comm, cmdline, owner.ppid) : null;
+    const p = parentName(procRoot, owner.ppid, name => SUPERVISOR_COMMS.test(name));
+    supervisor = p.name ? supervisorOf(p.name, p.cmdline, owner.ppid) : null;
   }
   return { role, daemonHosts, placement, service: placement.unit ? systemdService(placement.unit) : supervisor, seen: pass };
 }

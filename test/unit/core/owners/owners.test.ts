@@ -15,7 +15,7 @@ import { holderRole } from '../../../../src/core/owners/holderRole';
 import { engineSockets } from '../../../../src/core/owners/engineEndpoints';
 import { parseContainerList, publishes } from '../../../../src/core/owners/engineJson';
 import { OwnerEnricher } from '../../../../src/core/owners/ownerEnricher';
-import { supervisorOf } from '../../../../src/core/owners/processFacts';
+import { readProcessFacts, supervisorOf } from '../../../../src/core/owners/processFacts';
 import { containerQuestion } from '../../../../src/core/owners/containerControl';
 import { ownerCell, restartWarning } from '../../../../src/core/owners/ownerText';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
@@ -81,6 +81,21 @@ describe('owners: who holds a port for someone else', () => {
     assert.equal(supervisorOf('supervisord', '/usr/bin/python3 /usr/bin/supervisord -n', 11)?.manager, 'supervisord');
     assert.deepEqual(supervisorOf('node', '/usr/bin/node /app/node_modules/.bin/nodemon server.js', 12), { manager: 'nodemon', unit: 'nodemon', user: false, pid: 12, stopCommand: 'kill 12' });
     assert.equal(supervisorOf('bash', '-bash', 13), null);
+  });
+
+  it('a parent that Node >= 24 names "MainThread" is read by its argv[0] (nodemon run by node)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-proc-'));
+    try {
+      fs.mkdirSync(path.join(root, '200'));
+      fs.writeFileSync(path.join(root, '200', 'comm'), 'MainThread\n');
+      fs.writeFileSync(path.join(root, '200', 'cmdline'), '/usr/bin/node\0/app/node_modules/.bin/nodemon\0server.js\0');
+      fs.mkdirSync(path.join(root, '201'));
+      fs.writeFileSync(path.join(root, '201', 'cgroup'), '0::/user.slice/user-0.slice/session-1.scope\n');
+      const facts = readProcessFacts(root, { pid: 201, ppid: 200, name: 'node', commandLine: 'node server.js' }, 1);
+      assert.deepEqual(facts.service, { manager: 'nodemon', unit: 'nodemon', user: false, pid: 200, stopCommand: 'kill 200' });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
