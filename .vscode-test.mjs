@@ -22,7 +22,6 @@ export default defineConfig([
     files: 'out/test/integration/**/!(package).test.js',
     version, workspaceFolder, mocha,
     launchArgs: ['--disable-extensions', ...quietArgs],
-    env: { PORT_INSPECTOR_IT_MODE: 'dev' },
   },
   {
     label: 'vsix',
@@ -33,6 +32,6 @@ export default defineConfig([
     version, workspaceFolder, mocha,
     launchArgs: quietArgs,
     // test-electron installs into <cwd>/.vscode-test/extensions; the package suite checks the copy is there
-    env: { PORT_INSPECTOR_IT_MODE: 'vsix', PORT_INSPECTOR_IT_EXTENSIONS_DIR: path.resolve('.vscode-test/extensions') },
+    env: { PORT_INSPECTOR_IT_EXTENSIONS_DIR: path.resolve('.vscode-test/extensions') },
   },
 ]);

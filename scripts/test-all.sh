@@ -85,6 +85,8 @@ if [ "${status[build]}" = ok ] && [ "${status[setup]}" = ok ]; then
   run_step japanese node scripts/check-japanese.mjs
 else
   skip_step integration "build or setup failed"
+  skip_step launch-dialog "build or setup failed"
+  skip_step japanese "build or setup failed"
 fi
 # After the integration run: the production build replaces the development dist/ it used.
 run_step package package_vsix

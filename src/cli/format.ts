@@ -105,7 +105,7 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
     for (let k = 0; k < owners.length; k++) {
       const p = owners[k];
       rowCount++;
-      const nameLength = visible(ownerCellOf(s, p.name)).length;
+      const nameLength = visible(ownerCell(s, p.name)).length;
       if (nameLength > w[4]) { w[4] = nameLength; }
       const pidLength = digits(p.pid);
       if (pidLength > w[5]) { w[5] = pidLength; }
@@ -131,7 +131,7 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
         out.text(4, hiddenOwner(s));
         out.text(6, s.user);
       } else {
-        out.text(4, ownerCellOf(s, p.name));
+        out.text(4, ownerCell(s, p.name));
         out.number(5, p.pid);
         out.text(6, p.user);
       }
@@ -143,11 +143,6 @@ export function socketTableBytes(sockets: readonly SocketEntry[]): Buffer {
 
 export function socketTable(sockets: readonly SocketEntry[]): string {
   return socketTableBytes(sockets).toString('utf8');
-}
-
-/** The process column: the name alone unless a container or service stands behind it. */
-function ownerCellOf(s: SocketEntry, name: string): string {
-  return s.container || s.service ? ownerCell(s, name) : name;
 }
 
 function hiddenOwner(s: SocketEntry): string {

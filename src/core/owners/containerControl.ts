@@ -7,7 +7,6 @@ import { english } from '../l10n';
 import { listenersOnPort } from '../socketQueries';
 import { engineErrorText, engineRequest } from './engineClient';
 import { parseContainerList } from './engineJson';
-import type { OwnerEnricher } from './ownerEnricher';
 
 export type ContainerAction = 'stop' | 'restart';
 
@@ -44,13 +43,6 @@ export function containerQuestion(action: ContainerAction, c: ContainerOwner, po
 export function containerOfListeners(sockets: readonly SocketEntry[], port: number, protocol?: Protocol): ContainerOwner | undefined {
   const listeners = listenersOnPort(sockets, port, protocol);
   return listeners.map(s => s.container).find((c): c is ContainerOwner => !!c) ?? undefined;
-}
-
-/** A fresh, enriched look at the port's listeners (fully walked, so a just-exited proxy is gone). */
-export async function listenersWithOwners(collector: Collector, enricher: OwnerEnricher, port: number, protocol?: Protocol): Promise<SocketEntry[]> {
-  const snap = await collector.collect({ listeningOnly: true, protocols: protocol ? [protocol] : undefined, fullWalk: true });
-  await enricher.enrich(snap);
-  return listenersOnPort(snap.sockets, port, protocol);
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

@@ -43,7 +43,7 @@ export function containerDetails(md: vscode.MarkdownString, g: PortGroup): void 
 
 /** `container` (a container owns the row: Kill is replaced) and `stoppable` (its engine can be asked). */
 export function containerFlags(groups: readonly PortGroup[]): string[] {
-  const c = groups.find(g => g.container)?.container;
+  const c = containerOfGroups(groups);
   if (!c) { return []; }
   return c.id && c.endpoint ? ['container', 'stoppable'] : ['container'];
 }

@@ -193,7 +193,7 @@ export class KillFlow {
     log.info(action === 'stop' ? vscode.l10n.t('stop container {0}: {1} ({2})', c.id.slice(0, 12), r.status, r.message) : vscode.l10n.t('restart container {0}: {1} ({2})', c.id.slice(0, 12), r.status, r.message));
     const ok = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running';
     if (ok) { void showInformation(resultSentence(r.message)); } else { void showError(resultSentence(r.message)); }
-    const status = r.status === 'stopped' || r.status === 'restarted' || r.status === 'not-running' ? 'released' : r.status === 'still-held' ? 'still-held' : 'refused';
+    const status = ok ? 'released' : r.status === 'still-held' ? 'still-held' : 'refused';
     return { pid, status, message: r.message };
   }
 

@@ -81,8 +81,6 @@ export class TestEngine {
   /** DOCKER_HOST for the code under test: the engine as its CLI would be told where it is. */
   get dockerHost(): string { return `unix://${this.socket}`; }
 
-  get dockerdPid(): number | undefined { return this.daemon?.pid; }
-
   async start(options: EngineOptions = {}): Promise<void> {
     if (!this.sameNetns) {
       execFileSync('ip', ['netns', 'add', this.netns]);

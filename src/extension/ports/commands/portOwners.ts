@@ -56,13 +56,16 @@ export function ownersFromSockets(sockets: readonly SocketEntry[]): PortOwnerInf
 }
 
 /** The owners, and the split of the port's listeners by protocol (see core/splitListeners.ts). */
+/** Every socket on exactly this port, listeners and connections, from one collection. */
+async function socketsOn(collector: Collector, port: number): Promise<SocketEntry[]> {
+  return socketsOnPort((await collector.collect({ listeningOnly: false })).sockets, port);
+}
+
 export async function portReport(collector: Collector, port: number, order: readonly string[]): Promise<{ owners: PortOwnerInfo[]; splits: SplitListener[] }> {
-  const snap = await collector.collect({ listeningOnly: false });
-  const sockets = socketsOnPort(snap.sockets, port);
+  const sockets = await socketsOn(collector, port);
   return { owners: ownersFromSockets(sockets), splits: splitListeners(sockets.filter(isListening), order) };
 }
 
 export async function portOwners(collector: Collector, port: number): Promise<PortOwnerInfo[]> {
-  const snap = await collector.collect({ listeningOnly: false });
-  return ownersFromSockets(socketsOnPort(snap.sockets, port));
+  return ownersFromSockets(await socketsOn(collector, port));
 }
