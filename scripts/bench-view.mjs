@@ -103,7 +103,8 @@ function memLine(name, s) {
   const m = s.mem;
   if (!m) { return ''; }
   const w = m.worker;
-  let out = `\n  ${name} memory: VmRSS ${f1(m.status.VmRSS)} (anon ${f1(m.status.RssAnon)}, file ${f1(m.status.RssFile)}; [heap] ${f1(m.brkHeapRssMb)}), threads ${m.status.Threads}; ` +
+  const gc = `; ${s.unchanged} of ${s.collections} refreshes answered "unchanged", host GCs ${s.minorGcs} minor ${s.majorGcs} major`;
+  let out = `\n  ${name}${gc}\n  ${name} memory: VmRSS ${f1(m.status.VmRSS)} (anon ${f1(m.status.RssAnon)}, file ${f1(m.status.RssFile)}; [heap] ${f1(m.brkHeapRssMb)}), threads ${m.status.Threads}; ` +
     `host heap total ${f1(m.heapTotalMb)} used ${f1(s.heapMb)} external ${f1(m.externalMb)} arrayBuffers ${f1(m.arrayBuffersMb)}; ` +
     `worker ${w ? `used ${f1(w.usedMb)} physical ${f1(w.physicalMb)} malloced ${f1(w.mallocedMb)} external ${f1(w.externalMb)}` : '–'} MB`;
   if (detail && m.spaces) { out += `\n    host heap spaces [resident, used MB]: ${Object.entries(m.spaces).filter(([, [a]]) => a >= 0.5).map(([k, [a, b]]) => `${k} ${a}/${b}`).join(', ')}`; }

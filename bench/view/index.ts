@@ -10,6 +10,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { constants, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
@@ -48,6 +49,8 @@ async function timeFirstRow(id: string, port: number | undefined, show: () => Th
 
 interface Sample {
   rssMb: number; heapMb: number; workerHeapMb: number | undefined; cpuPercent: number; collections: number; focused: boolean;
+  /** collections the worker answered with "unchanged", and the host thread's garbage collections, in the window */
+  unchanged: number; minorGcs: number; majorGcs: number;
   mem: MemDetail;
 }
 
@@ -113,9 +116,20 @@ function retainedHeapMb(): number | undefined {
 
 async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise<Sample> {
   const c0 = api.collections();
+  const u0 = api.collector().unchangedAnswers;
+  let minorGcs = 0, majorGcs = 0;
+  // How often the host thread's young generation filled up in the window: a measure of what it allocates.
+  const gcs = new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) { minorGcs++; } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) { majorGcs++; }
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   await sleep(windowMs);
+  gcs.disconnect();
   const cpu = process.cpuUsage(cpu0);
   const wall = Date.now() - t0;
   const mem = process.memoryUsage();
@@ -126,6 +140,7 @@ async function sample(api: PortInspectorApi['ports'], windowMs: number): Promise
     // process-wide: the collector worker's thread is included
     cpuPercent: (100 * (cpu.user + cpu.system) / 1000) / wall,
     collections: api.collections() - c0, focused: vscode.window.state.focused,
+    unchanged: api.collector().unchangedAnswers - u0, minorGcs, majorGcs,
     mem: {
       ...memDetail(),
       worker: worker === undefined ? undefined : { usedMb: worker.used / 2 ** 20, physicalMb: worker.total / 2 ** 20, mallocedMb: (worker.malloced ?? 0) / 2 ** 20, externalMb: worker.external / 2 ** 20 },

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { exposureWords } from '../../core/exposure';
 import { localhostSentence, splitSummary } from '../../core/splitListeners';
-import { boundFacts, boundText, type BoundAddress, type PortGroup } from './portGroups';
+import { boundFacts, boundText, type BoundAddress, type PortGroup } from '../shared/portGroups';
 
 /** One line per bound address: "0.0.0.0%enp0s3: only via enp0s3", with "unknown" for facts not known. */
 export function portExposureLines(addresses: readonly BoundAddress[]): string[] {

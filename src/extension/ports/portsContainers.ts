@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ContainerOwner, SocketOwner } from '../../core/model';
 import { containerLabel } from '../../core/owners/containerControl';
 import { containerText, serviceText } from '../../core/owners/ownerText';
-import type { PortGroup } from './portGroups';
+import type { PortGroup } from '../shared/portGroups';
 
 /** The owner part of a port row's description when a container or service stands behind it. */
 export function ownerWithContainer(g: PortGroup, owner: SocketOwner): string {

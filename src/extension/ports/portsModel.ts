@@ -1,9 +1,13 @@
-// The Ports view's model: the latest snapshot, shaped into port groups, diffed against the previous
-// one. It fires a change event only when what the view shows changed, marks ports that appeared
-// since the last collection as new for a moment (like TCPView's green rows), and drops vanished ones.
+// The Ports view's model: the port groups of the latest collection, diffed against the previous
+// ones. The groups are built where the sockets are read (the collector worker), and the model keeps
+// them and the hash of their signature, nothing per socket; the worker answers "unchanged" when that
+// hash still holds. It fires a change event only when what the view shows changed, marks ports that
+// appeared since the last collection as new for a moment (like TCPView's green rows), and drops
+// vanished ones.
 import * as vscode from 'vscode';
-import type { Collector, Snapshot } from '../../core/model';
-import { groupByPort, signature, type PortGroup } from './portGroups';
+import type { CollectOptions } from '../../core/model';
+import type { GroupsAnswer } from '../shared/collector/protocol';
+import type { PortGroup } from '../shared/portGroups';
 
 export const NEW_PORT_MARK_MS = 5000;
 
@@ -20,13 +24,18 @@ export interface CollectOutcome {
   error?: string;
 }
 
+/** Where the groups come from (the WorkerCollector). */
+export interface GroupSource {
+  collectGroups(options: CollectOptions | undefined, have: string | undefined): Promise<GroupsAnswer>;
+}
+
 export class PortsModel implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<PortsChange>();
   readonly onDidChange = this.changeEmitter.event;
 
-  private snapshotValue: Snapshot | undefined;
   private groupsValue: PortGroup[] = [];
-  private sig = '';
+  /** Hash of the groups' signature; undefined before the first answer. */
+  private hash: string | undefined;
   private errorValue: string | undefined;
   /** group key -> time it first appeared (only for groups that appeared after the first collection). */
   private readonly newSince = new Map<string, number>();
@@ -38,14 +47,15 @@ export class PortsModel implements vscode.Disposable {
   collections = 0;
   includeConnections = false;
 
-  constructor(private readonly collector: Collector, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly source: GroupSource, private readonly log: vscode.LogOutputChannel) {
     this.firstLoad = new Promise(r => { this.resolveFirstLoad = r; });
   }
 
-  get snapshot(): Snapshot | undefined { return this.snapshotValue; }
+  /** Whether a collection ever succeeded (after an error the older groups are still shown). */
+  get hasData(): boolean { return this.hash !== undefined; }
   get groups(): readonly PortGroup[] { return this.groupsValue; }
   get error(): string | undefined { return this.errorValue; }
-  get loaded(): boolean { return this.snapshotValue !== undefined || this.errorValue !== undefined; }
+  get loaded(): boolean { return this.hash !== undefined || this.errorValue !== undefined; }
   whenLoaded(): Promise<void> { return this.firstLoad; }
 
   isNew(key: string, now = Date.now()): boolean {
@@ -64,9 +74,9 @@ export class PortsModel implements vscode.Disposable {
   private async doCollect(): Promise<CollectOutcome> {
     this.collections++;
     const started = Date.now();
-    let snap: Snapshot;
+    let answer: GroupsAnswer;
     try {
-      snap = await this.collector.collect({ listeningOnly: !this.includeConnections });
+      answer = await this.source.collectGroups({ listeningOnly: !this.includeConnections }, this.hash);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`Collecting ports failed: ${e instanceof Error && e.stack ? e.stack : message}`);
@@ -76,17 +86,18 @@ export class PortsModel implements vscode.Disposable {
       if (changed) { this.changeEmitter.fire({ groups: this.groupsValue, added: [], removed: [] }); }
       return { ok: false, changed, error: message };
     }
-    this.log.trace(`collected ${snap.sockets.length} sockets via ${snap.backend} in ${Date.now() - started} ms ` +
-      `(walked ${snap.stats.processesWalked} processes, ${snap.stats.vanishedProcesses} vanished, ${snap.stats.unreadableEntries} unreadable)`);
+    const { stats } = answer;
+    this.log.trace(`collected ${answer.groups ? `${answer.groups.length} ports` : 'no change'} via ${answer.backend} in ${Date.now() - started} ms ` +
+      `(walked ${stats.processesWalked} processes, ${stats.vanishedProcesses} vanished, ${stats.unreadableEntries} unreadable)`);
     const hadError = this.errorValue !== undefined;
     this.errorValue = undefined;
-    if (!hadError && this.snapshotValue && snap.sockets === this.snapshotValue.sockets) {
-      // The worker said "unchanged" (same sockets array): nothing to regroup or re-render.
-      this.snapshotValue = snap;
-      return { ok: true, changed: false };
+    const groups = answer.groups;
+    if (!groups) {
+      // The worker said "unchanged": these are the groups the view shows.
+      if (hadError) { this.changeEmitter.fire({ groups: this.groupsValue, added: [], removed: [] }); }
+      return { ok: true, changed: hadError };
     }
-    const first = this.snapshotValue === undefined;
-    const groups = groupByPort(snap.sockets);
+    const first = this.hash === undefined;
     const before = new Set(this.groupsValue.map(g => g.key));
     const after = new Set(groups.map(g => g.key));
     const added = first ? [] : [...after].filter(k => !before.has(k));
@@ -94,17 +105,12 @@ export class PortsModel implements vscode.Disposable {
     const now = Date.now();
     for (const k of added) { this.newSince.set(k, now); }
     for (const k of removed) { this.newSince.delete(k); }
-    this.snapshotValue = snap;
     this.groupsValue = groups;
-    const sig = signature(groups);
-    const changed = first || hadError || sig !== this.sig;
-    this.sig = sig;
+    this.hash = answer.hash;
     this.resolveFirstLoad();
-    if (changed) {
-      this.changeEmitter.fire({ groups, added, removed });
-      this.scheduleExpiry();
-    }
-    return { ok: true, changed };
+    this.changeEmitter.fire({ groups, added, removed });
+    this.scheduleExpiry();
+    return { ok: true, changed: true };
   }
 
   /** Re-render once the "new" marks run out, so the highlight goes away without another collection. */

@@ -6,11 +6,13 @@
 // Cost at scale: VS Code asks for every child of an expanded node and builds and sends a tree item
 // for each. Above CHUNK_ROWS ports at one level the ports are split into chunks of CHUNK_ROWS (the
 // first one expanded), so a machine with 10,000 listeners costs the items of the rows one can
-// see, not of all of them. A port row keeps its id and its logical parent inside a chunk.
+// see, not of all of them. A port row keeps its id and its logical parent inside a chunk. The
+// Markdown tooltips of port and process rows are built on hover (resolveTreeItem), not with the
+// rows: a chunk of 1,000 rows would otherwise build and send 1,000 of them that nobody reads.
 import * as vscode from 'vscode';
 import type { ContainerOwner, SocketEntry, SocketOwner } from '../../core/model';
 import { containerDetails, containerFlags, containerRowLabel, ownerWithContainer } from './portsContainers';
-import { boundFacts, boundText, groupByProcess, isInside, processKey, type BoundAddress, type PortFilter, type PortGroup } from './portGroups';
+import { boundFacts, boundText, groupByProcess, isInside, processKey, type BoundAddress, type PortFilter, type PortGroup } from '../shared/portGroups';
 import { portExposureLines, splitDescription, splitTooltip } from './portExposure';
 import { exposureWords, socketExposure } from '../../core/exposure';
 import type { PortsModel } from './portsModel';
@@ -220,6 +222,22 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const icon = g.reachable ? 'broadcast' : 'plug';
     // The icon always tells the exposure; its colour tells "new" (green, like TCPView) or "reachable" (orange).
     item.iconPath = new vscode.ThemeIcon(icon, isNew ? new vscode.ThemeColor('charts.green') : g.reachable ? new vscode.ThemeColor('charts.orange') : undefined);
+    item.contextValue = this.contextValue('port', el.parent ? [el.parent.kind === 'process' ? el.parent.owner : undefined].filter(isOwner) : owners, g);
+    return item;
+  }
+
+  /** Fills in the tooltip of a port or process row when the pointer rests on it. */
+  resolveTreeItem(item: vscode.TreeItem, el: PortsNode): vscode.TreeItem {
+    if (item.tooltip === undefined) {
+      if (el.kind === 'port') { item.tooltip = this.portTooltip(el); }
+      if (el.kind === 'process') { item.tooltip = this.processTooltip(el); }
+    }
+    return item;
+  }
+
+  private portTooltip(el: Extract<PortsNode, { kind: 'port' }>): vscode.MarkdownString {
+    const g = el.group;
+    const owners = g.owners;
     const md = new vscode.MarkdownString('', true);
     md.isTrusted = false;
     md.appendMarkdown(vscode.l10n.t('**{0} port {1}** — ', g.protocol.toUpperCase(), g.port));
@@ -235,9 +253,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     }
     if (g.hasHiddenOwner) { md.appendMarkdown(`\n\n${vscode.l10n.t('Owner not visible: belongs to {0}.', g.hiddenOwnerUsers.join(', ') || vscode.l10n.t('another user'))}`); }
     containerDetails(md, g);
-    item.tooltip = md;
-    item.contextValue = this.contextValue('port', el.parent ? [el.parent.kind === 'process' ? el.parent.owner : undefined].filter(isOwner) : owners, g);
-    return item;
+    return md;
   }
 
   private processItem(el: Extract<PortsNode, { kind: 'process' }>): vscode.TreeItem {
@@ -251,6 +267,12 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       ? vscode.l10n.t('pid {0} · {1} · {2}', p.pid, p.user || '?', el.ports.map(g => `${g.port}/${g.protocol}`).join(', '))
       : vscode.l10n.t('pid {0} · {1}', p.pid, p.user || '?')) + (term === undefined ? '' : ` · ${term}`);
     item.iconPath = new vscode.ThemeIcon(el.container ? 'package' : 'server-process');
+    item.contextValue = this.contextValue('process', [p], ...el.ports);
+    return item;
+  }
+
+  private processTooltip(el: Extract<PortsNode, { kind: 'process' }>): vscode.MarkdownString {
+    const p = el.owner;
     // Name, command line and cwd are another process's to choose: text, never Markdown (markdownText.ts).
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
@@ -259,9 +281,7 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     md.appendMarkdown(vscode.l10n.t('cwd: {0}', markdownText(p.cwd || vscode.l10n.t('(not readable)'), 400)));
     md.appendMarkdown(`\n\n${vscode.l10n.t('started {0}', new Date(p.startTime).toLocaleString())}`);
     for (const g of el.ports.slice(0, 1)) { containerDetails(md, g); }
-    item.tooltip = md;
-    item.contextValue = this.contextValue('process', [p], ...el.ports);
-    return item;
+    return md;
   }
 
   /**

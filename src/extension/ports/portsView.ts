@@ -11,7 +11,7 @@ import type { KillFlow } from '../shared/killFlow';
 import { registerPortsViewTerminals } from './portsViewTerminals';
 import { selectionOfArgument } from './nodeSelection';
 import { WorkerCollector } from '../shared/collector/workerCollector';
-import { parseFilter } from './portGroups';
+import { parseFilter } from '../shared/portGroups';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
 import { registerViewCommands } from './commands/viewCommands';
 import { registerItemCommands } from './commands/itemCommands';
@@ -47,7 +47,7 @@ export interface PortsViewApi {
   viewVisible(): boolean;
   polling(): boolean;
   /** Where collection runs: in the worker thread (normal) or on the extension host thread (fallback). */
-  collector(): { worker: boolean; threadId: number | undefined; workerStarts: number };
+  collector(): { worker: boolean; threadId: number | undefined; workerStarts: number; /** collections the worker answered with "unchanged" */ unchangedAnswers: number };
   state(): { viewState: ViewState; description: string | undefined; message: string | undefined; groupByProcess: boolean; showConnections: boolean; filter: string | undefined };
   /**
    * Refresh, then select and focus a port's row, clearing a filter that hides it (false when it is not
@@ -97,7 +97,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
   const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
   const updateChrome = () => {
     const shown = provider.visibleGroups();
-    viewState = model.error !== undefined && !model.snapshot ? 'error'
+    viewState = model.error !== undefined && !model.hasData ? 'error'
       : !model.loaded ? 'loading'
       : model.groups.length === 0 ? 'empty'
       : shown.length === 0 ? 'filteredEmpty' : 'ok';
@@ -107,7 +107,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     setContext('portInspector.showConnections', options.showConnections);
     view.description = options.filter ? vscode.l10n.t('filter: {0}', options.filter.text) : undefined;
     const notes: string[] = [];
-    if (model.error !== undefined && model.snapshot) { notes.push(vscode.l10n.t('Last refresh failed ({0}); showing older data.', model.error)); }
+    if (model.error !== undefined && model.hasData) { notes.push(vscode.l10n.t('Last refresh failed ({0}); showing older data.', model.error)); }
     if (options.filter && shown.length > 0) { notes.push(vscode.l10n.t('Showing {0} of {1} ports matching "{2}".', shown.length, model.groups.length, options.filter.text)); }
     const hiddenUsers = [...new Set(shown.flatMap(g => g.hiddenOwnerUsers))];
     if (shown.some(g => g.hasHiddenOwner)) {
@@ -179,7 +179,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     renderTree: async () => {
       if (!model.loaded) { await refresh('manual'); }
       const render = async (nodes: PortsNode[]): Promise<RenderedItem[]> => Promise.all(nodes.map(async n => {
-        const item = provider.getTreeItem(n);
+        const item = provider.resolveTreeItem(provider.getTreeItem(n), n);
         const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
         const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
         const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
@@ -197,8 +197,8 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     collector: () => {
       const c = services.collector;
       return c instanceof WorkerCollector
-        ? { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts }
-        : { worker: false, threadId: undefined, workerStarts: 0 };
+        ? { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts, unchangedAnswers: c.unchangedAnswers }
+        : { worker: false, threadId: undefined, workerStarts: 0, unchangedAnswers: 0 };
     },
     state: () => ({
       viewState, description: view.description, message: view.message,

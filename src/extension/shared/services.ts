@@ -3,7 +3,6 @@
 // kill flow, the terminal/ancestry index and the link to the Ports view. Features get them from here
 // rather than making their own or reaching into each other.
 import * as vscode from 'vscode';
-import type { Collector } from '../../core/model';
 import { WorkerCollector } from './collector/workerCollector';
 import { KillFlow } from './killFlow';
 import { PortsViewLink } from './portsViewLink';
@@ -13,9 +12,10 @@ import { TerminalIndex } from './terminalOwnership';
 export interface Services {
   /**
    * Runs in a worker thread (started on first use): the /proc walk is synchronous and would
-   * otherwise block the extension host. Same interface as any other collector.
+   * otherwise block the extension host. Same interface as any other collector, plus the Ports
+   * view's collection of port groups.
    */
-  collector: Collector;
+  collector: WorkerCollector;
   log: vscode.LogOutputChannel;
   settings: Settings;
   /** Confirmation, protected pids, signal and wait for the port; refreshes the Ports view afterwards. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { showError, showInformation } from '../../shared/notify';
 import type { KillResult } from '../../../core/process/kill';
-import { isInside } from '../portGroups';
+import { isInside } from '../../shared/portGroups';
 import { isNode, selectionOf, selectionOfArgument } from '../nodeSelection';
 import type { PortsContext } from '../portsView';
 import { targetFromOwner, type KillFlowOptions, type KillTarget } from '../../shared/killFlow';

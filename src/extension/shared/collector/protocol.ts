@@ -3,13 +3,18 @@
 // Snapshots travel in a compact form: each process once in a table, sockets pointing at it by index.
 // A plain Snapshot repeats every owner's command line on each of its sockets (15 MB for 10,000
 // listeners of four processes), and deserialising that on the extension host's thread would stall it
-// as long as collecting in place does. And when nothing changed since the last answer for the same
-// options, the worker only says so (the view's every-2-s refresh on a quiet machine).
+// as long as collecting in place does.
+//
+// The Ports view asks for port groups instead (collectGroups): the worker groups the sockets, and the
+// host keeps the groups only, never an entry per socket. When the groups are the ones the view has,
+// the worker only says so (the view's every-2-s refresh on a quiet machine).
 import type { BackendName } from '../../../core/platform/platformRules';
+import type { PortGroup } from '../portGroups';
 import type { CollectOptions, CollectStats, ContainerOwner, PortProbeSpec, ProcessInfo, ServiceOwner, Snapshot, SocketEntry, SocketOwner } from '../../../core/model';
 
 export type WorkerRequest =
-  | { id: number; op: 'collect'; options?: CollectOptions; /** hash of the client's last snapshot for these options */ have?: string }
+  | { id: number; op: 'collect'; options?: CollectOptions }
+  | { id: number; op: 'collectGroups'; options?: CollectOptions; /** the hash of the groups the client has */ have?: string }
   | { id: number; op: 'probePorts'; specs: PortProbeSpec[] }
   | { id: number; op: 'processInfo'; pid: number }
   /** The worker isolate's own heap figures (for the benchmark: what the collector costs). */
@@ -35,11 +40,19 @@ export interface CompactSnapshot {
   takenAt: number;
   backend: string;
   stats: CollectStats;
+  processes: ProcessInfo[];
+  sockets: CompactSocket[];
+}
+
+/** The Ports view's answer: the port groups of a collection, or only their hash when the client has them. */
+export interface GroupsAnswer {
+  takenAt: number;
+  backend: string;
+  stats: CollectStats;
+  /** of the groups' signature: equal hashes, equal views */
   hash: string;
-  /** absent when `unchanged` */
-  processes?: ProcessInfo[];
-  sockets?: CompactSocket[];
-  unchanged?: boolean;
+  /** absent when they are the groups the client said it has */
+  groups?: PortGroup[];
 }
 
 /** The collector worker's V8 isolate, in bytes, as V8 reports it inside the worker. */
@@ -65,7 +78,7 @@ export function optionsKey(options: CollectOptions | undefined): string {
   return JSON.stringify([o.listeningOnly === true, o.protocols ? [...o.protocols].sort() : null, o.owners !== false]);
 }
 
-export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
+export function compact(snap: Snapshot): CompactSnapshot {
   const index = new Map<string, number>();
   const processes: ProcessInfo[] = [];
   const sockets: CompactSocket[] = snap.sockets.map(s => {
@@ -90,7 +103,7 @@ export function compact(snap: Snapshot): Omit<CompactSnapshot, 'hash'> {
  * the model but not here.
  */
 export function expand(c: CompactSnapshot): Snapshot {
-  const procs = c.processes ?? [];
+  const procs = c.processes;
   // Structured clone gives every socket its own copy of "tcp", "LISTEN", "127.0.0.1" and its
   // user's name; the snapshot lives until the next change, so one copy of each is kept (an
   // expanded snapshot of 11,000 listening sockets keeps 0.8 MB instead of 2.1 MB, and 44,000
@@ -102,7 +115,7 @@ export function expand(c: CompactSnapshot): Snapshot {
     seen.set(x, x);
     return x;
   };
-  const sockets: SocketEntry[] = (c.sockets ?? []).map(t => {
+  const sockets: SocketEntry[] = c.sockets.map(t => {
     const owners = t[11];
     const processes: SocketOwner[] = [];
     for (let k = 0; k < owners.length; k += 2) {

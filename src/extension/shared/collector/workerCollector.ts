@@ -10,13 +10,16 @@ import { createCollector } from '../../../core/collect/createCollector';
 import { defaultBackend } from '../../../core/platform/platformRules';
 import type { Detection } from '../../../core/workspace/devPortTypes';
 import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles';
-import { expand, optionsKey, type CompactSnapshot, type WorkerHeap, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
+import type { SocketEntry } from '../../../core/model';
+import { expand, type CompactSnapshot, type GroupsAnswer, type WorkerHeap, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
+import { groupsAnswer } from './groupsAnswer';
+import { SentSnapshots } from './sentSnapshots';
 
 /** Young-generation size of the worker's heap (V8's default is several times larger). */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-type Body = { op: 'collect'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string } | { op: 'heap' };
+type Body = { op: 'collect'; options?: CollectOptions } | { op: 'collectGroups'; options?: CollectOptions; have?: string } | { op: 'probePorts'; specs: PortProbeSpec[] } | { op: 'processInfo'; pid: number } | { op: 'detectDevPorts'; folder: string } | { op: 'heap' };
 
 export interface WorkerCollectorOptions {
   /** Absolute path of the built worker script (dist/collectorWorker.js, or out/… in unit tests). */
@@ -34,13 +37,10 @@ export class WorkerCollector implements Collector {
   private disposed = false;
   /** Workers started so far (1 in normal life; more after crashes). */
   starts = 0;
-  /** Collections the worker answered with "unchanged" (nothing had to cross the thread boundary). */
+  /** Group collections answered with "unchanged" (nothing had to cross the thread boundary). */
   unchangedAnswers = 0;
-  /**
-   * The last snapshot, for the options it was collected with, and the worker's hash of it. One copy
-   * only: a request with other options (Who Is Using Port reads connections too) replaces it.
-   */
-  private last: { key: string; hash: string; snapshot: Snapshot } | undefined;
+  /** What the fallback's group answers were built from (the worker keeps its own). */
+  private readonly fallbackSent = new SentSnapshots<SocketEntry>();
 
   constructor(private readonly options: WorkerCollectorOptions) {
     this.name = options.backend ?? defaultBackend();
@@ -50,19 +50,19 @@ export class WorkerCollector implements Collector {
 
   async collect(options?: CollectOptions): Promise<Snapshot> {
     if (this.fallback) { return this.fallback.collect(options); }
-    const key = optionsKey(options);
-    const last = this.last?.key === key ? this.last : undefined;
-    const res = await this.call({ op: 'collect', options, have: last?.hash });
-    if (this.fallback) { return res as Snapshot; } // the worker could not start: res came from the fallback
-    const c = res as CompactSnapshot;
-    if (c.unchanged && last && last.hash === c.hash) {
-      this.unchangedAnswers++;
-      // Same sockets array as last time: consumers can tell "nothing changed" by identity.
-      return { ...last.snapshot, takenAt: c.takenAt, stats: c.stats };
-    }
-    const snapshot = expand(c);
-    this.last = { key, hash: c.hash, snapshot };
-    return snapshot;
+    const res = await this.call({ op: 'collect', options });
+    // when the worker could not start, res came from the fallback
+    return this.fallback ? res as Snapshot : expand(res as CompactSnapshot);
+  }
+
+  /**
+   * The Ports view's collection: the port groups, grouped where the sockets were read, or only
+   * their hash when they equal the groups of `have` (the hash of the client's last answer).
+   */
+  async collectGroups(options: CollectOptions | undefined, have: string | undefined): Promise<GroupsAnswer> {
+    const answer = await this.call({ op: 'collectGroups', options, have }) as GroupsAnswer;
+    if (!answer.groups) { this.unchangedAnswers++; }
+    return answer;
   }
 
   /** The worker's V8 heap (bytes), as the worker reports it, or undefined when no worker runs. */
@@ -96,6 +96,7 @@ export class WorkerCollector implements Collector {
       const c = this.fallback!;
       if (body.op === 'detectDevPorts') { return detectDevPortsInFolder(body.folder); }
       if (body.op === 'heap') { return Promise.resolve(undefined); }
+      if (body.op === 'collectGroups') { return c.collect(body.options).then(snap => groupsAnswer(snap, body.options, body.have, this.fallbackSent, false)); }
       return body.op === 'collect' ? c.collect(body.options) : body.op === 'probePorts' ? c.probePorts(body.specs) : c.processInfo(body.pid);
     }
     const id = this.nextId++;

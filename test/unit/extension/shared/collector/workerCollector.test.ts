@@ -40,41 +40,64 @@ describe('WorkerCollector', function () {
     assert.equal(await c.processInfo(2 ** 22 + 7), undefined, 'a pid above pid_max does not exist');
   });
 
-  it('answers "unchanged" with the same sockets array when nothing changed, and a new one when something did', async () => {
+  it('answers the Ports view with port groups, then "unchanged" while they hold, and new groups when a port opens', async () => {
     const c = new WorkerCollector({ scriptPath: WORKER });
     collectors.push(c);
-    const a = await c.collect({ listeningOnly: true });
-    let b = await c.collect({ listeningOnly: true });
+    const a = await c.collectGroups({ listeningOnly: true }, undefined);
+    assert.ok(a.groups, 'no groups in the first answer');
+    const mine = a.groups.find(g => g.key === `tcp:${portOf(server)}`);
+    assert.deepEqual(mine?.owners.map(o => o.pid), [process.pid]);
+    assert.deepEqual(mine?.shares.map(x => [x.key, x.process?.pid, x.part]), [[`${process.pid}@${mine!.owners[0].startTime}`, process.pid, undefined]]);
+    let b = await c.collectGroups({ listeningOnly: true }, a.hash);
     // other processes on the machine may open or close a port in between: retry a few times
-    for (let i = 0; i < 5 && b.sockets !== a.sockets; i++) { b = await c.collect({ listeningOnly: true }); }
-    assert.equal(c.unchangedAnswers >= 1, true, 'no "unchanged" answer in 6 quiet collections');
+    let have = a.hash;
+    for (let i = 0; i < 5 && b.groups; i++) { have = b.hash; b = await c.collectGroups({ listeningOnly: true }, have); }
+    assert.equal(b.groups, undefined, 'no "unchanged" answer in 6 quiet collections');
+    assert.equal(b.hash, have);
+    assert.ok(c.unchangedAnswers >= 1);
     assert.ok(b.takenAt >= a.takenAt);
     const extra = await listenTcp('127.0.0.1');
     try {
-      const d = await c.collect({ listeningOnly: true });
-      assert.notEqual(d.sockets, b.sockets);
-      const row = d.sockets.find(s => s.localPort === portOf(extra));
-      assert.deepEqual(row?.processes.map(p => [p.pid, typeof p.fd, p.commandLine.length > 0]), [[process.pid, 'number', true]]);
-      // different options are cached separately
-      const all = await c.collect({ listeningOnly: false });
-      assert.ok(all.sockets.length >= d.sockets.length);
+      const d = await c.collectGroups({ listeningOnly: true }, b.hash);
+      assert.ok(d.groups, 'a new listener, but no new groups');
+      assert.notEqual(d.hash, b.hash);
+      const row = d.groups.find(g => g.key === `tcp:${portOf(extra)}`);
+      assert.deepEqual(row?.owners.map(p => [p.pid, p.commandLine.length > 0]), [[process.pid, true]]);
+      assert.deepEqual(row?.addresses, [{ family: 4, address: '127.0.0.1', boundDevice: '', ipv6Only: null }]);
     } finally {
       await closeServer(extra);
     }
   });
 
-  it('sends the whole snapshot again after a request with other options, though the worker still has it', async () => {
+  it('sends the groups again to a client that has other ones, and one owner list for the ports of one process', async () => {
+    const c = new WorkerCollector({ scriptPath: WORKER });
+    collectors.push(c);
+    const second = await listenTcp('127.0.0.1');
+    try {
+      const first = await c.collectGroups({ listeningOnly: true }, undefined);
+      const again = await c.collectGroups({ listeningOnly: true }, 'not a hash the worker sent');
+      assert.ok(again.groups);
+      assert.equal(again.hash, first.hash);
+      const [g1, g2] = [server, second].map(s => again.groups!.find(g => g.key === `tcp:${portOf(s)}`)!);
+      // shared on the worker's side and kept shared by the structured clone: the host holds one copy
+      assert.equal(g1.owners, g2.owners);
+      assert.equal(g1.shares, g2.shares);
+      const all = await c.collectGroups({ listeningOnly: false }, again.hash);
+      assert.ok(all.takenAt >= again.takenAt);
+    } finally {
+      await closeServer(second);
+    }
+  });
+
+  it('collect() sends the whole snapshot every time: only the view\'s groups are answered "unchanged"', async () => {
     const c = new WorkerCollector({ scriptPath: WORKER });
     collectors.push(c);
     const first = await c.collect({ listeningOnly: true });
-    await c.collect({ listeningOnly: false }); // the client now holds this one only
-    const before = c.unchangedAnswers;
     const again = await c.collect({ listeningOnly: true });
-    // the worker remembers what it sent for these options, but the client said it has nothing
-    assert.equal(c.unchangedAnswers, before);
     assert.notEqual(again.sockets, first.sockets);
+    assert.equal(c.unchangedAnswers, 0);
     const mine = again.sockets.find(s => s.protocol === 'tcp' && s.localPort === portOf(server));
-    assert.deepEqual(mine?.processes.map(p => p.pid), [process.pid]);
+    assert.deepEqual(mine?.processes.map(p => [p.pid, typeof p.fd]), [[process.pid, 'number']]);
     assert.ok(again.sockets.every(s => s.state === 'LISTEN' || s.protocol === 'udp'), 'a connection in a listening-only snapshot');
   });
 
@@ -106,6 +129,8 @@ describe('WorkerCollector', function () {
     collectors.push(c);
     const snap = await c.collect({ listeningOnly: true });
     assert.ok(snap.sockets.some(s => s.localPort === portOf(server)));
+    const groups = await c.collectGroups({ listeningOnly: true }, undefined);
+    assert.deepEqual(groups.groups?.find(g => g.key === `tcp:${portOf(server)}`)?.owners.map(o => o.pid), [process.pid]);
     assert.equal(reasons.length, 1);
     assert.match(reasons[0], /not found/);
     assert.equal(c.starts, 0);
@@ -114,7 +139,7 @@ describe('WorkerCollector', function () {
   it('the compact wire form round-trips a live snapshot exactly and stores each process once', async () => {
     const snap = await new OwnerEnricher().enrich(await new ProcfsCollector().collect({ listeningOnly: false }));
     const c = compact(snap);
-    assert.deepEqual(expand({ ...c, hash: 'x' }), snap);
+    assert.deepEqual(expand(c), snap);
     const owners = new Set(snap.sockets.flatMap(s => s.processes.map(p => `${p.pid}@${p.startTime}`)));
     assert.equal(c.processes?.length, owners.size);
     assert.equal(optionsKey({ listeningOnly: true, fullWalk: true }), optionsKey({ listeningOnly: true }));

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import type { SocketEntry, SocketOwner } from '../../../../src/core/model';
-import { groupByPort, groupByProcess, isInside, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/ports/portGroups';
+import { groupByPort, groupByProcess, isInside, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/shared/portGroups';
 import { closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from '../../support/children';
 import { linuxOnly } from '../../support/skip';
 
@@ -132,7 +132,27 @@ describe('portGroups on constructed entries', () => {
     assert.deepEqual(a.map(g => g.key), ['tcp:53', 'udp:53']);
     const b = groupByPort([entry(53, '0.0.0.0', [owner(8, 'dnsmasq')]), entry(53, '0.0.0.0', [owner(7, 'dnsmasq')], { protocol: 'udp', state: 'UNCONN' })]);
     assert.notEqual(signature(a), signature(b));
-    assert.equal(signature(a), signature(groupByPort([...a.flatMap(g => g.sockets)])));
+    const again = groupByPort([entry(53, '0.0.0.0', [owner(7, 'dnsmasq')]), entry(53, '0.0.0.0', [owner(7, 'dnsmasq')], { protocol: 'udp', state: 'UNCONN' })]);
+    assert.equal(signature(a), signature(again));
+    const renamed = groupByPort([entry(53, '0.0.0.0', [{ ...owner(7, 'dnsmasq'), name: 'dnsmasq-new' }]), entry(53, '0.0.0.0', [owner(7, 'dnsmasq')], { protocol: 'udp', state: 'UNCONN' })]);
+    assert.notEqual(signature(a), signature(renamed), 'a process that exec()s keeps its pid and start time, but the view shows its new name');
+  });
+  it('shares for grouping by process: the whole port where a holder has all of it, a part of its own where not; equal lists are one object', () => {
+    const nginx = [owner(10, 'nginx'), owner(11, 'nginx')];
+    const node = owner(41, 'node'), py = owner(42, 'python3');
+    const groups = groupByPort([
+      entry(80, '0.0.0.0', nginx), entry(443, '0.0.0.0', nginx),
+      entry(3003, '127.0.0.1', [node]), entry(3003, '::1', [py], { family: 6, ipv6Only: true }),
+    ]);
+    const [http, https, split] = groups;
+    assert.deepEqual(http.shares.map(x => [x.key, x.process?.pid, x.part]), [['10@1010', 10, undefined], ['11@1011', 11, undefined]]);
+    assert.equal(http.shares, https.shares, 'one share list for the ports of the same holders');
+    assert.equal(http.owners, https.owners);
+    assert.equal(http.addresses, https.addresses);
+    assert.deepEqual(split.shares.map(x => [x.key, x.part?.addresses.map(a => a.address), x.part?.owners.map(o => o.pid)]), [['41@1041', ['127.0.0.1'], [41]], ['42@1042', ['::1'], [42]]]);
+    const procs = groupByProcess(groups);
+    assert.deepEqual(procs.map(p => [p.process?.pid, p.ports.map(g => g.port)]), [[10, [80, 443]], [11, [80, 443]], [41, [3003]], [42, [3003]]]);
+    assert.equal(procs[0].ports[0], http, 'a whole share is the port group itself');
   });
   it('isInside: path prefix on whole segments', () => {
     assert.equal(isInside('/work/app', ['/work/app']), true);

@@ -22,8 +22,6 @@ export interface PortGroup {
   key: string;
   protocol: Protocol;
   port: number;
-  /** Listening sockets (TCP LISTEN, UDP UNCONN) on this protocol and port. */
-  sockets: SocketEntry[];
   /** Distinct owning processes (one socket can have several: pre-fork servers). */
   owners: SocketOwner[];
   /** Distinct bound addresses, IPv4 first. */
@@ -43,6 +41,18 @@ export interface PortGroup {
   container: ContainerOwner | null;
   /** The systemd unit or supervisor that restarts an owner, else null. */
   service: ServiceOwner | null;
+  /** Who holds the port when the view groups by process: one share per process, container or hidden owner. */
+  shares: OwnerShare[];
+}
+
+/** One holder's share of a port, for grouping by process. */
+export interface OwnerShare {
+  /** processKey, containerKey, or HIDDEN_SHARE for sockets whose owner is not visible */
+  key: string;
+  process: SocketOwner | undefined;
+  container: ContainerOwner | undefined;
+  /** The holder's part of the port where it is not the whole group (other sockets or connections are someone else's). */
+  part: PortGroup | undefined;
 }
 
 export interface ProcessGroup {
@@ -53,6 +63,8 @@ export interface ProcessGroup {
   container?: ContainerOwner;
   ports: PortGroup[];
 }
+
+const HIDDEN_SHARE = '?';
 
 /** The group key of a container's sockets in group-by-process mode: one row per container. */
 function containerKey(c: ContainerOwner, s: SocketEntry): string {
@@ -69,44 +81,99 @@ export function boundFacts(a: BoundAddress): SocketFacts {
   return { family: a.family, localAddress: a.address, boundDevice: a.boundDevice, ipv6Only: a.ipv6Only };
 }
 
-function uniqueOwners(sockets: readonly SocketEntry[]): SocketOwner[] {
-  const seen = new Map<string, SocketOwner>();
-  for (const s of sockets) {
-    for (const p of s.processes) {
-      const k = processKey(p);
-      if (!seen.has(k)) { seen.set(k, p); }
-    }
+/**
+ * One object for every equal value of a grouping pass. Thousands of ports of one server have the
+ * same owner, address and share lists; sharing them keeps the groups small wherever they are
+ * kept, and a structured clone keeps the sharing when the groups cross to the extension host.
+ */
+class Interner {
+  private readonly byKey = new Map<string, unknown>();
+  one<T>(key: string, make: () => T): T {
+    let v = this.byKey.get(key) as T | undefined;
+    if (v === undefined) { v = make(); this.byKey.set(key, v); }
+    return v;
   }
-  return [...seen.values()].sort((a, b) => a.pid - b.pid);
 }
+
+const NONE: never[] = [];
 
 function groupKey(protocol: Protocol, port: number): string {
   return `${protocol}:${port}`;
 }
 
-function buildGroup(protocol: Protocol, port: number, sockets: SocketEntry[], others: readonly SocketEntry[]): PortGroup {
+/** The listening sockets of one port and what else is on it, grouped (`withShares`: also split by holder). */
+function buildGroup(intern: Interner, protocol: Protocol, port: number, sockets: SocketEntry[], connections: SocketEntry[], timeWait: number, withShares: boolean): PortGroup {
   const addrs = new Map<string, BoundAddress>();
   for (const s of sockets) {
-    addrs.set(`${s.family}/${hostText(s)}/${String(s.ipv6Only)}`, { family: s.family, address: s.localAddress, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only });
+    const k = `${s.family}/${hostText(s)}/${String(s.ipv6Only)}`;
+    if (!addrs.has(k)) { addrs.set(k, intern.one(`a/${k}/${s.localAddress}`, () => ({ family: s.family, address: s.localAddress, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only }))); }
   }
-  const addresses = [...addrs.values()].sort((a, b) => a.family - b.family || a.address.localeCompare(b.address));
+  const addressList = [...addrs.values()].sort((a, b) => a.family - b.family || a.address.localeCompare(b.address));
+  const owners = new Map<string, SocketOwner>();
+  for (const s of sockets) {
+    for (const p of s.processes) {
+      const k = processKey(p);
+      // The first entry seen for a process stands for it in every group (its fd is of one of its sockets).
+      if (!owners.has(k)) { owners.set(k, intern.one(`p/${k}`, () => p)); }
+    }
+  }
+  const ownerList = [...owners.values()].sort((a, b) => a.pid - b.pid);
   const hidden = sockets.filter(s => !s.ownerVisible);
-  return {
+  const hiddenUsers = [...new Set(hidden.map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort();
+  const container = sockets.find(s => s.container)?.container ?? null;
+  const service = sockets.find(s => s.service)?.service ?? null;
+  const group: PortGroup = {
     key: groupKey(protocol, port),
     protocol,
     port,
-    sockets,
-    owners: uniqueOwners(sockets),
-    addresses,
+    owners: ownerList.length === 0 ? NONE : intern.one(`o/${ownerList.map(processKey).join(',')}`, () => ownerList),
+    addresses: intern.one(`al/${[...addrs.keys()].join(',')}/${addressList.map(a => a.address).join(',')}`, () => addressList),
     reachable: sockets.some(s => socketExposure(s).network),
     split: splitListener(sockets, recentLocalhostOrder()),
-    hiddenOwnerUsers: [...new Set(hidden.map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort(),
+    hiddenOwnerUsers: hiddenUsers.length === 0 ? NONE : intern.one(`h/${hiddenUsers.join(',')}`, () => hiddenUsers),
     hasHiddenOwner: hidden.length > 0,
-    connections: protocol === 'tcp' ? others.filter(s => s.state === 'ESTABLISHED') : [],
-    timeWait: protocol === 'tcp' ? others.filter(s => s.state === 'TIME_WAIT').length : 0,
-    container: sockets.find(s => s.container)?.container ?? null,
-    service: sockets.find(s => s.service)?.service ?? null,
+    connections: connections.length === 0 ? NONE : connections,
+    timeWait,
+    container: container && intern.one(`c/${JSON.stringify(container)}`, () => container),
+    service: service && intern.one(`s/${JSON.stringify(service)}`, () => service),
+    shares: NONE,
   };
+  if (withShares) { group.shares = sharesOf(intern, group, sockets); }
+  return group;
+}
+
+/**
+ * Splits a port by holder: a container's sockets go to the container, a visible owner's to each
+ * of its processes, the rest to the hidden owner. A holder's part is a group of its own only
+ * where it differs from the whole port.
+ */
+function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[]): OwnerShare[] {
+  const perKey = new Map<string, SocketEntry[]>();
+  for (const s of sockets) {
+    const keys = s.container && s.processes.length > 0 ? [containerKey(s.container, s)]
+      : s.ownerVisible && s.processes.length > 0 ? s.processes.map(processKey) : [HIDDEN_SHARE];
+    for (const k of keys) {
+      let list = perKey.get(k);
+      if (!list) { list = []; perKey.set(k, list); }
+      list.push(s);
+    }
+  }
+  const shares: OwnerShare[] = [];
+  for (const [k, list] of perKey) {
+    const container = list[0].container ?? undefined;
+    const found = k === HIDDEN_SHARE ? undefined : container ? list[0].processes[0] : list[0].processes.find(p => processKey(p) === k);
+    const process = found && intern.one(`p/${processKey(found)}`, () => found);
+    const owns = (c: SocketEntry) => k === HIDDEN_SHARE ? !c.ownerVisible : container ? c.container?.id === container.id : c.processes.some(p => processKey(p) === k);
+    const connections = g.connections.filter(owns);
+    const whole = list.length === sockets.length && connections.length === g.connections.length;
+    if (whole) {
+      const ctr = container && intern.one(`c/${JSON.stringify(container)}`, () => container);
+      shares.push(intern.one(`share/${k}/${process ? processKey(process) : ''}/${ctr ? JSON.stringify(ctr) : ''}`, () => ({ key: k, process, container: ctr, part: undefined })));
+    } else {
+      shares.push({ key: k, process, container, part: buildGroup(intern, g.protocol, g.port, list, connections, g.timeWait, false) });
+    }
+  }
+  return shares.every(x => x.part === undefined) ? intern.one(`sl/${shares.map(x => x.key).join(',')}`, () => shares) : shares;
 }
 
 /** One group per (protocol, port) that something listens on, sorted by port then tcp before udp. */
@@ -120,9 +187,14 @@ export function groupByPort(sockets: readonly SocketEntry[]): PortGroup[] {
     if (!list) { list = []; into.set(k, list); }
     list.push(s);
   }
+  const intern = new Interner();
   const groups: PortGroup[] = [];
   for (const [k, list] of listening) {
-    groups.push(buildGroup(list[0].protocol, list[0].localPort, list, other.get(k) ?? []));
+    const protocol = list[0].protocol;
+    const rest = other.get(k) ?? NONE;
+    const connections = protocol === 'tcp' ? rest.filter(s => s.state === 'ESTABLISHED') : NONE;
+    const timeWait = protocol === 'tcp' ? rest.filter(s => s.state === 'TIME_WAIT').length : 0;
+    groups.push(buildGroup(intern, protocol, list[0].localPort, list, connections, timeWait, true));
   }
   return groups.sort(comparePortGroups);
 }
@@ -137,31 +209,14 @@ export function comparePortGroups(a: { port: number; protocol: Protocol }, b: { 
  */
 export function groupByProcess(portGroups: readonly PortGroup[]): ProcessGroup[] {
   const byProc = new Map<string, { process: SocketOwner | undefined; container?: ContainerOwner; ports: PortGroup[] }>();
-  const HIDDEN = '?';
   for (const g of portGroups) {
-    const perProc = new Map<string, SocketEntry[]>();
-    for (const s of g.sockets) {
-      const keys = s.container && s.processes.length > 0 ? [containerKey(s.container, s)]
-        : s.ownerVisible && s.processes.length > 0 ? s.processes.map(processKey) : [HIDDEN];
-      for (const k of keys) {
-        let list = perProc.get(k);
-        if (!list) { list = []; perProc.set(k, list); }
-        list.push(s);
-      }
-    }
-    for (const [k, list] of perProc) {
-      let entry = byProc.get(k);
+    for (const share of g.shares) {
+      let entry = byProc.get(share.key);
       if (!entry) {
-        const container = list[0].container ?? undefined;
-        const proc = k === HIDDEN ? undefined : container ? list[0].processes[0] : list[0].processes.find(p => processKey(p) === k);
-        entry = { process: proc, container, ports: [] };
-        byProc.set(k, entry);
+        entry = { process: share.process, container: share.container, ports: [] };
+        byProc.set(share.key, entry);
       }
-      const sub = buildGroup(g.protocol, g.port, list, []);
-      const owns = (c: SocketEntry) => entry!.container ? c.container?.id === entry!.container.id : c.processes.some(p => processKey(p) === k);
-      sub.connections = g.connections.filter(c => k === HIDDEN ? !c.ownerVisible : owns(c));
-      sub.timeWait = g.timeWait;
-      entry.ports.push(sub);
+      entry.ports.push(share.part ?? g);
     }
   }
   return [...byProc.entries()]
@@ -214,10 +269,21 @@ export function isInside(dir: string, roots: readonly string[]): boolean {
   });
 }
 
-/** A short stable text of what the view shows, to skip re-rendering when nothing changed. */
+/**
+ * A text that changes whenever anything the view shows of the groups changes, to skip sending and
+ * re-rendering when nothing did. Shared values are written once per pass.
+ */
 export function signature(groups: readonly PortGroup[]): string {
-  return groups.map(g =>
-    `${g.key}|${g.addresses.map(boundText).join(',')}${g.split ? '|split' : ''}|${g.owners.map(processKey).join(',')}|${g.hasHiddenOwner ? 'h' : ''}|` +
-    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}`).join(',')}|${g.timeWait}|` +
-    `${g.container ? `${g.container.id}/${g.container.name}/${g.container.error ?? ''}` : ''}|${g.service?.unit ?? ''}`).join('\n');
+  const texts = new Map<unknown, string>();
+  const text = (v: unknown): string => {
+    if (v === null || v === undefined || typeof v !== 'object') { return String(v); }
+    let t = texts.get(v);
+    if (t === undefined) { t = JSON.stringify(v); texts.set(v, t); }
+    return t;
+  };
+  const line = (g: PortGroup): string =>
+    `${g.key}|${text(g.addresses)}|${text(g.owners)}|${text(g.split)}|${text(g.hiddenOwnerUsers)}|${g.reachable}|` +
+    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}/${c.state}/${c.processes.map(processKey).join(',')}`).join(',')}|${g.timeWait}|` +
+    `${text(g.container)}|${text(g.service)}|${g.shares.map(x => x.part ? `${x.key}{${line(x.part)}}` : `${x.key}=${text(x)}`).join(',')}`;
+  return groups.map(line).join('\n');
 }
