@@ -106,6 +106,13 @@ async function main() {
   await row.waitFor({ state: 'visible', timeout: 15000 });
   const rowText = squash(await row.innerText());
   check(rowText.includes(`node · PID ${holder.pid} · 127.0.0.1`), `Ports view row: "${rowText}"`);
+  // The row's tooltip is built only when the pointer rests on it (resolveTreeItem): the workbench must ask for it.
+  await row.hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: `TCP ポート ${port}` }).first();
+  await hover.waitFor({ state: 'visible', timeout: 15000 });
+  const hoverText = squash(await hover.innerText());
+  check(hoverText.includes('このマシンのみ（ループバック）') && hoverText.includes(`（PID ${holder.pid}、`), `Ports view row tooltip, built on hover: "${hoverText.slice(0, 160)}"`);
+  await page.mouse.move(0, 0);
   await shot('ja-ports-view');
 
   // Who Is Using Port…: the command's Japanese title, its input box and the quick pick of the port's sockets.
