@@ -4,7 +4,7 @@ import { BACKEND_FLAG, PROTOCOL_FLAGS, backendOption, enricher, onePort, protoco
 import { line } from '../core/visibleText';
 import { createCollector } from '../core/collect/createCollector';
 import { listenersOnPort, socketsOnPort } from '../core/socketQueries';
-import { killPortOwners, type KillRequest } from '../core/process/kill';
+import { killPortOwners, portStillHeld, type KillRequest } from '../core/process/kill';
 import { protectedPids } from '../core/process/ancestry';
 import { pidNamespaceMismatch } from '../core/process/pidNamespace';
 import type { Collector, ContainerOwner, Protocol, SocketEntry, SocketOwner } from '../core/model';
@@ -29,11 +29,6 @@ function timeoutOption(text: string | true | undefined): number {
   const ms = typeof text === 'string' && /^\d{1,6}$/.test(text) ? Number(text) : NaN;
   if (!(ms <= 600_000)) { throw new UsageError(`--timeout must be a number of milliseconds (0–600000), not "${String(text)}"`); }
   return ms;
-}
-
-async function listenersLeft(collector: Collector, port: number, protocol: Protocol | undefined): Promise<number> {
-  const snap = await collector.collect({ protocols: protocol ? [protocol] : undefined, listeningOnly: true, fullWalk: true });
-  return listenersOnPort(snap.sockets, port, protocol).length;
 }
 
 /**
@@ -128,7 +123,7 @@ export async function killCommand(argv: string[]): Promise<number> {
   for (const r of results) { say(r.message); }
   if (!results.every(r => r.status === 'released')) { return 1; }
   // Each owner's own check passed; the port itself must be free too before this says so.
-  const left = await listenersLeft(collector, port, protocol);
-  if (left > 0) { warn(`Port ${port} is still held: ${left} listener(s) remain (their owners are not visible or appeared since).`); return 1; }
+  const held = await portStillHeld(collector, port, protocol);
+  if (held) { warn(held); return 1; }
   return 0;
 }

@@ -78,6 +78,29 @@ describe('Kill', function () {
     assert.strictEqual(await connectRefused(h.info.port), true);
   });
 
+  it('Kill of one holder of a split port: that holder is released, but the notification says the port is still held', async () => {
+    const v4 = await runHolder<{ port: number }>(TCP_LISTENER('127.0.0.1'));
+    holders.push(v4);
+    const v6 = await runHolder<{ port: number }>(TCP_LISTENER('::1', v4.info.port));
+    holders.push(v6);
+    // The notifications are the flow's answer to the user: read what it asks the workbench to show.
+    const shown: string[] = [];
+    const window = vscode.window as { -readonly [K in 'showWarningMessage' | 'showInformationMessage']: typeof vscode.window[K] };
+    const saved = { warning: window.showWarningMessage, information: window.showInformationMessage };
+    window.showWarningMessage = ((m: string) => { shown.push(`warning: ${m}`); return Promise.resolve(undefined); }) as typeof window.showWarningMessage;
+    window.showInformationMessage = ((m: string) => { shown.push(`information: ${m}`); return Promise.resolve(undefined); }) as typeof window.showInformationMessage;
+    let results: KillResult[];
+    try {
+      results = await vscode.commands.executeCommand<KillResult[]>('portInspector.kill', await target(v4), NO_CONFIRM);
+    } finally {
+      window.showWarningMessage = saved.warning;
+      window.showInformationMessage = saved.information;
+    }
+    assert.deepStrictEqual(results.map(r => [r.pid, r.status]), [[v4.pid, 'released']]);
+    assert.deepStrictEqual(shown, [`warning: Port ${v4.info.port} is still held: 1 listener(s) remain (their owners are not visible or appeared since).`]);
+    assert.ok((await who(v4.info.port)).some(o => o.pid === v6.pid), 'the other holder still listens on ::1');
+  });
+
   it('refuses a pid whose start time changed (pid reuse guard) and leaves it running', async () => {
     const h = await runHolder<{ port: number }>(TERM_COUNTING_LISTENER);
     holders.push(h);

@@ -2,6 +2,7 @@
 // `POST /containers/{id}/stop` — the engine's own SIGTERM, then SIGKILL after its timeout — never by
 // signalling docker-proxy or dockerd, which would break the port and leave the container running.
 import type { Collector, ContainerOwner, Protocol, SocketEntry } from '../model';
+import { waitUntilFree } from '../process/portRelease';
 import type { L10n } from '../l10n';
 import { english } from '../l10n';
 import { listenersOnPort } from '../socketQueries';
@@ -45,7 +46,6 @@ export function containerOfListeners(sockets: readonly SocketEntry[], port: numb
   return listeners.map(s => s.container).find((c): c is ContainerOwner => !!c) ?? undefined;
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export async function containerAction(c: ContainerOwner, action: ContainerAction, options: ContainerActionOptions = {}): Promise<ContainerActionResult> {
   const l10n = options.l10n ?? english;
@@ -76,17 +76,9 @@ export async function containerAction(c: ContainerOwner, action: ContainerAction
   const p = options.port;
   if (!p) { return { status: 'stopped', message: l10n.t('Container {0} stopped.', label) }; }
   // The engine answers after the container exited; its proxy and placeholder close right after.
-  const deadline = Date.now() + (options.waitMs ?? 3000);
-  for (;;) {
-    const snap = await p.collector.collect({ listeningOnly: true, protocols: p.protocol ? [p.protocol] : undefined, fullWalk: true });
-    if (listenersOnPort(snap.sockets, p.port, p.protocol).length === 0) {
-      return { status: 'stopped', message: l10n.t('Container {0} stopped; port {1} is free.', label, p.port) };
-    }
-    if (Date.now() > deadline) {
-      return { status: 'still-held', message: l10n.t('Container {0} stopped, but port {1} is still held.', label, p.port) };
-    }
-    await sleep(100);
-  }
+  return await waitUntilFree(p.collector, p.port, p.protocol, options.waitMs ?? 3000)
+    ? { status: 'stopped', message: l10n.t('Container {0} stopped; port {1} is free.', label, p.port) }
+    : { status: 'still-held', message: l10n.t('Container {0} stopped, but port {1} is still held.', label, p.port) };
 }
 
 function cannot(action: ContainerAction, label: string, why: string, l10n: L10n): string {

@@ -9,6 +9,7 @@ import { signalProcess } from './signal';
 import { permissionHint } from '../platform/platformRules';
 import { standsForContainer } from '../owners/holderRole';
 import { english, type L10n } from '../l10n';
+import { listenersLeft } from './portRelease';
 
 export interface KillRequest {
   pid: number;
@@ -175,6 +176,16 @@ export async function killPortOwner(req: KillRequest, options: KillOptions): Pro
       ? l10n.t('{0} (pid {1}) still holds port {2} {3} s after SIGTERM; use force to send SIGKILL.', info.name, pid, port, waitMs / 1000)
       : l10n.t('{0} (pid {1}) still holds port {2} {3} s after {4}.', info.name, pid, port, waitMs / 1000, String(last)),
   };
+}
+
+/**
+ * Every owner was released, but is the port free? Listeners whose owner is not visible to us, or
+ * that a process opened since the list was taken, still hold it; a fresh full walk says. One
+ * sentence when some remain, else undefined.
+ */
+export async function portStillHeld(collector: Collector, port: number, protocol: Protocol | undefined, l10n: L10n = english): Promise<string | undefined> {
+  const left = await listenersLeft(collector, port, protocol);
+  return left === 0 ? undefined : l10n.t('Port {0} is still held: {1} listener(s) remain (their owners are not visible or appeared since).', port, left);
 }
 
 /** Kills each requested owner in turn (a pre-fork server's workers often exit with their master). */

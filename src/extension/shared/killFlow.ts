@@ -10,7 +10,7 @@ import type { Collector, ContainerOwner, Protocol, SocketOwner } from '../../cor
 import { containerAction, containerLabel, containerQuestion, type ContainerAction, type ContainerActionResult } from '../../core/owners/containerControl';
 import { listenersOnPort } from '../../core/socketQueries';
 import { restartWarning } from '../../core/owners/ownerText';
-import { killPortOwners, type KillResult } from '../../core/process/kill';
+import { killPortOwners, portStillHeld, type KillResult } from '../../core/process/kill';
 import { protectedPids } from '../../core/process/ancestry';
 import type { Settings } from './settings';
 import { permissionHint } from '../../core/platform/platformRules';
@@ -125,9 +125,19 @@ export class KillFlow {
       await this.deps.refresh();
       return refused;
     }
+    // Each owner let go of the port; whether the port is free is a question of its own (a listener
+    // whose owner we cannot see, or one opened since the list was taken, still holds it).
+    const stillHeld: string[] = [];
+    for (const port of ports) {
+      const mine = allowed.filter(t => t.port === port);
+      if (!mine.every(t => results.find(r => r.pid === t.pid)?.status === 'released')) { continue; }
+      const held = await portStillHeld(this.deps.collector, port, mine[0].protocol, vscode.l10n).catch(() => undefined);
+      if (held) { stillHeld.push(held); }
+    }
     await this.deps.refresh();
     for (const r of results) { log.info(vscode.l10n.t('kill pid {0}: {1} ({2})', r.pid, r.status, r.message)); }
-    this.report(allowed, results);
+    for (const s of stillHeld) { log.warn(s); }
+    this.report(allowed, results, stillHeld);
     return [...refused, ...results];
   }
 
@@ -204,10 +214,11 @@ export class KillFlow {
   }
 
   /** Messages after the fact; not awaited, so a command returns its results without waiting for a click. */
-  private report(targets: readonly KillTarget[], results: readonly KillResult[]): void {
+  private report(targets: readonly KillTarget[], results: readonly KillResult[], stillHeld: readonly string[]): void {
     const byPid = new Map(targets.map(t => [t.pid, t]));
     const released = results.filter(r => r.status === 'released');
-    if (released.length > 0 && released.length === results.length) {
+    for (const s of stillHeld) { void showWarning(resultSentence(s)); }
+    if (released.length > 0 && released.length === results.length && stillHeld.length === 0) {
       const ports = [...new Set(targets.map(t => t.port))].join(', ');
       void showInformation(vscode.l10n.t('Port {0} released: {1} ended.', ports, released.map(r => describeTarget(byPid.get(r.pid) ?? { pid: r.pid, startTime: 0, port: 0 }, vscode.l10n)).join(', ')));
     }

@@ -3,13 +3,14 @@
 // command line and offers Kill and Start or Start Anyway (Cancel is the dialog's own button).
 // Attach requests and configurations without a port go through without a lookup.
 import * as vscode from 'vscode';
+import { waitUntilFree } from '../../core/process/portRelease';
 import { showWarning } from '../shared/notify';
 import type { KillResult } from '../../core/process/kill';
 import { launchConfigPorts, type LaunchPort } from '../../core/terminal/launchPorts';
 import { isPortProxy, launchSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import type { Collector, SocketOwner } from '../../core/model';
-import { portHolders, waitUntilFree } from './portHolders';
+import { PORT_FREE_WAIT_MS, portHolders } from './portHolders';
 import { readTerminalSettings } from './terminalSettings';
 
 export const LAUNCH_ACTIONS = { kill: vscode.l10n.t('Kill and Start'), anyway: vscode.l10n.t('Start Anyway') } as const;
@@ -48,7 +49,7 @@ export async function checkLaunch(deps: LaunchDeps, config: vscode.DebugConfigur
 export async function killForLaunch(deps: LaunchDeps, check: LaunchCheck, confirm = false): Promise<{ freed: boolean; results: KillResult[] }> {
   const targets = check.conflicts.flatMap(c => c.owners.map(o => targetFromOwner(o, c.port, c.protocol)));
   const results = await deps.killFlow().run(targets, { confirm });
-  const free = await Promise.all(check.conflicts.map(c => waitUntilFree(deps.collector, c.port, c.protocol)));
+  const free = await Promise.all(check.conflicts.map(c => waitUntilFree(deps.collector, c.port, c.protocol, PORT_FREE_WAIT_MS)));
   return { freed: results.length > 0 && free.every(Boolean), results };
 }
 

@@ -20,16 +20,8 @@ export async function portHolders(collector: Collector, port: number, protocol: 
   return { owners: [...byPid.values()], hiddenUsers };
 }
 
-/** Polls until nothing listens on the port (true) or `timeoutMs` passes (false). */
-export async function waitUntilFree(collector: Collector, port: number, protocol: Protocol, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const snapshot = await collector.collect({ listeningOnly: true, protocols: [protocol], owners: false });
-    if (listenersOnPort(snapshot.sockets, port, protocol).length === 0) { return true; }
-    if (Date.now() >= deadline) { return false; }
-    await new Promise(r => setTimeout(r, 150));
-  }
-}
+/** How long a terminal's Kill and Re-run or a launch waits for a freed port before it gives up. */
+export const PORT_FREE_WAIT_MS = 5000;
 
 /** Workspace folders as paths on the machine the processes run on (uri.path also in a remote window). */
 export function workspaceFolders(): Folder[] {

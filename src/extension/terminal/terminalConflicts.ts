@@ -6,13 +6,14 @@
 // (data read later is lost) and only the last OUTPUT_LIMIT characters are kept. A terminal without
 // shell integration fires none of these events, so nothing happens there.
 import * as vscode from 'vscode';
+import { waitUntilFree } from '../../core/process/portRelease';
 import { showInformation, showWarning } from '../shared/notify';
 import type { Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { recogniseAddrInUse } from '../../core/terminal/addrInUse';
 import { isPortProxy, takenSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
-import { portHolders, waitUntilFree, workspaceFolders, type PortHolders } from './portHolders';
+import { portHolders, PORT_FREE_WAIT_MS, workspaceFolders, type PortHolders } from './portHolders';
 import { readTerminalSettings, ignorePort } from './terminalSettings';
 
 const OUTPUT_LIMIT = 64 * 1024;
@@ -173,7 +174,7 @@ export class TerminalConflicts implements vscode.Disposable {
     }
     if (!c.info.actions.includes(TERMINAL_ACTIONS.killAndRerun) && !c.info.actions.includes(TERMINAL_ACTIONS.kill)) { return result; }
     result.killed = await this.deps.killFlow().run(c.holders.owners.map(o => targetFromOwner(o, port, protocol)), { confirm: options.confirm });
-    if (result.killed.length === 0 || !(await waitUntilFree(this.deps.collector, port, protocol))) {
+    if (result.killed.length === 0 || !(await waitUntilFree(this.deps.collector, port, protocol, PORT_FREE_WAIT_MS))) {
       this.deps.log.info(`Port ${port} is still taken: not running \`${c.info.commandLine}\` again.`);
       return result;
     }

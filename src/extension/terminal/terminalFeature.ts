@@ -3,6 +3,7 @@
 // Task in place of Kill) and launch configurations (checked before the session starts).
 // registerTerminal is the one line extension.ts calls.
 import * as vscode from 'vscode';
+import { waitUntilFree } from '../../core/process/portRelease';
 import { showInformation, showWarning } from '../shared/notify';
 import type { Protocol } from '../../core/model';
 import type { Services } from '../shared/services';
@@ -10,7 +11,7 @@ import { terminalForPid, type ProcessRef } from '../shared/terminalOwnership';
 import { TerminalConflicts, type TerminalAction, type TerminalActionResult, type TerminalConflictInfo } from './terminalConflicts';
 import { TaskIndex, terminateTask } from './taskIndex';
 import { checkLaunch, LaunchPortCheck, type LaunchOutcome } from './launchCheck';
-import { portHolders, waitUntilFree } from './portHolders';
+import { PORT_FREE_WAIT_MS, portHolders } from './portHolders';
 
 export const RESTART_TASK_COMMAND = 'portInspector.restartTask';
 export const TERMINATE_TASK_COMMAND = 'portInspector.terminateTask';
@@ -87,7 +88,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
       void showWarning(vscode.l10n.t('Task "{0}" did not end within 10 s.', execution.task.name));
       return false;
     }
-    const free = await waitUntilFree(collector, port, found.protocol);
+    const free = await waitUntilFree(collector, port, found.protocol, PORT_FREE_WAIT_MS);
     if (!free) { log.warn(`Port ${port} is still taken after task "${execution.task.name}" ended.`); }
     if (restart) { await vscode.tasks.executeTask(execution.task); }
     return restart ? true : free;

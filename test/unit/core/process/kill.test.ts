@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
-import { killPortOwner } from '../../../../src/core/process/kill';
+import { killPortOwner, portStillHeld } from '../../../../src/core/process/kill';
 import { ancestorPids, protectedPids } from '../../../../src/core/process/ancestry';
 import { runHolder, STUBBORN_TCP_LISTENER, TCP_LISTENER } from '../../support/children';
 import { linuxOnly } from '../../support/skip';
@@ -32,6 +32,22 @@ describe('killPortOwner', function () {
     assert.equal(result.signal, 'SIGTERM');
     await exited;
     assert.equal(await portIsFree(h.info.port), true);
+  });
+
+  it('a released owner does not make a free port: another process still listening on it is named as remaining', async () => {
+    const v4 = await runHolder(TCP_LISTENER('127.0.0.1'));
+    // the same port number on ::1, held by a second process
+    const v6 = await runHolder(TCP_LISTENER('::1', v4.info.port));
+    try {
+      const result = await killPortOwner({ pid: v4.child.pid!, startTime: await startTimeOf(v4.child.pid!), port: v4.info.port, protocol: 'tcp' }, { collector, waitMs: 3000 });
+      assert.equal(result.status, 'released', result.message);
+      assert.equal(await portStillHeld(collector, v4.info.port, 'tcp'), `Port ${v4.info.port} is still held: 1 listener(s) remain (their owners are not visible or appeared since).`);
+      assert.equal(await portStillHeld(collector, v4.info.port, 'udp'), undefined, 'nothing listens on the UDP port of that number');
+    } finally {
+      await v6.stop();
+      await v4.stop();
+    }
+    assert.equal(await portStillHeld(collector, v4.info.port, 'tcp'), undefined, 'free once the second holder has gone');
   });
 
   it('refuses a pid whose start time changed, and leaves it running', async () => {
