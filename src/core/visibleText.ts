@@ -6,9 +6,11 @@
 /** C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
-const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+/** Every unsafe character (global: for replace); the one set for terminals, dialogs and tooltips. */
+export const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
-function escapeOne(c: string): string {
+/** `\x1b`, `\u202e`: what the character is, in characters that render as themselves. */
+export function escapeOne(c: string): string {
   const code = c.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -5,20 +5,21 @@
 // Markdown are escaped (links, images, autolinks, HTML, emphasis, code), `$(` cannot form a theme
 // icon, and code is fenced with more backticks than it contains. Pure, no `vscode`.
 
-// C0 controls, DEL, C1 controls, the bidi embeddings/overrides/isolates and marks, and the Unicode
-// line and paragraph separators.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+import { escapeOne, UNSAFE_ALL } from '../../core/visibleText';
 
-/** `\x1b`, `\u202e`, `\n`: what the character is, in characters that render as themselves. */
+/**
+ * `\x1b`, `\u202e`, `\u200b`, `\n`: what the character is, in characters that render as themselves.
+ * The same characters as the command line and the dialogs make visible (core/visibleText.ts): C0
+ * and C1 controls, DEL, bidi marks, embeddings, overrides and isolates, zero-width characters and
+ * the line and paragraph separators.
+ */
 export function visibleControls(text: string, keep = ''): string {
-  return text.replace(INVISIBLE, c => {
+  return text.replace(UNSAFE_ALL, c => {
     if (keep.includes(c)) { return c; }
     if (c === '\n') { return '\\n'; }
     if (c === '\r') { return '\\r'; }
     if (c === '\t') { return '\\t'; }
-    const n = c.charCodeAt(0);
-    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    return escapeOne(c);
   });
 }
 

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { marked } from 'marked';
 import { markdownCodeBlock, markdownInlineCode, markdownText, visibleControls } from '../../../../src/extension/shared/markdownText';
+import { visible } from '../../../../src/core/visibleText';
 
 const render = (md: string) => marked.parse(md, { async: false });
 const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
@@ -40,5 +41,19 @@ describe('Markdown-safe rendering of untrusted text', () => {
       assert.equal(spans.length, 1, html);
       assert.equal(unescapeHtml(spans[0][1]).replace(/\u200b/g, ''), visibleControls(text), html);
     }), { numRuns: 500 });
+  });
+
+  it('tooltips make the same characters visible as the command line: zero-width ones included', () => {
+    // a process named "node" with a zero-width space, a zero-width joiner and a BOM hidden in it
+    const name = 'no\u200bd\u200de\ufeff';
+    assert.equal(visibleControls(name), 'no\\u200bd\\u200de\\ufeff');
+    assert.equal(visibleControls(name), visible(name));
+    const shown = unescapeHtml(render(markdownText(name, 100)).trim().slice(3, -4));
+    assert.equal(shown, 'no\\u200bd\\u200de\\ufeff', 'rendered as escapes, not as invisible characters');
+    // every character the command line escapes, the tooltip escapes too (line breaks as \n, \r, \t)
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      if (visible(ch) !== ch) { assert.notEqual(visibleControls(ch), ch, `U+${c.toString(16).padStart(4, '0')}`); } else { assert.equal(visibleControls(ch), ch); }
+    }
   });
 });
