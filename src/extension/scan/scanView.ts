@@ -42,9 +42,7 @@ export function registerScan(context: vscode.ExtensionContext, services: Service
     const hosts = targetHostCount(req.target);
     if (hosts > MANY_HOSTS && !(await confirmManyHosts(req.target, hosts))) { return undefined; }
     rememberTarget(req.target);
-    const scanConfig = vscode.workspace.getConfiguration('portInspector.scan');
-    // machine scope: a workspace cannot point it at a program of its own
-    const nmapPath = scanConfig.inspect<string>('nmapPath')?.globalValue || undefined;
+    const nmapPath = services.settings.nmapPath();
 
     const results = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,

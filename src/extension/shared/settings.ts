@@ -4,6 +4,7 @@
 // and the log says once which setting replaces it.
 import * as vscode from 'vscode';
 import { parseWatchPortsSetting, type PortSpec } from '../../core/workspace/watchList';
+import { portLiteral } from '../../core/workspace/scriptPorts';
 
 export const SECTION = 'portInspector';
 
@@ -30,6 +31,13 @@ export interface DevPortsSettings {
 }
 
 /** Where the Ports view's interval came from: the current setting, the legacy one, or the default. */
+export interface TerminalSettings {
+  /** Look for "port already taken" in terminals and check launch configurations. */
+  detect: boolean;
+  /** Ports the user answered Don't Ask for This Port. */
+  ignoredPorts: number[];
+}
+
 export interface ViewRefreshInterval {
   seconds: number;
   source: 'setting' | 'legacy' | 'default';
@@ -99,5 +107,24 @@ export class Settings {
 
   confirmNonLocalScanTargets(): boolean {
     return this.config().get<boolean>('scan.confirmNonLocalTargets', true) !== false;
+  }
+
+  /** nmap for scans, from the user's own settings only (machine scope: a workspace cannot point it at a program of its own). */
+  nmapPath(): string | undefined {
+    return this.config().inspect<string>('scan.nmapPath')?.globalValue || undefined;
+  }
+
+  terminal(): TerminalSettings {
+    const c = this.config();
+    const raw = c.get<unknown>('terminal.ignoredPorts', []);
+    const ignoredPorts = Array.isArray(raw) ? raw.map(p => portLiteral(String(p))).filter((p): p is number => p !== undefined) : [];
+    return { detect: c.get<boolean>('terminal.detectPortConflicts', true) !== false, ignoredPorts };
+  }
+
+  /** Adds a port to the user's ignoredPorts (the user settings: it is a personal answer, not the project's). */
+  async ignoreTerminalPort(port: number): Promise<void> {
+    const current = this.terminal().ignoredPorts;
+    if (current.includes(port)) { return; }
+    await this.config().update('terminal.ignoredPorts', [...current, port].sort((a, b) => a - b), vscode.ConfigurationTarget.Global);
   }
 }

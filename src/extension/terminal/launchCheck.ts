@@ -2,6 +2,7 @@
 // one is taken by a process that is not VS Code's own, a modal dialog names port, process, pid and
 // command line and offers Kill and Start or Start Anyway (Cancel is the dialog's own button).
 // Attach requests and configurations without a port go through without a lookup.
+import type { Settings } from '../shared/settings';
 import * as vscode from 'vscode';
 import { waitUntilFree } from '../../core/process/portRelease';
 import { showWarning } from '../shared/notify';
@@ -11,7 +12,6 @@ import { isPortProxy, launchSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import type { Collector, SocketOwner } from '../../core/model';
 import { PORT_FREE_WAIT_MS, portHolders } from './portHolders';
-import { readTerminalSettings } from './terminalSettings';
 
 export const LAUNCH_ACTIONS = { kill: vscode.l10n.t('Kill and Start'), anyway: vscode.l10n.t('Start Anyway') } as const;
 
@@ -28,6 +28,7 @@ export interface LaunchDeps {
   collector: Collector;
   log: vscode.LogOutputChannel;
   killFlow: () => KillFlow;
+  settings: Pick<Settings, 'terminal'>;
 }
 
 /** The decision without the dialog: which of the configuration's ports are taken, and by whom. */
@@ -63,7 +64,7 @@ export class LaunchPortCheck implements vscode.DebugConfigurationProvider {
   constructor(private readonly deps: LaunchDeps) {}
 
   async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
-    if (config.request !== 'launch' || !readTerminalSettings().detect) { return config; }
+    if (config.request !== 'launch' || !this.deps.settings.terminal().detect) { return config; }
     let check: LaunchCheck;
     try { check = await checkLaunch(this.deps, config); } catch (e) {
       this.deps.log.warn(`Could not check the ports of "${config.name}": ${String(e)}`);

@@ -5,6 +5,7 @@
 // Output comes from the stable shell-integration API: read() is started when the execution starts
 // (data read later is lost) and only the last OUTPUT_LIMIT characters are kept. A terminal without
 // shell integration fires none of these events, so nothing happens there.
+import type { Settings } from '../shared/settings';
 import * as vscode from 'vscode';
 import { waitUntilFree } from '../../core/process/portRelease';
 import { showInformation, showWarning } from '../shared/notify';
@@ -14,7 +15,6 @@ import { recogniseAddrInUse } from '../../core/terminal/addrInUse';
 import { isPortProxy, takenSentence } from '../../core/terminal/holderText';
 import { targetFromOwner, type KillFlow } from '../shared/killFlow';
 import { portHolders, PORT_FREE_WAIT_MS, workspaceFolders, type PortHolders } from './portHolders';
-import { readTerminalSettings, ignorePort } from './terminalSettings';
 
 const OUTPUT_LIMIT = 64 * 1024;
 /** How long to wait, after the execution ended, for the rest of its output to be read (the stream usually ends first). */
@@ -47,6 +47,7 @@ export interface TerminalConflictDeps {
   collector: import('../../core/model').Collector;
   log: vscode.LogOutputChannel;
   killFlow: () => KillFlow;
+  settings: Pick<Settings, 'terminal' | 'ignoreTerminalPort'>;
   revealPort: (protocol: Protocol, port: number) => Promise<boolean>;
   /** Extra details for a holder: `from task "dev"`, `from terminal "bash"`. */
   holderPlace: (holder: import('../shared/terminalOwnership').ProcessRef) => Promise<string | undefined>;
@@ -82,7 +83,7 @@ export class TerminalConflicts implements vscode.Disposable {
   constructor(private readonly deps: TerminalConflictDeps) {
     this.subscriptions = [
       vscode.window.onDidStartTerminalShellExecution(e => {
-        if (readTerminalSettings().detect) { this.buffers.set(e.execution, new OutputBuffer(e.execution)); }
+        if (this.deps.settings.terminal().detect) { this.buffers.set(e.execution, new OutputBuffer(e.execution)); }
       }),
       vscode.window.onDidEndTerminalShellExecution(e => { void this.ended(e); }),
     ];
@@ -113,7 +114,7 @@ export class TerminalConflicts implements vscode.Disposable {
     const { log } = this.deps;
     log.info(`terminal "${e.terminal.name}": \`${commandLine}\` exited with ${e.exitCode ?? 'no exit code'}; recognised (${found.tool}): ${found.line}`);
     if (found.ports.length === 0) { log.info('The message names no port and the command line asks for none: nothing to look up.'); return; }
-    const ignored = new Set(readTerminalSettings().ignoredPorts);
+    const ignored = new Set(this.deps.settings.terminal().ignoredPorts);
     for (const port of found.ports) {
       if (ignored.has(port)) { log.info(`Port ${port} is in portInspector.terminal.ignoredPorts: not asking.`); continue; }
       const holders = await portHolders(this.deps.collector, port, found.protocol).catch(err => {
@@ -168,7 +169,7 @@ export class TerminalConflicts implements vscode.Disposable {
       return result;
     }
     if (action === 'ignore') {
-      await ignorePort(port);
+      await this.deps.settings.ignoreTerminalPort(port);
       this.deps.log.info(`Port ${port} added to portInspector.terminal.ignoredPorts.`);
       return result;
     }

@@ -43,7 +43,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
   const taskOfProcess = async (p: ProcessRef) => tasks.taskOfChain(await chainOf(p));
 
   const conflicts = new TerminalConflicts({
-    collector, log, killFlow,
+    collector, log, killFlow, settings: services.settings,
     revealPort: (protocol, port) => portsView.revealPort(protocol, port),
     holderPlace: async holder => {
       const chain = await chainOf(holder);
@@ -53,7 +53,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
       return terminal ? vscode.l10n.t('from terminal "{0}"', terminal.name) : undefined;
     },
   });
-  const launchCheck = new LaunchPortCheck({ collector, log, killFlow });
+  const launchCheck = new LaunchPortCheck({ collector, log, killFlow, settings: services.settings });
   const taskName = (t: vscode.Terminal | undefined) => tasks.taskOfTerminal(t)?.task.name;
   portsView.setTaskNamer(taskName);
 
@@ -115,7 +115,7 @@ export function registerTerminal(context: vscode.ExtensionContext, services: Ser
     restartTask: (port, protocol) => terminate(port, protocol, true),
     terminateTask: (port, protocol) => terminate(port, protocol, false),
     checkLaunch: async config => {
-      const check = await checkLaunch({ collector, log, killFlow }, config);
+      const check = await checkLaunch({ collector, log, killFlow, settings: services.settings }, config);
       return { ports: check.ports.map(p => p.port), conflicts: check.conflicts.map(c => ({ port: c.port, pids: c.owners.map(o => o.pid) })), message: check.message };
     },
     launchOutcomes: () => [...launchCheck.outcomes],
