@@ -10,13 +10,19 @@ import { ancestorPids } from '../../core/process/ancestry';
 /** A process as the index knows it: pid plus start time, so a reused pid is another process. */
 export interface ProcessRef { pid: number; startTime: number }
 
+/** A terminal's shell pid, or undefined when it has none (yet). */
+export async function shellPidOf(t: vscode.Terminal): Promise<number | undefined> {
+  // processId never settles for some extension terminals (pseudoterminals): do not wait forever.
+  const pid = await Promise.race([Promise.resolve(t.processId), new Promise<undefined>(r => setTimeout(() => r(undefined), 1000))]).catch(() => undefined);
+  return typeof pid === 'number' && pid > 0 ? pid : undefined;
+}
+
 /** Shell pid → terminal, for every terminal of this window whose process has started. */
 export async function terminalsByPid(): Promise<Map<number, vscode.Terminal>> {
   const out = new Map<number, vscode.Terminal>();
   await Promise.all(vscode.window.terminals.map(async t => {
-    // processId never settles for some extension terminals (pseudoterminals): do not wait forever.
-    const pid = await Promise.race([Promise.resolve(t.processId), new Promise<undefined>(r => setTimeout(() => r(undefined), 1000))]).catch(() => undefined);
-    if (typeof pid === 'number' && pid > 0) { out.set(pid, t); }
+    const pid = await shellPidOf(t);
+    if (pid !== undefined) { out.set(pid, t); }
   }));
   return out;
 }

@@ -3,6 +3,7 @@
 // shell or a descendant, so "the terminal this pid runs in" (the shared terminal index) plus
 // "which task owns that terminal's shell" names the task.
 import * as vscode from 'vscode';
+import { shellPidOf } from '../shared/terminalOwnership';
 
 export class TaskIndex implements vscode.Disposable {
   /** Task shell pid → its execution, while the task runs. */
@@ -32,9 +33,8 @@ export class TaskIndex implements vscode.Disposable {
 
   private async learnTerminals(): Promise<void> {
     await Promise.all(vscode.window.terminals.filter(t => !this.shellPidOf.has(t)).map(async t => {
-      // processId never settles for some extension terminals (pseudoterminals): do not wait forever.
-      const pid = await Promise.race([Promise.resolve(t.processId), new Promise<undefined>(r => setTimeout(() => r(undefined), 1000))]).catch(() => undefined);
-      if (typeof pid === 'number' && pid > 0) { this.shellPidOf.set(t, pid); }
+      const pid = await shellPidOf(t);
+      if (pid !== undefined) { this.shellPidOf.set(t, pid); }
     }));
   }
 
