@@ -7,7 +7,8 @@
 // Env: BENCH_RUNS (default 3), BENCH_VIEW_LISTENERS (10000), BENCH_VIEW_UDP (1000), BENCH_VIEW_PAIRS (500),
 //      BENCH_VIEW_WINDOW_MS (20000: how long each phase is sampled), BENCH_VIEW_SETTINGS (JSON, user settings
 //      added to the test profile's), BENCH_VIEW_DETAIL=1 (where the host's memory is: /proc/self/status and smaps,
-//      both isolates' spaces), BENCH_VIEW_VSCODE_PORT_FINDER=1, VERBOSE=1, CHROME_PATH.
+//      both isolates' spaces), BENCH_VIEW_ALLOCATIONS=1 (what the host thread allocated while the loaded view
+//      rendered, by file and function), BENCH_VIEW_VSCODE_PORT_FINDER=1, VERBOSE=1, CHROME_PATH.
 // VS Code's own port finder (the extension host's candidate-port scan behind auto-forwarding) runs in the same
 // extension host process in a remote or code-server window and walks every fd on the machine with `ls -l`; at
 // 12,000 sockets it alone adds 100–200 MB and several % of a core there. The runs leave it off
@@ -121,7 +122,8 @@ for (let i = 1; i <= runs; i++) {
     `  load, view hidden: rss ${f1(r.hidden.rssMb)} MB, host heap ${f1(r.hidden.heapMb)} MB, cpu ${r.hidden.cpuPercent.toFixed(2)} % (${r.hidden.collections} refreshes)\n` +
     `  loaded:      rss ${f1(r.loaded.rssMb)} MB, host heap ${f1(r.loaded.heapMb)} MB (${f1(r.retainedLoaded)} MB after GC, ${f1(r.retainedAfter)} MB once the load has gone), worker heap ${f1(r.loaded.workerHeapMb)} MB, cpu ${r.loaded.cpuPercent.toFixed(2)} % (${r.loaded.collections} refreshes, focused ${r.loaded.focused}), rows shown ${r.firstRowLoad} ms\n` +
     `  growth: rss +${f1(grow)} MB (${f1(grow / (r.sockets / 1000))} MB per 1,000 sockets), worker heap +${f1((r.loaded.workerHeapMb ?? 0) - (r.few.workerHeapMb ?? 0))} MB; first row ${f1(r.firstRowLoad / (r.sockets / 1000))} ms per 1,000 sockets` +
-    memLine('few', r.few) + memLine('hidden', r.hidden) + memLine('loaded', r.loaded));
+    memLine('few', r.few) + memLine('hidden', r.hidden) + memLine('loaded', r.loaded) +
+    (r.allocations ? `\n  host allocations while the loaded view rendered and was sampled [MB, garbage included]:\n${r.allocations.map(([k, v]) => `    ${v} ${k}`).join('\n')}` : ''));
 }
 const range = (f, digits = 1) => { const v = results.map(f); return `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`; };
 const k = r => r.sockets / 1000;

@@ -9,6 +9,7 @@
 // Results are printed as one `[[port-inspector-bench]] {"op":"result",…}` line for the runner.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as path from 'path';
 import { constants, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
@@ -163,6 +164,39 @@ function listeningPorts(pid: number): { rows: number; lowestTcp: number } {
   return { rows: keys.size, lowestTcp };
 }
 
+/**
+ * BENCH_VIEW_ALLOCATIONS=1: what the host thread allocates while the loaded view first renders, by
+ * function (V8's sampling heap profiler, garbage included), so the bytes can be put down to this
+ * extension's code or VS Code's.
+ */
+async function allocationsDuring<T>(work: () => Promise<T>): Promise<{ result: T; top?: [string, number][] }> {
+  if (process.env.BENCH_VIEW_ALLOCATIONS !== '1') { return { result: await work() }; }
+  const session = new inspector.Session();
+  session.connect();
+  const post = <R>(method: string, params?: object) => new Promise<R>((resolve, reject) => session.post(method, params ?? {}, (e, r) => e ? reject(e) : resolve(r as R)));
+  await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const result = await work();
+  interface Node { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: Node[] }
+  const { profile } = await post<{ profile: { head: Node } }>('HeapProfiler.stopSampling');
+  session.disconnect();
+  const byFrame = new Map<string, number>();
+  // A built-in (no url: Array.prototype.map, the structured clone) is put down to the script function that called it.
+  const walk = (n: Node, caller: string) => {
+    const f = n.callFrame;
+    const here = f.url ? `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}` : undefined;
+    const k = here ?? `${f.functionName || '(anonymous)'} in ${caller}`;
+    byFrame.set(k, (byFrame.get(k) ?? 0) + n.selfSize);
+    for (const c of n.children) { walk(c, here ?? caller); }
+  };
+  walk(profile.head, '(root) ?:0');
+  const byFile = new Map<string, number>();
+  for (const [k, v] of byFrame) { const file = (/ (\S+):\d+$/.exec(k)?.[1] ?? '?'); byFile.set(file, (byFile.get(file) ?? 0) + v); }
+  const mb = (v: number) => Math.round(v / 2 ** 17) / 8;
+  const top = [...[...byFile].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]): [string, number] => [`file ${k}`, mb(v)]),
+    ...[...byFrame].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]): [string, number] => [k, mb(v)])];
+  return { result, top };
+}
+
 export async function run(): Promise<void> {
   const listeners = num('BENCH_VIEW_LISTENERS', 10000);
   const udp = num('BENCH_VIEW_UDP', 1000);
@@ -191,8 +225,10 @@ export async function run(): Promise<void> {
     // The row of the load's lowest port: it is among the first rows the view shows, and was not
     // there before the load started.
     const { rows, lowestTcp } = listeningPorts(load.processes[0].pid!);
-    const firstRowLoad = await timeFirstRow('load', lowestTcp, showView);
-    const loaded = await sample(api, windowMs);
+    const { result: [firstRowLoad, loaded], top: allocations } = await allocationsDuring(async () => {
+      const t = await timeFirstRow('load', lowestTcp, showView);
+      return [t, await sample(api, windowMs)] as const;
+    });
     // Forcing a GC would flatter the resident-memory figures: only after they are taken, and the
     // baseline for what the view retains is the same process once the load has gone again.
     const retainedLoaded = retainedHeapMb();
@@ -200,7 +236,7 @@ export async function run(): Promise<void> {
     await api.refresh();
     const retainedAfter = retainedHeapMb();
     const sockets = listeners + udp + 2 * pairs;
-    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, hidden, loaded, retainedLoaded, retainedAfter })}`);
+    console.log(`${TAG}${JSON.stringify({ op: 'result', sockets, rows, listeners, udp, pairs, loadMs, firstRowFew, firstRowLoad, few, hidden, loaded, retainedLoaded, retainedAfter, allocations })}`);
   } finally {
     await load.stop();
   }

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { CollectOptions } from '../../core/model';
 import type { GroupsAnswer } from '../shared/collector/protocol';
-import type { PortGroup } from '../shared/portGroups';
+import { keyChanges, type PortGroup } from '../shared/portGroups';
 
 export const NEW_PORT_MARK_MS = 5000;
 
@@ -98,10 +98,7 @@ export class PortsModel implements vscode.Disposable {
       return { ok: true, changed: hadError };
     }
     const first = this.hash === undefined;
-    const before = new Set(this.groupsValue.map(g => g.key));
-    const after = new Set(groups.map(g => g.key));
-    const added = first ? [] : [...after].filter(k => !before.has(k));
-    const removed = [...before].filter(k => !after.has(k));
+    const { added, removed } = first ? { added: [], removed: [] } : keyChanges(this.groupsValue, groups);
     const now = Date.now();
     for (const k of added) { this.newSince.set(k, now); }
     for (const k of removed) { this.newSince.delete(k); }
@@ -116,11 +113,14 @@ export class PortsModel implements vscode.Disposable {
   /** Re-render once the "new" marks run out, so the highlight goes away without another collection. */
   private scheduleExpiry(): void {
     if (this.expiryTimer || this.newSince.size === 0) { return; }
-    const oldest = Math.min(...this.newSince.values());
+    let oldest = Infinity;
+    // forEach, not Math.min(...values): tens of thousands of new ports would overflow the call's
+    // arguments, and an iterator would allocate a result per port
+    this.newSince.forEach(t => { if (t < oldest) { oldest = t; } });
     this.expiryTimer = setTimeout(() => {
       this.expiryTimer = undefined;
       const now = Date.now();
-      for (const [k, t] of this.newSince) { if (now - t >= NEW_PORT_MARK_MS) { this.newSince.delete(k); } }
+      this.newSince.forEach((t, k) => { if (now - t >= NEW_PORT_MARK_MS) { this.newSince.delete(k); } });
       this.changeEmitter.fire({ groups: this.groupsValue, added: [], removed: [] });
       this.scheduleExpiry();
     }, Math.max(50, oldest + NEW_PORT_MARK_MS - Date.now()));
@@ -131,3 +131,4 @@ export class PortsModel implements vscode.Disposable {
     this.changeEmitter.dispose();
   }
 }
+

@@ -5,10 +5,10 @@
 //
 // Cost at scale: VS Code asks for every child of an expanded node and builds and sends a tree item
 // for each. Above CHUNK_ROWS ports at one level the ports are split into chunks of CHUNK_ROWS (the
-// first one expanded), so a machine with 10,000 listeners costs the items of the rows one can
-// see, not of all of them. A port row keeps its id and its logical parent inside a chunk. The
+// first one expanded), so a machine with 10,000 listeners costs the items of one chunk, not of
+// every port. A port row keeps its id and its logical parent inside a chunk. The
 // Markdown tooltips of port and process rows are built on hover (resolveTreeItem), not with the
-// rows: a chunk of 1,000 rows would otherwise build and send 1,000 of them that nobody reads.
+// rows: a chunk would otherwise build and send one per row, which nobody reads.
 import * as vscode from 'vscode';
 import type { ContainerOwner, SocketEntry, SocketOwner } from '../../core/model';
 import { containerDetails, containerFlags, containerRowLabel, ownerWithContainer } from './portsContainers';
@@ -20,7 +20,7 @@ import { hiddenOwnerNote } from '../shared/hiddenOwner';
 import { markdownCodeBlock, markdownText } from '../shared/markdownText';
 
 /** Most port rows built at one level; more are split into chunks of this many. */
-export const CHUNK_ROWS = 1000;
+export const CHUNK_ROWS = 500;
 
 export type PortsNode =
   | { kind: 'port'; id: string; group: PortGroup; parent?: PortsNode; /** where it sits in the tree when chunked */ chunk?: PortsNode }
@@ -46,16 +46,26 @@ function formatAddress(family: 4 | 6, address: string, port?: number): string {
   return port === undefined ? a : `${a}:${port}`;
 }
 
+/** By address list: the ports of one server share one list (shared/portGroups.ts), and so its text. */
+const addressTexts = new WeakMap<readonly BoundAddress[], string>();
+
 function addressList(g: PortGroup): string {
-  const list = g.addresses.map(boundText).join(', ');
-  const wide = g.addresses.find(a => socketExposure(boundFacts(a)).kind !== 'loopback' && socketExposure(boundFacts(a)).kind !== 'address');
-  return wide ? vscode.l10n.t('{0} ({1})', list, exposureWords(boundFacts(wide), vscode.l10n)) : list;
+  let text = addressTexts.get(g.addresses);
+  if (text === undefined) {
+    const list = g.addresses.map(boundText).join(', ');
+    const wide = g.addresses.find(a => socketExposure(boundFacts(a)).kind !== 'loopback' && socketExposure(boundFacts(a)).kind !== 'address');
+    text = wide ? vscode.l10n.t('{0} ({1})', list, exposureWords(boundFacts(wide), vscode.l10n)) : list;
+    addressTexts.set(g.addresses, text);
+  }
+  return text;
 }
 
 export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<PortsNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
+  private folderPaths: string[] | undefined;
+  private readonly foldersSubscription = vscode.workspace.onDidChangeWorkspaceFolders(() => { this.folderPaths = undefined; });
 
   /** Name of the integrated terminal a pid was started from (set by portsViewTerminals.ts). */
   terminalName: (pid: number) => string | undefined = () => undefined;
@@ -78,9 +88,9 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
   rerender(): void { this.emitter.fire(); }
 
   /** Top-level groups after the filter, in the current grouping. */
-  visibleGroups(): PortGroup[] {
+  visibleGroups(): readonly PortGroup[] {
     const f = this.options().filter;
-    return this.model.groups.filter(g => !f || f.matches(g));
+    return f ? this.model.groups.filter(g => f.matches(g)) : this.model.groups;
   }
 
   async getChildren(element?: PortsNode): Promise<PortsNode[]> {
@@ -294,18 +304,24 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     const flags: string[] = [kind];
     if (owners.length > 0) { flags.push('owned'); }
     if (groups.length === 1 && groups[0].protocol === 'tcp') { flags.push('tcpPort'); }
-    // uri.path, not fsPath: in a remote extension host the folders are vscode-remote:// URIs whose
-    // path is the path on this (the remote) machine, where the process runs.
-    const roots = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
-    if (owners.length === 1 && isInside(owners[0].cwd, roots)) { flags.push('cwdInWorkspace'); }
+    if (owners.length === 1 && isInside(owners[0].cwd, this.workspaceRoots())) { flags.push('cwdInWorkspace'); }
     if (owners.some(o => this.terminalName(o.pid) !== undefined)) { flags.push('terminal'); }
     if (owners.length > 0 && owners.every(o => this.taskName(o.pid) !== undefined)) { flags.push('task'); }
     flags.push(...containerFlags(groups));
     return flags.join(' ');
   }
 
+  /** The workspace folders' paths, read once per change of folders rather than once per row. */
+  private workspaceRoots(): readonly string[] {
+    // uri.path, not fsPath: in a remote extension host the folders are vscode-remote:// URIs whose
+    // path is the path on this (the remote) machine, where the process runs.
+    this.folderPaths ??= (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
+    return this.folderPaths;
+  }
+
   dispose(): void {
     this.subscription.dispose();
+    this.foldersSubscription.dispose();
     this.emitter.dispose();
   }
 }

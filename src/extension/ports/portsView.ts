@@ -109,9 +109,9 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     const notes: string[] = [];
     if (model.error !== undefined && model.hasData) { notes.push(vscode.l10n.t('Last refresh failed ({0}); showing older data.', model.error)); }
     if (options.filter && shown.length > 0) { notes.push(vscode.l10n.t('Showing {0} of {1} ports matching "{2}".', shown.length, model.groups.length, options.filter.text)); }
-    const hiddenUsers = [...new Set(shown.flatMap(g => g.hiddenOwnerUsers))];
-    if (shown.some(g => g.hasHiddenOwner)) {
-      notes.push(hiddenOwnerNote(hiddenUsers, vscode.l10n));
+    const hidden = shown.filter(g => g.hasHiddenOwner);
+    if (hidden.length > 0) {
+      notes.push(hiddenOwnerNote([...new Set(hidden.flatMap(g => g.hiddenOwnerUsers))], vscode.l10n));
     }
     view.message = notes.length > 0 ? notes.join(' ') : undefined;
   };

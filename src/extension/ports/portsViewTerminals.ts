@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { showInformation } from '../shared/notify';
 import type { PortsModel } from './portsModel';
+import type { PortGroup } from '../shared/portGroups';
 import type { PortsTreeProvider } from './portsTree';
 import { selectionOfArgument } from './nodeSelection';
 import type { ProcessRef, TerminalIndex } from '../shared/terminalOwnership';
@@ -27,9 +28,7 @@ class ViewTerminals {
 
   /** Recomputes for these owners (or the last ones); calls `changed` when any answer changed. */
   async update(owners: readonly ProcessRef[] = this.owners): Promise<void> {
-    // One process holding thousands of ports is one owner here.
-    this.owners = [...new Map(owners.map(o => [`${o.pid}@${o.startTime}`, o])).values()];
-    owners = this.owners;
+    this.owners = [...owners];
     const terminals = await this.index.terminals();
     const next = new Map<number, vscode.Terminal>();
     if (terminals.size > 0) {
@@ -45,12 +44,33 @@ class ViewTerminals {
   }
 }
 
+/**
+ * Each owning process once. One process holding thousands of ports is one owner here, and the
+ * groups share its owner list, so most groups are skipped by identity without building a key.
+ */
+function distinctOwners(groups: readonly PortGroup[]): ProcessRef[] {
+  const lists = new Set<readonly ProcessRef[]>();
+  const byKey = new Map<string, ProcessRef>();
+  for (const g of groups) {
+    if (lists.has(g.owners)) { continue; }
+    lists.add(g.owners);
+    for (const o of g.owners) { byKey.set(`${o.pid}@${o.startTime}`, o); }
+  }
+  return [...byKey.values()];
+}
+
 export function registerPortsViewTerminals(context: vscode.ExtensionContext, index: TerminalIndex, model: PortsModel, provider: PortsTreeProvider): { terminalOf(pid: number): vscode.Terminal | undefined } {
   const terminals = new ViewTerminals(index, () => provider.rerender());
+  let shownGroups: readonly PortGroup[] | undefined;
   provider.terminalName = pid => terminals.terminalOf(pid)?.name;
   context.subscriptions.push(
     index.onDidChangeTerminals(() => { void terminals.update(); }),
-    model.onDidChange(() => { void terminals.update(model.groups.flatMap(g => g.owners)); }),
+    model.onDidChange(e => {
+      // The same groups again (the "new" marks ran out): the same owners.
+      if (e.groups === shownGroups) { return; }
+      shownGroups = e.groups;
+      void terminals.update(distinctOwners(e.groups));
+    }),
     vscode.commands.registerCommand(SHOW_TERMINAL_COMMAND, (arg: unknown) => {
       const terminal = selectionOfArgument(arg).owners.map(o => terminals.terminalOf(o.pid)).find(t => t !== undefined);
       if (!terminal) {

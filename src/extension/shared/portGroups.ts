@@ -203,6 +203,18 @@ export function comparePortGroups(a: { port: number; protocol: Protocol }, b: { 
   return a.port - b.port || a.protocol.localeCompare(b.protocol);
 }
 
+/** Group keys that appeared and that went between two collections (both lists sorted by port: one merge). */
+export function keyChanges(before: readonly PortGroup[], after: readonly PortGroup[]): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  let i = 0, j = 0;
+  while (i < before.length || j < after.length) {
+    const order = i === before.length ? 1 : j === after.length ? -1 : comparePortGroups(before[i], after[j]);
+    if (order === 0) { i++; j++; } else if (order < 0) { removed.push(before[i++].key); } else { added.push(after[j++].key); }
+  }
+  return { added, removed };
+}
+
 /**
  * One group per owning process, each with the ports it holds (restricted to its own sockets).
  * Sockets whose owner is not visible go into one last group with process undefined.

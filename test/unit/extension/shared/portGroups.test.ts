@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type * as net from 'node:net';
 import { ProcfsCollector } from '../../../../src/core/collect/procfsCollector';
 import type { SocketEntry, SocketOwner } from '../../../../src/core/model';
-import { groupByPort, groupByProcess, isInside, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/shared/portGroups';
+import { groupByPort, groupByProcess, isInside, keyChanges, parseFilter, processKey, signature, type PortGroup } from '../../../../src/extension/shared/portGroups';
 import { closeServer, connectTcp, listenTcp, portOf, runHolder, TCP_LISTENER, type Holder } from '../../support/children';
 import { linuxOnly } from '../../support/skip';
 
@@ -153,6 +153,14 @@ describe('portGroups on constructed entries', () => {
     const procs = groupByProcess(groups);
     assert.deepEqual(procs.map(p => [p.process?.pid, p.ports.map(g => g.port)]), [[10, [80, 443]], [11, [80, 443]], [41, [3003]], [42, [3003]]]);
     assert.equal(procs[0].ports[0], http, 'a whole share is the port group itself');
+  });
+  it('keyChanges: the ports that appeared and went, in one pass over both sorted lists', () => {
+    const at = (...specs: [number, 'tcp' | 'udp'][]) => groupByPort(specs.map(([port, protocol]) => entry(port, '127.0.0.1', [owner(5, 'node')], { protocol, state: protocol === 'tcp' ? 'LISTEN' : 'UNCONN' })));
+    const before = at([22, 'tcp'], [53, 'tcp'], [53, 'udp'], [8080, 'tcp']);
+    const after = at([53, 'udp'], [80, 'tcp'], [8080, 'tcp'], [8080, 'udp'], [9000, 'tcp']);
+    assert.deepEqual(keyChanges(before, after), { added: ['tcp:80', 'udp:8080', 'tcp:9000'], removed: ['tcp:22', 'tcp:53'] });
+    assert.deepEqual(keyChanges(after, after), { added: [], removed: [] });
+    assert.deepEqual(keyChanges([], before), { added: before.map(g => g.key), removed: [] });
   });
   it('isInside: path prefix on whole segments', () => {
     assert.equal(isInside('/work/app', ['/work/app']), true);
