@@ -11,6 +11,15 @@ let buffer = Buffer.allocUnsafe(CHUNK);
  * read, and small reads make the kernel re-walk the table to find its position.
  */
 export function readProcText(path: string): string {
+  return readProcBytes(path).toString('latin1');
+}
+
+/**
+ * The bytes of a whole /proc file, in one buffer kept for every read: the view returned is valid
+ * until the next call (copy what must last longer). Nothing is allocated once the buffer is as
+ * large as the largest file read.
+ */
+export function readProcBytes(path: string): Buffer {
   const fd = fs.openSync(path, 'r');
   try {
     let length = 0;
@@ -24,7 +33,7 @@ export function readProcText(path: string): string {
       if (n === 0) { break; }
       length += n;
     }
-    return buffer.toString('latin1', 0, length);
+    return buffer.subarray(0, length);
   } finally {
     fs.closeSync(fd);
   }

@@ -38,17 +38,27 @@ function answer(req: Exclude<WorkerRequest, { op: 'collect' | 'collectGroups' }>
   }
 }
 
+/**
+ * The owner lookup writes containers and units onto the entries themselves, so equal references do
+ * not mean equal groups after a pass that changed one: not this pass's only, but any since the
+ * last groups were built (a kill's or Who Is Using Port's collection runs the lookup too).
+ */
+let ownersChangedSinceGroups = false;
+
 async function collect(options: Extract<WorkerRequest, { op: 'collect' }>['options']) {
   const snap = await collector.collect(options);
-  if (owners && options?.owners !== false) { await owners.enrich(snap); }
+  if (owners && options?.owners !== false) {
+    await owners.enrich(snap);
+    if (owners.changedInLastPass) { ownersChangedSinceGroups = true; }
+  }
   return snap;
 }
 
 async function collectGroups(req: Extract<WorkerRequest, { op: 'collectGroups' }>): Promise<GroupsAnswer> {
   const snap = await collect(req.options);
-  // The owner lookup writes containers and units onto the entries themselves, so a pass that
-  // changed one is never answered from the references alone.
-  return groupsAnswer(snap, req.options, req.have, sent, owners?.changedInLastPass === true);
+  const ownersChanged = ownersChangedSinceGroups;
+  ownersChangedSinceGroups = false;
+  return groupsAnswer(snap, req.options, req.have, sent, ownersChanged);
 }
 
 port.on('message', (req: WorkerRequest) => {

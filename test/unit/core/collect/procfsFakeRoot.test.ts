@@ -68,6 +68,8 @@ describe('ProcfsCollector on a staged proc tree', () => {
     assert.equal(second.stats.fullWalk, false);
     assert.equal(second.stats.processesWalked, 2, 'only the two broken entries are retried');
     assert.strictEqual(second.sockets.find(s => s.inode === 50002), first.sockets.find(s => s.inode === 50002), 'unchanged rows are the same entry');
+    assert.equal(second.stats.malformedLines, first.stats.malformedLines, 'a table read again unchanged counts its malformed lines again');
+    assert.deepEqual(second.sockets.map(s => s.inode), first.sockets.map(s => s.inode));
     fs.rmSync(path.join(root, '101'), { recursive: true });
     const third = await c.collect();
     assert.deepEqual(third.sockets.find(s => s.inode === 50002)!.processes.map(p => p.pid), [100]);
@@ -128,6 +130,31 @@ describe('ProcfsCollector on a staged proc tree', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a table with the same length but one byte changed is read again: the row with the new state is a new entry', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-rows-'));
+    try {
+      fs.cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
+      const c = new ProcfsCollector({ procRoot: copy, passwdPath: path.join(copy, 'passwd') });
+      const tcp = path.join(copy, 'net/tcp');
+      const first = await c.collect({ listeningOnly: false });
+      const listen = first.sockets.find(s => s.inode === 50002 && s.state === 'LISTEN');
+      assert.ok(listen, 'the staged LISTEN row of inode 50002');
+      const text = fs.readFileSync(tcp, 'latin1');
+      const row = text.split('\n').find(l => /\s50002\s/.test(l))!;
+      // state 0A (LISTEN) -> 07 (CLOSE): same length, different bytes
+      fs.writeFileSync(tcp, text.replace(row, row.replace(/^(\s*\d+: \S+ \S+ )0A/, '$107')), 'latin1');
+      assert.equal(fs.statSync(tcp).size, Buffer.byteLength(text, 'latin1'));
+      const second = await c.collect({ listeningOnly: false });
+      const now = second.sockets.find(s => s.inode === 50002)!;
+      assert.equal(now.state, 'CLOSE');
+      assert.notStrictEqual(now, listen);
+      const third = await c.collect({ listeningOnly: false });
+      assert.strictEqual(third.sockets.find(s => s.inode === 50002), now, 'read again unchanged: the same entry');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
     }
   });
 
