@@ -85,12 +85,35 @@ export function boundFacts(a: BoundAddress): SocketFacts {
  * One object for every equal value of a grouping pass. Thousands of ports of one server have the
  * same owner, address and share lists; sharing them keeps the groups small wherever they are
  * kept, and a structured clone keeps the sharing when the groups cross to the extension host.
+ * Keys are built from what tells values apart and nothing more: a grouping of 12,000 sockets
+ * must not allocate more than the sockets themselves (it runs in the collector worker, whose
+ * garbage stays resident until V8's next full collection).
  */
 class Interner {
-  private readonly byKey = new Map<string, unknown>();
+  readonly addresses = new Map<string, BoundAddress>();
+  readonly addressLists = new Map<string, BoundAddress[]>();
+  /** pid -> the first entry seen for each start time of that pid */
+  private readonly owners = new Map<number, SocketOwner[]>();
+  readonly ownerLists = new Map<SocketOwner | string, SocketOwner[]>();
+  readonly shareLists = new Map<readonly SocketOwner[], OwnerShare[]>();
+  readonly reachable = new Map<BoundAddress, boolean>();
+  private readonly other = new Map<string, unknown>();
+  /** Asked once per pass, on every pass: the answer comes in the background, before a split port needs it. */
+  readonly localhostOrder = recentLocalhostOrder();
+
+  /** The entry that stands for this process in every group (its fd is of one of its sockets). */
+  owner(p: SocketOwner): SocketOwner {
+    let same = this.owners.get(p.pid);
+    if (!same) { same = []; this.owners.set(p.pid, same); }
+    const found = same.find(o => o.startTime === p.startTime);
+    if (found) { return found; }
+    same.push(p);
+    return p;
+  }
+
   one<T>(key: string, make: () => T): T {
-    let v = this.byKey.get(key) as T | undefined;
-    if (v === undefined) { v = make(); this.byKey.set(key, v); }
+    let v = this.other.get(key) as T | undefined;
+    if (v === undefined) { v = make(); this.other.set(key, v); }
     return v;
   }
 }
@@ -101,45 +124,103 @@ function groupKey(protocol: Protocol, port: number): string {
   return `${protocol}:${port}`;
 }
 
-/** The listening sockets of one port and what else is on it, grouped (`withShares`: also split by holder). */
-function buildGroup(intern: Interner, protocol: Protocol, port: number, sockets: SocketEntry[], connections: SocketEntry[], timeWait: number, withShares: boolean): PortGroup {
-  const addrs = new Map<string, BoundAddress>();
-  for (const s of sockets) {
-    const k = `${s.family}/${hostText(s)}/${String(s.ipv6Only)}`;
-    if (!addrs.has(k)) { addrs.set(k, intern.one(`a/${k}/${s.localAddress}`, () => ({ family: s.family, address: s.localAddress, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only }))); }
+function addressKey(s: SocketEntry): string {
+  return `${s.family}|${s.localAddress}|${s.boundDevice}|${s.ipv6Only}`;
+}
+
+function sameOwners(a: readonly SocketOwner[], b: readonly SocketOwner[]): boolean {
+  if (a.length !== b.length) { return false; }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].pid !== b[i].pid || a[i].startTime !== b[i].startTime) { return false; }
   }
-  const addressList = [...addrs.values()].sort((a, b) => a.family - b.family || a.address.localeCompare(b.address));
-  const owners = new Map<string, SocketOwner>();
+  return true;
+}
+
+function addressesOf(intern: Interner, sockets: readonly SocketEntry[]): BoundAddress[] {
+  const found: { key: string; address: BoundAddress }[] = [];
+  for (const s of sockets) {
+    const key = addressKey(s);
+    if (found.some(f => f.key === key)) { continue; }
+    let address = intern.addresses.get(key);
+    if (!address) { address = { family: s.family, address: s.localAddress, boundDevice: s.boundDevice, ipv6Only: s.ipv6Only }; intern.addresses.set(key, address); }
+    found.push({ key, address });
+  }
+  const order = (x: { address: BoundAddress }, y: { address: BoundAddress }) => x.address.family - y.address.family || x.address.address.localeCompare(y.address.address);
+  // two (IPv4 and IPv6 of one server) is the common case: swapped in place, as sort() would copy
+  if (found.length === 2) { if (order(found[0], found[1]) > 0) { found.reverse(); } } else if (found.length > 2) { found.sort(order); }
+  const listKey = found.length === 1 ? found[0].key : found.map(f => f.key).join(',');
+  let list = intern.addressLists.get(listKey);
+  if (!list) { list = found.map(f => f.address); intern.addressLists.set(listKey, list); }
+  return list;
+}
+
+function ownersOf(intern: Interner, sockets: readonly SocketEntry[]): SocketOwner[] {
+  const found: SocketOwner[] = [];
   for (const s of sockets) {
     for (const p of s.processes) {
-      const k = processKey(p);
-      // The first entry seen for a process stands for it in every group (its fd is of one of its sockets).
-      if (!owners.has(k)) { owners.set(k, intern.one(`p/${k}`, () => p)); }
+      const o = intern.owner(p);
+      if (!found.includes(o)) { found.push(o); }
     }
   }
-  const ownerList = [...owners.values()].sort((a, b) => a.pid - b.pid);
-  const hidden = sockets.filter(s => !s.ownerVisible);
-  const hiddenUsers = [...new Set(hidden.map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort();
-  const container = sockets.find(s => s.container)?.container ?? null;
-  const service = sockets.find(s => s.service)?.service ?? null;
+  if (found.length === 0) { return NONE; }
+  if (found.length > 1) { found.sort((a, b) => a.pid - b.pid || a.startTime - b.startTime); }
+  const listKey = found.length === 1 ? found[0] : found.map(processKey).join(',');
+  let list = intern.ownerLists.get(listKey);
+  if (!list) { list = found; intern.ownerLists.set(listKey, list); }
+  return list;
+}
+
+function reachableOf(intern: Interner, addresses: readonly BoundAddress[]): boolean {
+  return addresses.some(a => {
+    let r = intern.reachable.get(a);
+    if (r === undefined) { r = socketExposure(boundFacts(a)).network; intern.reachable.set(a, r); }
+    return r;
+  });
+}
+
+/** The listening sockets of one port and what else is on it, grouped (`withShares`: also split by holder). */
+function buildGroup(intern: Interner, key: string, protocol: Protocol, port: number, sockets: SocketEntry[], connections: SocketEntry[], timeWait: number, withShares: boolean): PortGroup {
+  const addresses = addressesOf(intern, sockets);
+  let hidden = 0;
+  let oneHolder = true;
+  let container: ContainerOwner | null = null;
+  let service: ServiceOwner | null = null;
+  for (const s of sockets) {
+    if (!s.ownerVisible) { hidden++; }
+    if (oneHolder && !sameOwners(s.processes, sockets[0].processes)) { oneHolder = false; }
+    container ??= s.container ?? null;
+    service ??= s.service ?? null;
+  }
+  const hiddenUsers = hidden === 0 ? NONE : [...new Set(sockets.filter(s => !s.ownerVisible).map(s => s.user || (s.uid >= 0 ? `uid ${s.uid}` : 'unknown')))].sort();
   const group: PortGroup = {
-    key: groupKey(protocol, port),
+    key,
     protocol,
     port,
-    owners: ownerList.length === 0 ? NONE : intern.one(`o/${ownerList.map(processKey).join(',')}`, () => ownerList),
-    addresses: intern.one(`al/${[...addrs.keys()].join(',')}/${addressList.map(a => a.address).join(',')}`, () => addressList),
-    reachable: sockets.some(s => socketExposure(s).network),
-    split: splitListener(sockets, recentLocalhostOrder()),
+    owners: ownersOf(intern, sockets),
+    addresses,
+    reachable: reachableOf(intern, addresses),
+    // one set of holders on every socket cannot be split (the common case, decided without keys)
+    split: oneHolder ? undefined : splitListener(sockets, intern.localhostOrder),
     hiddenOwnerUsers: hiddenUsers.length === 0 ? NONE : intern.one(`h/${hiddenUsers.join(',')}`, () => hiddenUsers),
-    hasHiddenOwner: hidden.length > 0,
+    hasHiddenOwner: hidden > 0,
     connections: connections.length === 0 ? NONE : connections,
     timeWait,
     container: container && intern.one(`c/${JSON.stringify(container)}`, () => container),
     service: service && intern.one(`s/${JSON.stringify(service)}`, () => service),
     shares: NONE,
   };
-  if (withShares) { group.shares = sharesOf(intern, group, sockets); }
+  if (withShares) { group.shares = oneHolder && group.owners.length > 0 && container === null && hidden === 0 && connections.length === 0 ? wholeShares(intern, group.owners) : sharesOf(intern, group, sockets); }
   return group;
+}
+
+/** Every socket held by the same visible processes, no container, no connection: each process holds the whole port. */
+function wholeShares(intern: Interner, owners: readonly SocketOwner[]): OwnerShare[] {
+  let list = intern.shareLists.get(owners);
+  if (!list) {
+    list = owners.map(o => ({ key: processKey(o), process: o, container: undefined, part: undefined }));
+    intern.shareLists.set(owners, list);
+  }
+  return list;
 }
 
 /**
@@ -162,7 +243,7 @@ function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[
   for (const [k, list] of perKey) {
     const container = list[0].container ?? undefined;
     const found = k === HIDDEN_SHARE ? undefined : container ? list[0].processes[0] : list[0].processes.find(p => processKey(p) === k);
-    const process = found && intern.one(`p/${processKey(found)}`, () => found);
+    const process = found && intern.owner(found);
     const owns = (c: SocketEntry) => k === HIDDEN_SHARE ? !c.ownerVisible : container ? c.container?.id === container.id : c.processes.some(p => processKey(p) === k);
     const connections = g.connections.filter(owns);
     const whole = list.length === sockets.length && connections.length === g.connections.length;
@@ -170,7 +251,7 @@ function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[
       const ctr = container && intern.one(`c/${JSON.stringify(container)}`, () => container);
       shares.push(intern.one(`share/${k}/${process ? processKey(process) : ''}/${ctr ? JSON.stringify(ctr) : ''}`, () => ({ key: k, process, container: ctr, part: undefined })));
     } else {
-      shares.push({ key: k, process, container, part: buildGroup(intern, g.protocol, g.port, list, connections, g.timeWait, false) });
+      shares.push({ key: k, process, container, part: buildGroup(intern, g.key, g.protocol, g.port, list, connections, g.timeWait, false) });
     }
   }
   return shares.every(x => x.part === undefined) ? intern.one(`sl/${shares.map(x => x.key).join(',')}`, () => shares) : shares;
@@ -178,23 +259,25 @@ function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[
 
 /** One group per (protocol, port) that something listens on, sorted by port then tcp before udp. */
 export function groupByPort(sockets: readonly SocketEntry[]): PortGroup[] {
-  const listening = new Map<string, SocketEntry[]>();
-  const other = new Map<string, SocketEntry[]>();
+  // keyed by number (udp ports above tcp's): no key string per socket
+  const slot = (s: SocketEntry) => (s.protocol === 'tcp' ? 0 : 65536) + s.localPort;
+  const listening = new Map<number, SocketEntry[]>();
+  const other = new Map<number, SocketEntry[]>();
   for (const s of sockets) {
-    const k = groupKey(s.protocol, s.localPort);
+    const k = slot(s);
     const into = isListening(s) ? listening : other;
-    let list = into.get(k);
-    if (!list) { list = []; into.set(k, list); }
-    list.push(s);
+    const list = into.get(k);
+    if (list) { list.push(s); } else { into.set(k, [s]); }
   }
   const intern = new Interner();
   const groups: PortGroup[] = [];
   for (const [k, list] of listening) {
     const protocol = list[0].protocol;
     const rest = other.get(k) ?? NONE;
-    const connections = protocol === 'tcp' ? rest.filter(s => s.state === 'ESTABLISHED') : NONE;
-    const timeWait = protocol === 'tcp' ? rest.filter(s => s.state === 'TIME_WAIT').length : 0;
-    groups.push(buildGroup(intern, protocol, list[0].localPort, list, connections, timeWait, true));
+    const connections = protocol === 'tcp' && rest.length > 0 ? rest.filter(s => s.state === 'ESTABLISHED') : NONE;
+    let timeWait = 0;
+    if (protocol === 'tcp') { for (const s of rest) { if (s.state === 'TIME_WAIT') { timeWait++; } } }
+    groups.push(buildGroup(intern, groupKey(protocol, list[0].localPort), protocol, list[0].localPort, list, connections, timeWait, true));
   }
   return groups.sort(comparePortGroups);
 }
@@ -283,19 +366,23 @@ export function isInside(dir: string, roots: readonly string[]): boolean {
 
 /**
  * A text that changes whenever anything the view shows of the groups changes, to skip sending and
- * re-rendering when nothing did. Shared values are written once per pass.
+ * re-rendering when nothing did. A shared list or owner is written once, at the end, and the
+ * groups refer to it by number: the text stays about 50 bytes per port however long the command
+ * lines are.
  */
 export function signature(groups: readonly PortGroup[]): string {
-  const texts = new Map<unknown, string>();
-  const text = (v: unknown): string => {
-    if (v === null || v === undefined || typeof v !== 'object') { return String(v); }
-    let t = texts.get(v);
-    if (t === undefined) { t = JSON.stringify(v); texts.set(v, t); }
-    return t;
+  const ids = new Map<unknown, number>();
+  const texts: string[] = [];
+  const id = (v: unknown): string => {
+    if (v === null || v === undefined) { return '-'; }
+    let n = ids.get(v);
+    if (n === undefined) { n = texts.push(JSON.stringify(v)) - 1; ids.set(v, n); }
+    return String(n);
   };
   const line = (g: PortGroup): string =>
-    `${g.key}|${text(g.addresses)}|${text(g.owners)}|${text(g.split)}|${text(g.hiddenOwnerUsers)}|${g.reachable}|` +
-    `${g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}/${c.state}/${c.processes.map(processKey).join(',')}`).join(',')}|${g.timeWait}|` +
-    `${text(g.container)}|${text(g.service)}|${g.shares.map(x => x.part ? `${x.key}{${line(x.part)}}` : `${x.key}=${text(x)}`).join(',')}`;
-  return groups.map(line).join('\n');
+    `${g.key}|${id(g.addresses)}|${id(g.owners)}|${g.split ? JSON.stringify(g.split) : ''}|${id(g.hiddenOwnerUsers)}|${g.reachable ? 1 : 0}|` +
+    `${g.connections.length === 0 ? '' : g.connections.map(c => `${c.remoteAddress}:${c.remotePort}/${c.inode}/${c.state}/${c.processes.map(processKey).join(',')}`).join(',')}|${g.timeWait}|` +
+    `${id(g.container)}|${id(g.service)}|${g.shares.every(x => !x.part) ? id(g.shares) : g.shares.map(x => x.part ? `${x.key}{${line(x.part)}}` : id(x)).join(',')}`;
+  const lines = groups.map(line);
+  return `${lines.join('\n')}\n${texts.join('\n')}`;
 }
