@@ -12,7 +12,6 @@ export interface SplitPart {
   /** The addresses as ss writes them (`127.0.0.1`, `[::1]`, `*`, `0.0.0.0%enp0s3`). */
   hosts: string[];
   owners: { pid: number; name: string }[];
-  sockets: SocketEntry[];
 }
 
 export interface SplitListener {
@@ -49,11 +48,13 @@ export function splitListener(sockets: readonly SocketEntry[], localhostOrder: r
     if (list) { list.push(s); } else { byHolders.set(k, [s]); }
   }
   if (byHolders.size < 2) { return undefined; }
-  const parts: SplitPart[] = [...byHolders.values()].map(list => ({ hosts: [...new Set(list.map(hostText))], owners: ownersOf(list), sockets: list }));
+  // The parts carry no socket entries: a split is data the Ports view receives and keeps.
+  const lists = [...byHolders.values()];
+  const parts: SplitPart[] = lists.map(list => ({ hosts: [...new Set(list.map(hostText))], owners: ownersOf(list) }));
   let localhostFirst: SplitListener['localhostFirst'];
   for (const address of localhostOrder) {
     const receiver = receiverOf(sockets, address);
-    if (receiver) { localhostFirst = { address, part: parts.findIndex(p => p.sockets.includes(receiver)) }; break; }
+    if (receiver) { localhostFirst = { address, part: lists.findIndex(list => list.includes(receiver)) }; break; }
   }
   return { port: sockets[0].localPort, protocol: sockets[0].protocol, parts, localhostFirst };
 }

@@ -14,6 +14,7 @@ import { OwnerEnricher } from '../../../core/owners/ownerEnricher';
 import { compact, type CompactSnapshot, type GroupsAnswer, type WorkerHeap, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 import { SentSnapshots } from './sentSnapshots';
 import { groupsAnswer } from './groupsAnswer';
+import { recentLocalhostOrder } from '../../../core/splitListeners';
 
 const init = (workerData ?? {}) as WorkerInit;
 const collector = createCollector(init.backend);
@@ -58,7 +59,7 @@ async function collectGroups(req: Extract<WorkerRequest, { op: 'collectGroups' }
   const snap = await collect(req.options);
   const ownersChanged = ownersChangedSinceGroups;
   ownersChangedSinceGroups = false;
-  return groupsAnswer(snap, req.options, req.have, sent, ownersChanged);
+  return groupsAnswer(snap, req.options, req.have, sent, ownersChanged, recentLocalhostOrder());
 }
 
 port.on('message', (req: WorkerRequest) => {

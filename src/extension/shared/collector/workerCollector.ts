@@ -13,6 +13,7 @@ import { detectDevPortsInFolder } from '../../../core/workspace/readDevPortFiles
 import type { SocketEntry } from '../../../core/model';
 import { expand, type CompactSnapshot, type GroupsAnswer, type WorkerHeap, type WorkerInit, type WorkerRequest, type WorkerResponse } from './protocol';
 import { groupsAnswer } from './groupsAnswer';
+import { recentLocalhostOrder } from '../../../core/splitListeners';
 import { SentSnapshots } from './sentSnapshots';
 
 /** Young-generation size of the worker's heap (V8's default is several times larger). */
@@ -96,7 +97,7 @@ export class WorkerCollector implements Collector {
       const c = this.fallback!;
       if (body.op === 'detectDevPorts') { return detectDevPortsInFolder(body.folder); }
       if (body.op === 'heap') { return Promise.resolve(undefined); }
-      if (body.op === 'collectGroups') { return c.collect(body.options).then(snap => groupsAnswer(snap, body.options, body.have, this.fallbackSent, false)); }
+      if (body.op === 'collectGroups') { return c.collect(body.options).then(snap => groupsAnswer(snap, body.options, body.have, this.fallbackSent, false, recentLocalhostOrder())); }
       return body.op === 'collect' ? c.collect(body.options) : body.op === 'probePorts' ? c.probePorts(body.specs) : c.processInfo(body.pid);
     }
     const id = this.nextId++;
