@@ -98,8 +98,7 @@ class Interner {
   readonly shareLists = new Map<readonly SocketOwner[], OwnerShare[]>();
   readonly reachable = new Map<BoundAddress, boolean>();
   private readonly other = new Map<string, unknown>();
-  /** Asked once per pass, on every pass: the answer comes in the background, before a split port needs it. */
-  readonly localhostOrder = recentLocalhostOrder();
+  constructor(readonly localhostOrder: readonly string[]) {}
 
   /** The entry that stands for this process in every group (its fd is of one of its sockets). */
   owner(p: SocketOwner): SocketOwner {
@@ -205,8 +204,9 @@ function buildGroup(intern: Interner, key: string, protocol: Protocol, port: num
     hasHiddenOwner: hidden > 0,
     connections: connections.length === 0 ? NONE : connections,
     timeWait,
-    container: container && intern.one(`c/${JSON.stringify(container)}`, () => container),
-    service: service && intern.one(`s/${JSON.stringify(service)}`, () => service),
+    // the owner lookup hands out one object per container and per unit: shared as they come
+    container,
+    service,
     shares: NONE,
   };
   if (withShares) { group.shares = oneHolder && group.owners.length > 0 && container === null && hidden === 0 && connections.length === 0 ? wholeShares(intern, group.owners) : sharesOf(intern, group, sockets); }
@@ -248,8 +248,8 @@ function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[
     const connections = g.connections.filter(owns);
     const whole = list.length === sockets.length && connections.length === g.connections.length;
     if (whole) {
-      const ctr = container && intern.one(`c/${JSON.stringify(container)}`, () => container);
-      shares.push(intern.one(`share/${k}/${process ? processKey(process) : ''}/${ctr ? JSON.stringify(ctr) : ''}`, () => ({ key: k, process, container: ctr, part: undefined })));
+      // k names the container (engine and id) or the process already
+      shares.push(intern.one(`share/${k}/${process ? processKey(process) : ''}`, () => ({ key: k, process, container, part: undefined })));
     } else {
       shares.push({ key: k, process, container, part: buildGroup(intern, g.key, g.protocol, g.port, list, connections, g.timeWait, false) });
     }
@@ -257,8 +257,12 @@ function sharesOf(intern: Interner, g: PortGroup, sockets: readonly SocketEntry[
   return shares.every(x => x.part === undefined) ? intern.one(`sl/${shares.map(x => x.key).join(',')}`, () => shares) : shares;
 }
 
-/** One group per (protocol, port) that something listens on, sorted by port then tcp before udp. */
-export function groupByPort(sockets: readonly SocketEntry[]): PortGroup[] {
+/**
+ * One group per (protocol, port) that something listens on, sorted by port then tcp before udp.
+ * `localhostOrder` (the resolver's addresses for localhost, first first) decides a split port's
+ * "reaches … first"; by default the last one known.
+ */
+export function groupByPort(sockets: readonly SocketEntry[], localhostOrder: readonly string[] = recentLocalhostOrder()): PortGroup[] {
   // keyed by number (udp ports above tcp's): no key string per socket
   const slot = (s: SocketEntry) => (s.protocol === 'tcp' ? 0 : 65536) + s.localPort;
   const listening = new Map<number, SocketEntry[]>();
@@ -269,7 +273,7 @@ export function groupByPort(sockets: readonly SocketEntry[]): PortGroup[] {
     const list = into.get(k);
     if (list) { list.push(s); } else { into.set(k, [s]); }
   }
-  const intern = new Interner();
+  const intern = new Interner(localhostOrder);
   const groups: PortGroup[] = [];
   for (const [k, list] of listening) {
     const protocol = list[0].protocol;
