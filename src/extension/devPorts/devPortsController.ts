@@ -14,7 +14,7 @@ import type { PortCheckResult, PortHolder, Protocol } from '../../core/model';
 import type { KillResult } from '../../core/process/kill';
 import { classifyHolder, portState, type HolderStatus, type OwnershipContext, type PortStatus, type StatusBarMode, type StatusBarView } from './devPortsSummary';
 import { buildWatchList, type PortSource, type WatchedPort } from '../../core/workspace/watchList';
-import { DevPortDetection, workerDetector } from './devPortsDetection';
+import { DevPortDetection } from './devPortsDetection';
 import type { KillTarget } from '../shared/killFlow';
 import type { Services } from '../shared/services';
 import { DEV_PORTS_KEYS, type DevPortsSettings } from '../shared/settings';
@@ -86,7 +86,7 @@ class DevPortsController implements vscode.Disposable {
     this.settings = services.settings.devPorts();
     this.item = new DevPortsStatusItem();
     this.schedule = new CheckSchedule(() => this.checkOnce());
-    this.detection = new DevPortDetection(services.log, workerDetector(services.collector, services.log));
+    this.detection = new DevPortDetection(services.log, folder => services.collector.detectDevPorts(folder));
     this.disposables.push(
       this.item,
       this.schedule,

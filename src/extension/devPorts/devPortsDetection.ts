@@ -4,24 +4,12 @@
 // distinct note, never to a popup. The files are read and parsed in the collector worker: they are
 // the repository's, and however they are crafted the extension host's thread never parses them.
 import * as vscode from 'vscode';
-import type { Collector } from '../../core/model';
 import { devPortFilesGlob } from '../../core/workspace/detectDevPorts';
 import type { Detection } from '../../core/workspace/devPortTypes';
-import { detectDevPortsInFolder } from '../../core/workspace/readDevPortFiles';
-import { WorkerCollector } from '../shared/collector/workerCollector';
 
 /** Detects the ports of the folder at a file-system path. */
 export type FolderDetector = (folderPath: string) => Promise<Detection>;
 
-/**
- * Detection in the collector's worker thread. A collector that is not the worker (another back end
- * chosen for tests) detects on the calling thread, and the log says so once.
- */
-export function workerDetector(collector: Collector, log: vscode.LogOutputChannel): FolderDetector {
-  if (collector instanceof WorkerCollector) { return folder => collector.detectDevPorts(folder); }
-  log.warn('Dev-port detection runs on the extension host thread: the collector is not the worker.');
-  return detectDevPortsInFolder;
-}
 
 const DEBOUNCE_MS = 300;
 

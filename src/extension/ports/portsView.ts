@@ -10,7 +10,6 @@ import { RefreshScheduler, type RefreshReason } from './refreshScheduler';
 import type { KillFlow } from '../shared/killFlow';
 import { registerPortsViewTerminals } from './portsViewTerminals';
 import { selectionOfArgument } from './nodeSelection';
-import { WorkerCollector } from '../shared/collector/workerCollector';
 import { parseFilter } from '../shared/portGroups';
 import { hiddenOwnerNote } from '../shared/hiddenOwner';
 import { registerViewCommands } from './commands/viewCommands';
@@ -196,9 +195,7 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     polling: () => scheduler.polling,
     collector: () => {
       const c = services.collector;
-      return c instanceof WorkerCollector
-        ? { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts, unchangedAnswers: c.unchangedAnswers }
-        : { worker: false, threadId: undefined, workerStarts: 0, unchangedAnswers: 0 };
+      return { worker: c.threadId !== undefined, threadId: c.threadId, workerStarts: c.starts, unchangedAnswers: c.unchangedAnswers };
     },
     state: () => ({
       viewState, description: view.description, message: view.message,
@@ -206,6 +203,6 @@ export function registerPortsView(context: vscode.ExtensionContext, services: Se
     }),
     revealPort: (protocol, port) => ctx.revealPort(protocol, port),
     refreshIntervalMs: () => scheduler.intervalMs,
-    collectorHeap: async () => services.collector instanceof WorkerCollector ? services.collector.heapStatistics() : undefined,
+    collectorHeap: () => services.collector.heapStatistics(),
   };
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { showInformation } from '../shared/notify';
 import type { PortsModel } from './portsModel';
-import type { PortGroup } from '../shared/portGroups';
+import { processKey, type PortGroup } from '../shared/portGroups';
 import type { PortsTreeProvider } from './portsTree';
 import { selectionOfArgument } from './nodeSelection';
 import type { ProcessRef, TerminalIndex } from '../shared/terminalOwnership';
@@ -54,7 +54,7 @@ function distinctOwners(groups: readonly PortGroup[]): ProcessRef[] {
   for (const g of groups) {
     if (lists.has(g.owners)) { continue; }
     lists.add(g.owners);
-    for (const o of g.owners) { byKey.set(`${o.pid}@${o.startTime}`, o); }
+    for (const o of g.owners) { byKey.set(processKey(o), o); }
   }
   return [...byKey.values()];
 }
