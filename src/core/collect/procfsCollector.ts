@@ -65,6 +65,9 @@ export class ProcfsCollector implements Collector {
 
   /** A collection with the attributes of new listening sockets asked of `ss` during the owner pass. */
   async collect(options: CollectOptions = {}): Promise<Snapshot> {
+    // Without owners the caller asks only what listens ("is the port free yet?", polled after a
+    // kill): no `ss` run for attributes it does not read.
+    if (options.owners === false) { return this.collectSync(options); }
     const stats = emptyStats();
     const rows = this.readRows(options, stats);
     const listening: number[] = [];
@@ -97,7 +100,11 @@ export class ProcfsCollector implements Collector {
     return { takenAt: this.now(), backend: this.name, sockets: this.entriesOf(rows, options.owners !== false), stats };
   }
 
-  /** Each row's entry: the one built last time when its owners are the same array, else a new one. */
+  /**
+   * Each row's entry: the one built last time when its owners are the same array, else a new one.
+   * Only entries with owners are kept on the row: a collection without owners must not make the
+   * next one with owners build every entry again.
+   */
   private entriesOf(rows: readonly CachedRow[], withOwners: boolean): SocketEntry[] {
     const sockets: SocketEntry[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -106,7 +113,7 @@ export class ProcfsCollector implements Collector {
       const attrs = this.attributes.get(row.record.inode);
       if (!entry || entry.processes !== this.ownersOf(row.record, withOwners) || entry.boundDevice !== attrs.boundDevice || entry.ipv6Only !== attrs.ipv6Only) {
         entry = this.entryOf(row.record, withOwners);
-        row.entry = entry;
+        if (withOwners) { row.entry = entry; }
       }
       sockets[i] = entry;
     }
