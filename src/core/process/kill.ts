@@ -9,7 +9,7 @@ import { signalProcess } from './signal';
 import { permissionHint } from '../platform/platformRules';
 import { standsForContainer } from '../owners/holderRole';
 import { english, type L10n } from '../l10n';
-import { listenersLeft } from './portRelease';
+import { listenersLeft, pollUntil } from './portRelease';
 
 export interface KillRequest {
   pid: number;
@@ -55,8 +55,6 @@ export function builtinProtectedPids(): number[] {
   return [0, 1, process.pid];
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
 /**
  * Names one socket across snapshots: its inode where the back end has one; otherwise (Windows,
  * lsof on macOS: inode 0) its protocol and both endpoints, which no other open socket shares.
@@ -85,13 +83,8 @@ async function isReleased(collector: Collector, req: KillRequest, held: readonly
   });
 }
 
-async function waitForRelease(options: KillOptions, req: KillRequest, held: readonly string[], waitMs: number): Promise<boolean> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    if (await isReleased(options.collector, req, held)) { return true; }
-    if (Date.now() >= deadline) { return false; }
-    await sleep(options.pollMs ?? 100);
-  }
+function waitForRelease(options: KillOptions, req: KillRequest, held: readonly string[], waitMs: number): Promise<boolean> {
+  return pollUntil(() => isReleased(options.collector, req, held), waitMs, options.pollMs);
 }
 
 type Identity = { info: ProcessInfo; held: string[] } | KillResult;

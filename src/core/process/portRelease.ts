@@ -13,12 +13,17 @@ export async function listenersLeft(collector: Collector, port: number, protocol
   return listenersOnPort(snap.sockets, port, protocol).length;
 }
 
-/** Polls until nothing listens on the port (true) or `timeoutMs` passes (false). */
-export async function waitUntilFree(collector: Collector, port: number, protocol: Protocol | undefined, timeoutMs: number, pollMs = 100): Promise<boolean> {
+/** Asks `done` every `pollMs` until it says true (true) or `timeoutMs` passes (false); asked at least once. */
+export async function pollUntil(done: () => Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await listenersLeft(collector, port, protocol) === 0) { return true; }
+    if (await done()) { return true; }
     if (Date.now() >= deadline) { return false; }
     await sleep(pollMs);
   }
+}
+
+/** Polls until nothing listens on the port (true) or `timeoutMs` passes (false). */
+export function waitUntilFree(collector: Collector, port: number, protocol: Protocol | undefined, timeoutMs: number, pollMs = 100): Promise<boolean> {
+  return pollUntil(async () => await listenersLeft(collector, port, protocol) === 0, timeoutMs, pollMs);
 }
