@@ -70,6 +70,10 @@ describe('ProcfsCollector on a staged proc tree', () => {
     assert.strictEqual(second.sockets.find(s => s.inode === 50002), first.sockets.find(s => s.inode === 50002), 'unchanged rows are the same entry');
     assert.equal(second.stats.malformedLines, first.stats.malformedLines, 'a table read again unchanged counts its malformed lines again');
     assert.deepEqual(second.sockets.map(s => s.inode), first.sockets.map(s => s.inode));
+    // a check of what listens (no owners) in between must not cost the next refresh its entries
+    const bare = await c.collect({ owners: false });
+    assert.deepEqual(bare.sockets.find(s => s.inode === 50002)!.processes, []);
+    assert.strictEqual((await c.collect()).sockets.find(s => s.inode === 50002), first.sockets.find(s => s.inode === 50002), 'the entry with owners is kept');
     fs.rmSync(path.join(root, '101'), { recursive: true });
     const third = await c.collect();
     assert.deepEqual(third.sockets.find(s => s.inode === 50002)!.processes.map(p => p.pid), [100]);
