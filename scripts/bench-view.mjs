@@ -125,6 +125,9 @@ for (let i = 1; i <= runs; i++) {
     memLine('few', r.few) + memLine('hidden', r.hidden) + memLine('loaded', r.loaded) +
     (r.allocations ? `\n  host allocations while the loaded view rendered and was sampled [MB, garbage included]:\n${r.allocations.map(([k, v]) => `    ${v} ${k}`).join('\n')}` : ''));
 }
+if (results.some(r => r.allocations)) {
+  console.log('\nBENCH_VIEW_ALLOCATIONS=1: the heap profiler ran through the loaded phase, so its memory, CPU and first-row figures include the profiler; do not quote them.');
+}
 const range = (f, digits = 1) => { const v = results.map(f); return `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`; };
 const k = r => r.sockets / 1000;
 const workerMb = s => s.mem?.worker?.physicalMb ?? s.workerHeapMb ?? 0;

@@ -165,9 +165,10 @@ function listeningPorts(pid: number): { rows: number; lowestTcp: number } {
 }
 
 /**
- * BENCH_VIEW_ALLOCATIONS=1: what the host thread allocates while the loaded view first renders, by
- * function (V8's sampling heap profiler, garbage included), so the bytes can be put down to this
- * extension's code or VS Code's.
+ * BENCH_VIEW_ALLOCATIONS=1: what the host thread allocates while the loaded view first renders and
+ * through its sample window, by function (V8's sampling heap profiler, garbage included), so the
+ * bytes can be put down to this extension's code or VS Code's. The profiler costs memory and time
+ * itself: the loaded phase's figures of such a run are not the view's (the runner says so).
  */
 async function allocationsDuring<T>(work: () => Promise<T>): Promise<{ result: T; top?: [string, number][] }> {
   if (process.env.BENCH_VIEW_ALLOCATIONS !== '1') { return { result: await work() }; }
