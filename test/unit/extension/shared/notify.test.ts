@@ -17,11 +17,15 @@ describe('inertLinks (notification text)', () => {
     assert.equal(safe, 'Kill node server.js [Update now] (command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22curl%20x%7Csh%5Cn%22%7D)?');
   });
 
-  it('text without a link is returned unchanged', () => {
-    for (const t of ['Port 3000 released: node (pid 12) ended.', 'a [bracket] and (parens)', 'arr[0](x) without scheme', '']) {
-      assert.equal(inertLinks(t), t.includes('](') ? t.split('](').join('] (') : t);
-    }
-    assert.equal(inertLinks('Port 3000 released: node (pid 12) ended.'), 'Port 3000 released: node (pid 12) ended.');
+  it('text without "](" is returned unchanged; every "](" gets a space, whatever follows it', () => {
+    const cases: [string, string][] = [
+      ['Port 3000 released: node (pid 12) ended.', 'Port 3000 released: node (pid 12) ended.'],
+      ['a [bracket] and (parens)', 'a [bracket] and (parens)'],
+      ['', ''],
+      ['arr[0](x) without scheme', 'arr[0] (x) without scheme'],
+      ['[a](b)[c](d)', '[a] (b)[c] (d)'],
+    ];
+    for (const [text, expected] of cases) { assert.equal(inertLinks(text), expected, JSON.stringify(text)); }
   });
 
   it('no input leaves a link for VS Code to find, and only the "](" pairs change', () => {
