@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AS_NOBODY } from '../../support/nobody';
 import { parseCgroup } from '../../../../src/core/owners/cgroupParser';
@@ -257,10 +257,10 @@ setInterval(() => {}, 1000);`);
   it('an engine socket with nothing behind it is reported once and not asked again until retryMs', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-docker-sock-'));
     const sock = path.join(dir, 'docker.sock');
-    // a socket file whose server is gone: connect() is refused
-    const server = net.createServer();
-    await new Promise<void>(r => server.listen(sock, r));
-    await new Promise<void>(r => { server.close(() => r()); });
+    // a socket file whose server is gone (as after dockerd crashed): connect() is refused. A
+    // process that binds it and exits leaves the file; Node's own server would unlink it on close.
+    execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', sock]);
+    assert.ok(fs.statSync(sock).isSocket(), 'the stale socket file is there');
     try {
       let now = 1000;
       const e = new OwnerEnricher({ env: { DOCKER_HOST: `unix://${sock}` }, home: dir, now: () => now, retryMs: 5000 });
